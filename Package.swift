@@ -1,0 +1,125 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Strictness for every target of ours (never applied to dependencies).
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
+]
+
+/// The migrations live in the top-level `migrations/` folder so that operators can read them;
+/// they are compiled into the binary so that a copied executable needs nothing beside it.
+let migrationFiles = [
+    "0001_initial.sql",
+]
+
+let package = Package(
+    name: "sessionsync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sessionsync", targets: ["sessionsync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "SessionSyncCSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "SQLiteDB",
+            dependencies: ["SessionSyncCSQLite"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SessionSyncSupport",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Archive",
+            dependencies: ["SQLiteDB", "SessionSyncSupport"],
+            resources: migrationFiles.map { .embedInCode("../../migrations/\($0)") },
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SyncEngine",
+            dependencies: [
+                "Archive", "SQLiteDB", "SessionSyncSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Providers",
+            dependencies: [
+                "SyncEngine", "Archive", "SessionSyncSupport",
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Simulators",
+            dependencies: [
+                "SessionSyncSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SessionSyncCLI",
+            dependencies: [
+                "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "sessionsync",
+            dependencies: ["SessionSyncCLI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SQLiteDBTests",
+            dependencies: ["SQLiteDB", "SessionSyncCSQLite"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SupportTests",
+            dependencies: ["SessionSyncSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArchiveTests",
+            dependencies: ["Archive", "SQLiteDB", "SessionSyncSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SyncEngineTests",
+            dependencies: [
+                "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["sessionsync", "SQLiteDB", "SessionSyncSupport", "Simulators"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,27 @@
+import SQLiteDB
+import SessionSyncSupport
+
+/// The archive's single write connection, confined to an actor so that every source's pass
+/// funnels its writes through one serial owner (SQLite allows one writer at a time anyway).
+///
+/// Work runs as short synchronous bodies on the store; each write is one short transaction,
+/// so readers (`sqlite3`, BI tools) and other processes wait milliseconds at most.
+public actor ArchiveDatabase {
+    private let store: ArchiveStore
+    public nonisolated let path: String
+
+    /// Opens the archive at `path`, creating and migrating it as needed.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+        self.path = path
+        self.store = try ArchiveStore(path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+    }
+
+    /// Runs `body` with the store, on the actor.
+    public func withStore<T: Sendable>(_ body: @Sendable (ArchiveStore) throws -> T) throws -> T {
+        try body(store)
+    }
+
+    public func commit(_ batch: ArchiveBatch, sourceID: Int64, now: Timestamp = .now()) throws -> WriteStats {
+        try store.commit(batch, sourceID: sourceID, now: now)
+    }
+}

@@ -1,0 +1,72 @@
+import SQLiteDB
+
+extension ArchiveStore {
+    public func rowCounts(sourceID: Int64) throws -> SourceRowCounts {
+        let select = try connection.cachedStatement(
+            """
+            SELECT
+                (SELECT count(*) FROM sessions WHERE source_id = ?1),
+                (SELECT count(*) FROM sessions WHERE source_id = ?1 AND status = 'live'),
+                (SELECT count(*) FROM participants p JOIN sessions s ON s.id = p.session_id WHERE s.source_id = ?1),
+                (SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.source_id = ?1),
+                (SELECT count(*) FROM page_history h JOIN sessions s ON s.id = h.session_id WHERE s.source_id = ?1),
+                (SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.source_id = ?1),
+                (SELECT count(*) FROM transcripts t JOIN sessions s ON s.id = t.session_id WHERE s.source_id = ?1)
+            """
+        )
+        try select.bind(sourceID, at: 1)
+        defer { select.reset() }
+        var counts = SourceRowCounts()
+        if try select.step() {
+            counts.sessions = select.int(at: 0)
+            counts.liveSessions = select.int(at: 1)
+            counts.participants = select.int(at: 2)
+            counts.messages = select.int(at: 3)
+            counts.pageHistory = select.int(at: 4)
+            counts.timeline = select.int(at: 5)
+            counts.transcripts = select.int(at: 6)
+        }
+        return counts
+    }
+
+    /// Sessions of the source with `status`, for revisits (e.g. live meetings until they end).
+    public func sessions(sourceID: Int64, status: String, limit: Int) throws -> [ArchivedSession] {
+        let select = try connection.cachedStatement(
+            """
+            SELECT external_id, status, started_at, ended_at, updated_at, raw FROM sessions
+            WHERE source_id = ? AND status = ? ORDER BY started_at, external_id LIMIT ?
+            """
+        )
+        try select.bind(sourceID, at: 1)
+        try select.bind(status, at: 2)
+        try select.bind(Int64(limit), at: 3)
+        var result: [ArchivedSession] = []
+        try select.forEachRow { row in
+            result.append(
+                ArchivedSession(
+                    externalID: row.text(at: 0) ?? "", status: row.text(at: 1), startedAt: row.text(at: 2),
+                    endedAt: row.text(at: 3), updatedAt: row.text(at: 4) ?? "", raw: row.text(at: 5) ?? "{}"
+                )
+            )
+        }
+        return result
+    }
+
+    /// One archived session by its provider id.
+    public func session(sourceID: Int64, externalID: String) throws -> ArchivedSession? {
+        let select = try connection.cachedStatement(
+            """
+            SELECT external_id, status, started_at, ended_at, updated_at, raw FROM sessions
+            WHERE source_id = ? AND external_id = ?
+            """
+        )
+        try select.bind(sourceID, at: 1)
+        try select.bind(externalID, at: 2)
+        defer { select.reset() }
+        guard try select.step() else { return nil }
+        return ArchivedSession(
+            externalID: select.text(at: 0) ?? "", status: select.text(at: 1), startedAt: select.text(at: 2),
+            endedAt: select.text(at: 3), updatedAt: select.text(at: 4) ?? "", raw: select.text(at: 5) ?? "{}"
+        )
+    }
+}

@@ -1,0 +1,110 @@
+import SQLiteDB
+import SessionSyncSupport
+
+/// The archive's SQL, on one connection: sources, session upserts with their child sets,
+/// cursors, the fetch queue and the run ledger. Not `Sendable`; ``ArchiveDatabase`` confines it
+/// to an actor. Every write that belongs together goes through ``commit(_:sourceID:now:)``.
+public final class ArchiveStore {
+    public let connection: Connection
+    let sessionUpsert = SessionUpsert()
+    let childSetWriter = ChildSetWriter()
+
+    /// Opens the archive at `path` and migrates it to the newest schema.
+    public init(path: String, options: Connection.Options = Connection.Options()) throws {
+        connection = try Connection(path: path, options: options)
+        try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
+    }
+
+    /// Opens the archive without migrating (for read-only inspection).
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// Commits `batch` for the source in one transaction and says what it changed.
+    public func commit(_ batch: ArchiveBatch, sourceID: Int64, now: Timestamp) throws -> WriteStats {
+        let nowText = now.iso8601
+        return try connection.transaction(.immediate) {
+            var stats = WriteStats()
+            for record in batch.sessions {
+                try write(record, sourceID: sourceID, now: nowText, stats: &stats)
+            }
+            if let presence = batch.presence {
+                try applyPresence(presence, sourceID: sourceID, now: nowText, stats: &stats)
+            }
+            for request in batch.enqueue {
+                stats.rowsWritten += try enqueue(request, sourceID: sourceID, now: nowText)
+            }
+            for completion in batch.completions {
+                stats.rowsWritten += try complete(completion, sourceID: sourceID, now: now)
+            }
+            for cursor in batch.cursors {
+                try setCursor(cursor, sourceID: sourceID, now: nowText)
+            }
+            return stats
+        }
+    }
+
+    private func write(_ record: SessionRecord, sourceID: Int64, now: String, stats: inout WriteStats) throws {
+        let result = try sessionUpsert.upsert(record, sourceID: sourceID, now: now, connection: connection)
+        var childRows = 0
+        for set in record.children {
+            childRows += try childSetWriter.write(set, sessionID: result.id, isNewSession: result.outcome == .inserted, now: now, connection: connection)
+        }
+        var outcome = result.outcome
+        if childRows > 0 && outcome == .unchanged {
+            // A changed child set is a change of the session.
+            let touch = try connection.cachedStatement("UPDATE sessions SET updated_at = ? WHERE id = ?")
+            try touch.bind(now, at: 1)
+            try touch.bind(result.id, at: 2)
+            try touch.run()
+            outcome = .changed
+        }
+        switch outcome {
+        case .inserted:
+            stats.sessionsInserted += 1
+            stats.rowsWritten += 1
+        case .changed:
+            stats.sessionsChanged += 1
+            stats.rowsWritten += 1
+        case .unchanged:
+            stats.sessionsUnchanged += 1
+        }
+        stats.rowsWritten += childRows
+    }
+
+    private func applyPresence(_ presence: PresenceSnapshot, sourceID: Int64, now: String, stats: inout WriteStats) throws {
+        let seen = JSONOutput.array(presence.seenExternalIDs.sorted().map(JSONOutput.string)).text
+        let absent = try connection.cachedStatement(
+            """
+            UPDATE sessions SET absent_listings = absent_listings + 1
+            WHERE source_id = ?1 AND status = ?2 AND external_id NOT IN (SELECT value FROM json_each(?3))
+            """
+        )
+        try absent.bind(sourceID, at: 1)
+        try absent.bind(presence.liveStatus, at: 2)
+        try absent.bind(seen, at: 3)
+        try absent.run()
+        let end = try connection.cachedStatement(
+            """
+            UPDATE sessions SET
+                status = ?3,
+                ended_at = last_seen_at,
+                duration_seconds = CASE WHEN started_at IS NOT NULL
+                    THEN round((julianday(last_seen_at) - julianday(started_at)) * 86400.0, 3) END,
+                updated_at = ?4
+            WHERE source_id = ?1 AND status = ?2 AND absent_listings >= ?5
+            """
+        )
+        try end.bind(sourceID, at: 1)
+        try end.bind(presence.liveStatus, at: 2)
+        try end.bind(presence.endedStatus, at: 3)
+        try end.bind(now, at: 4)
+        try end.bind(Int64(presence.absencesToEnd), at: 5)
+        try end.run()
+        stats.sessionsEnded += connection.changes
+        stats.rowsWritten += connection.changes
+    }
+}
+
+@available(*, unavailable)
+extension ArchiveStore: Sendable {}

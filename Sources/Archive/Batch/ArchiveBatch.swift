@@ -1,0 +1,29 @@
+/// Everything one page of a pass writes: session rows with their child sets, the cursor advance
+/// that covers them, and changes to the fetch queue. An ``ArchiveWriter`` commits a batch in one
+/// transaction, so a crash keeps all of it or none.
+public struct ArchiveBatch: Sendable {
+    public var sessions: [SessionRecord] = []
+    public var cursors: [CursorUpdate] = []
+    public var enqueue: [QueueRequest] = []
+    public var completions: [QueueCompletion] = []
+    /// Set on the batch that closes a complete, trusted presence listing.
+    public var presence: PresenceSnapshot?
+
+    public init(
+        sessions: [SessionRecord] = [],
+        cursors: [CursorUpdate] = [],
+        enqueue: [QueueRequest] = [],
+        completions: [QueueCompletion] = [],
+        presence: PresenceSnapshot? = nil
+    ) {
+        self.sessions = sessions
+        self.cursors = cursors
+        self.enqueue = enqueue
+        self.completions = completions
+        self.presence = presence
+    }
+
+    public var isEmpty: Bool {
+        sessions.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && presence == nil
+    }
+}

@@ -1,0 +1,24 @@
+/// What committing batches changed, for the run ledger and the logs.
+public struct WriteStats: Sendable, Equatable {
+    public var sessionsInserted = 0
+    public var sessionsChanged = 0
+    public var sessionsUnchanged = 0
+    /// Rows whose values changed: inserted, updated (beyond `last_seen_at`) or deleted, in every table.
+    public var rowsWritten = 0
+    public var sessionsEnded = 0
+
+    public init() {}
+
+    /// Sessions inserted or changed.
+    public var sessionsUpserted: Int {
+        sessionsInserted + sessionsChanged
+    }
+
+    public static func += (lhs: inout WriteStats, rhs: WriteStats) {
+        lhs.sessionsInserted += rhs.sessionsInserted
+        lhs.sessionsChanged += rhs.sessionsChanged
+        lhs.sessionsUnchanged += rhs.sessionsUnchanged
+        lhs.rowsWritten += rhs.rowsWritten
+        lhs.sessionsEnded += rhs.sessionsEnded
+    }
+}

@@ -1,0 +1,38 @@
+import SessionSyncSupport
+
+/// One session as a provider maps it: the key, the columns it knows, and the child sets it
+/// brings. Setting a property marks its column as carried (see ``SessionColumns``); columns not
+/// set are left as they are in the archive.
+public struct SessionRecord: Sendable {
+    public let externalID: String
+    public let kind: SessionKind
+    public private(set) var columns: SessionColumns = []
+
+    public var status: String? { didSet { columns.insert(.status) } }
+    public var title: String? { didSet { columns.insert(.title) } }
+    public var userID: String? { didSet { columns.insert(.userID) } }
+    public var startedAt: Timestamp? { didSet { columns.insert(.startedAt) } }
+    public var endedAt: Timestamp? { didSet { columns.insert(.endedAt) } }
+    public var durationSeconds: Double? { didSet { columns.insert(.durationSeconds) } }
+    public var country: String? { didSet { columns.insert(.country) } }
+    public var deviceType: String? { didSet { columns.insert(.deviceType) } }
+    public var os: String? { didSet { columns.insert(.os) } }
+    public var browser: String? { didSet { columns.insert(.browser) } }
+    public var browserVersion: String? { didSet { columns.insert(.browserVersion) } }
+    public var url: String? { didSet { columns.insert(.url) } }
+    public var botScore: Double? { didSet { columns.insert(.botScore) } }
+    /// A JSON object, as text.
+    public var metadata: String? { didSet { columns.insert(.metadata) } }
+    /// The provider's payload for this session, verbatim.
+    public var raw: String? { didSet { columns.insert(.raw) } }
+    /// The per-session detail payload, verbatim.
+    public var detailRaw: String? { didSet { columns.insert(.detailRaw) } }
+
+    /// Child sets that replace the archived ones (or, for ``ChildSet/appendMessages(_:)``, add to them).
+    public var children: [ChildSet] = []
+
+    public init(externalID: String, kind: SessionKind) {
+        self.externalID = externalID
+        self.kind = kind
+    }
+}

@@ -1,0 +1,20 @@
+import SQLiteDB
+
+/// The migrations compiled into the binary from the top-level `migrations/` folder.
+///
+/// Adding a migration takes a line here and a line in Package.swift's `migrationFiles`; a test
+/// checks that this list and the folder hold the same files, byte for byte.
+public enum ArchiveMigrations {
+    /// File name and bytes of each embedded migration, in order.
+    public static let files: [(name: String, bytes: [UInt8])] = [
+        ("0001_initial.sql", PackageResources._001_initial_sql),
+    ]
+
+    public static func migrator() throws(MigrationError) -> Migrator {
+        var migrations: [Migration] = []
+        for file in files {
+            migrations.append(try Migration(fileName: file.name, sql: String(decoding: file.bytes, as: UTF8.self)))
+        }
+        return try Migrator(migrations: migrations)
+    }
+}

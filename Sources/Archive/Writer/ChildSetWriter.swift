@@ -1,0 +1,188 @@
+import SQLiteDB
+import SessionSyncSupport
+
+/// Replaces one child set of a session, or leaves it alone when its fingerprint is unchanged.
+final class ChildSetWriter {
+    /// Writes `set` for the session and returns how many rows changed (0 when the set is unchanged).
+    func write(_ set: ChildSet, sessionID: Int64, isNewSession: Bool, now: String, connection: Connection) throws -> Int {
+        if case .appendMessages(let messages) = set {
+            return try upsertMessages(messages, sessionID: sessionID, connection: connection)
+        }
+        let fingerprint = ChildSetFingerprint.of(set)
+        var deleted = 0
+        if !isNewSession {
+            let stored = try connection.cachedStatement(
+                "SELECT fingerprint FROM session_child_sets WHERE session_id = ? AND child_set = ?"
+            )
+            try stored.bind(sessionID, at: 1)
+            try stored.bind(set.name, at: 2)
+            let previous = try stored.step() ? stored.text(at: 0) : nil
+            stored.reset()
+            if previous == fingerprint { return 0 }
+            let delete = try connection.cachedStatement(Self.deleteSQL(for: set))
+            try delete.bind(sessionID, at: 1)
+            try delete.run()
+            deleted = connection.changes
+        }
+        let inserted = try insertRows(of: set, sessionID: sessionID, connection: connection)
+        let record = try connection.cachedStatement(
+            """
+            INSERT INTO session_child_sets (session_id, child_set, fingerprint, rows, written_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (session_id, child_set) DO UPDATE SET
+                fingerprint = excluded.fingerprint, rows = excluded.rows, written_at = excluded.written_at
+            """
+        )
+        try record.bind(sessionID, at: 1)
+        try record.bind(set.name, at: 2)
+        try record.bind(fingerprint, at: 3)
+        try record.bind(Int64(set.rowCount), at: 4)
+        try record.bind(now, at: 5)
+        try record.run()
+        return deleted + inserted
+    }
+
+    private static func deleteSQL(for set: ChildSet) -> String {
+        switch set {
+        case .participants: "DELETE FROM participants WHERE session_id = ?"
+        case .pageHistory: "DELETE FROM page_history WHERE session_id = ?"
+        case .timeline: "DELETE FROM timeline WHERE session_id = ?"
+        case .eventCounts: "DELETE FROM event_counts WHERE session_id = ?"
+        case .metadata: "DELETE FROM session_metadata WHERE session_id = ?"
+        case .messages, .appendMessages: "DELETE FROM messages WHERE session_id = ?"
+        case .transcripts: "DELETE FROM transcripts WHERE session_id = ?"
+        }
+    }
+
+    private func insertRows(of set: ChildSet, sessionID: Int64, connection: Connection) throws -> Int {
+        switch set {
+        case .participants(let rows):
+            let insert = try connection.cachedStatement(
+                """
+                INSERT INTO participants
+                    (session_id, external_id, user_id, display_name, role, joined_at, left_at, duration_seconds, raw)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (session_id, external_id) DO UPDATE SET
+                    user_id = excluded.user_id, display_name = excluded.display_name, role = excluded.role,
+                    joined_at = excluded.joined_at, left_at = excluded.left_at,
+                    duration_seconds = excluded.duration_seconds, raw = excluded.raw
+                """
+            )
+            for row in rows {
+                try insert.bind(sessionID, at: 1)
+                try insert.bind(row.externalID, at: 2)
+                try insert.bind(row.userID, at: 3)
+                try insert.bind(row.displayName, at: 4)
+                try insert.bind(row.role, at: 5)
+                try insert.bind(row.joinedAt?.iso8601, at: 6)
+                try insert.bind(row.leftAt?.iso8601, at: 7)
+                try insert.bind(row.durationSeconds, at: 8)
+                try insert.bind(row.raw, at: 9)
+                try insert.run()
+            }
+            return rows.count
+        case .pageHistory(let rows):
+            let insert = try connection.cachedStatement(
+                "INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms) VALUES (?, ?, ?, ?, ?, ?)"
+            )
+            for (seq, row) in rows.enumerated() {
+                try insert.bind(sessionID, at: 1)
+                try insert.bind(Int64(seq), at: 2)
+                try insert.bind(row.url, at: 3)
+                try insert.bind(row.visitedAt?.iso8601, at: 4)
+                try insert.bind(row.type, at: 5)
+                try insert.bind(row.durationMilliseconds, at: 6)
+                try insert.run()
+            }
+            return rows.count
+        case .timeline(let rows):
+            // Two points in one bucket would break the key; the later one wins, as in the API's order.
+            let insert = try connection.cachedStatement(
+                """
+                INSERT OR REPLACE INTO timeline (session_id, bucket_at, event_count, dominant_event_type, activity_level)
+                VALUES (?, ?, ?, ?, ?)
+                """
+            )
+            for row in rows {
+                try insert.bind(sessionID, at: 1)
+                try insert.bind(row.bucketAt.iso8601, at: 2)
+                try insert.bind(row.eventCount, at: 3)
+                try insert.bind(row.dominantEventType, at: 4)
+                try insert.bind(row.activityLevel, at: 5)
+                try insert.run()
+            }
+            return rows.count
+        case .eventCounts(let rows):
+            let insert = try connection.cachedStatement(
+                "INSERT OR REPLACE INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)"
+            )
+            for row in rows {
+                try insert.bind(sessionID, at: 1)
+                try insert.bind(row.eventType, at: 2)
+                try insert.bind(row.count, at: 3)
+                try insert.run()
+            }
+            return rows.count
+        case .metadata(let rows):
+            let insert = try connection.cachedStatement(
+                "INSERT OR REPLACE INTO session_metadata (session_id, key, value) VALUES (?, ?, ?)"
+            )
+            for row in rows {
+                try insert.bind(sessionID, at: 1)
+                try insert.bind(row.key, at: 2)
+                try insert.bind(row.value, at: 3)
+                try insert.run()
+            }
+            return rows.count
+        case .messages(let rows):
+            return try upsertMessages(rows, sessionID: sessionID, connection: connection)
+        case .appendMessages(let rows):
+            return try upsertMessages(rows, sessionID: sessionID, connection: connection)
+        case .transcripts(let rows):
+            let insert = try connection.cachedStatement(
+                """
+                INSERT INTO transcripts (session_id, seq, spoken_at, participant_external_id, speaker, text)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+            )
+            for (seq, row) in rows.enumerated() {
+                try insert.bind(sessionID, at: 1)
+                try insert.bind(Int64(seq), at: 2)
+                try insert.bind(row.spokenAt?.iso8601, at: 3)
+                try insert.bind(row.participantExternalID, at: 4)
+                try insert.bind(row.speaker, at: 5)
+                try insert.bind(row.text, at: 6)
+                try insert.run()
+            }
+            return rows.count
+        }
+    }
+
+    /// Inserts new messages and updates changed ones; an unchanged message is not written.
+    private func upsertMessages(_ rows: [MessageRecord], sessionID: Int64, connection: Connection) throws -> Int {
+        let upsert = try connection.cachedStatement(
+            """
+            INSERT INTO messages (session_id, external_id, sender, sent_at, content_type, body, raw)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (session_id, external_id) DO UPDATE SET
+                sender = excluded.sender, sent_at = excluded.sent_at, content_type = excluded.content_type,
+                body = excluded.body, raw = excluded.raw
+            WHERE messages.sender IS NOT excluded.sender OR messages.sent_at IS NOT excluded.sent_at
+                OR messages.content_type IS NOT excluded.content_type OR messages.body IS NOT excluded.body
+                OR messages.raw IS NOT excluded.raw
+            """
+        )
+        var written = 0
+        for row in rows {
+            try upsert.bind(sessionID, at: 1)
+            try upsert.bind(row.externalID, at: 2)
+            try upsert.bind(row.sender, at: 3)
+            try upsert.bind(row.sentAt?.iso8601, at: 4)
+            try upsert.bind(row.contentType, at: 5)
+            try upsert.bind(row.body, at: 6)
+            try upsert.bind(row.raw, at: 7)
+            try upsert.run()
+            written += connection.changes
+        }
+        return written
+    }
+}

@@ -1,0 +1,69 @@
+import SQLiteDB
+import SessionSyncSupport
+
+/// Inserts or updates one `sessions` row, leaving `updated_at` alone unless a value changed.
+///
+/// The statement's `DO UPDATE` sets only the columns the record carries; `updated_at` moves only
+/// when one of them (or `kind`) differs from the stored value, while `last_seen_at` always moves.
+/// One compiled statement per carried-column set, cached on the connection.
+final class SessionUpsert {
+    enum Outcome: Equatable {
+        case inserted, changed, unchanged
+    }
+
+    private var sqlByColumns: [UInt32: String] = [:]
+
+    func upsert(_ record: SessionRecord, sourceID: Int64, now: String, connection: Connection) throws -> (id: Int64, outcome: Outcome) {
+        let statement = try connection.cachedStatement(sql(for: record.columns))
+        try statement.bind(sourceID, at: 1)
+        try statement.bind(record.externalID, at: 2)
+        try statement.bind(record.kind.rawValue, at: 3)
+        try statement.bind(record.status, at: 4)
+        try statement.bind(record.title, at: 5)
+        try statement.bind(record.userID, at: 6)
+        try statement.bind(record.startedAt?.iso8601, at: 7)
+        try statement.bind(record.endedAt?.iso8601, at: 8)
+        try statement.bind(record.durationSeconds, at: 9)
+        try statement.bind(record.country, at: 10)
+        try statement.bind(record.deviceType, at: 11)
+        try statement.bind(record.os, at: 12)
+        try statement.bind(record.browser, at: 13)
+        try statement.bind(record.browserVersion, at: 14)
+        try statement.bind(record.url, at: 15)
+        try statement.bind(record.botScore, at: 16)
+        try statement.bind(record.metadata ?? "{}", at: 17)
+        try statement.bind(record.raw ?? "{}", at: 18)
+        try statement.bind(record.detailRaw, at: 19)
+        try statement.bind(now, at: 20)
+        defer { statement.reset() }
+        guard try statement.step() else {
+            throw SQLiteError(code: .error, message: "the session upsert returned no row", sql: statement.sql)
+        }
+        let id = statement.int64(at: 0)
+        let outcome: Outcome = statement.bool(at: 1) ? .inserted : statement.bool(at: 2) ? .changed : .unchanged
+        return (id, outcome)
+    }
+
+    private func sql(for columns: SessionColumns) -> String {
+        if let sql = sqlByColumns[columns.rawValue] { return sql }
+        let names = SessionColumns.names
+        let carried = names.indices.filter { columns.contains(SessionColumns(rawValue: 1 << UInt32($0))) }.map { names[$0] }
+        let assignments = carried.map { "\($0) = excluded.\($0)" }
+        let differences = (["kind"] + carried).map { "sessions.\($0) IS NOT excluded.\($0)" }
+        let sql = """
+            INSERT INTO sessions (
+                source_id, external_id, kind, \(names.joined(separator: ", ")),
+                first_seen_at, last_seen_at, updated_at, absent_listings
+            ) VALUES (?1, ?2, ?3, \((4...19).map { "?\($0)" }.joined(separator: ", ")), ?20, ?20, ?20, 0)
+            ON CONFLICT (source_id, external_id) DO UPDATE SET
+                \((["kind = excluded.kind"] + assignments).joined(separator: ",\n    "))
+                , last_seen_at = excluded.last_seen_at
+                , absent_listings = 0
+                , updated_at = CASE WHEN \(differences.joined(separator: " OR "))
+                    THEN excluded.updated_at ELSE sessions.updated_at END
+            RETURNING id, first_seen_at = ?20, updated_at = ?20
+            """
+        sqlByColumns[columns.rawValue] = sql
+        return sql
+    }
+}

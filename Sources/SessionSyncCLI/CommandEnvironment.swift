@@ -1,0 +1,47 @@
+import ArgumentParser
+import Archive
+import Foundation
+import Providers
+import SQLiteDB
+import SyncEngine
+
+/// What every command does first: read the config (reporting every problem, exit 78) and find
+/// the archive.
+struct CommandEnvironment {
+    let configuration: Configuration
+    let databasePath: String
+
+    /// Loads the config. Commands that send no request pass `resolveSecrets: false`, so `status`
+    /// works for an operator who cannot read the service's credentials.
+    static func load(_ options: GlobalOptions, resolveSecrets: Bool) throws -> CommandEnvironment {
+        let path = ConfigurationLoader.defaultPath(explicit: options.config)
+        let loader = ConfigurationLoader(
+            registry: StandardProviders.registry,
+            environment: SecretEnvironment(resolve: resolveSecrets)
+        )
+        do {
+            let configuration = try loader.load(file: path)
+            return CommandEnvironment(configuration: configuration, databasePath: options.database ?? configuration.database)
+        } catch {
+            Terminal.error("sessionsync: invalid config \(error.description)")
+            throw ExitStatus.badConfig
+        }
+    }
+
+    /// Opens (and migrates) the archive, or explains why it cannot.
+    func openArchive() throws -> ArchiveStore {
+        try Self.openArchive(at: databasePath)
+    }
+
+    static func openArchive(at path: String) throws -> ArchiveStore {
+        do {
+            return try ArchiveStore(path: path)
+        } catch let error as MigrationError {
+            Terminal.error("sessionsync: \(path): \(error)")
+            throw ExitStatus.failure
+        } catch let error as SQLiteError {
+            Terminal.error("sessionsync: cannot open the archive \(path): \(error.message)")
+            throw ExitStatus.failure
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Archive
+import SessionSyncSupport
+import SyncEngine
+
+/// `sessionsync status`
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show each source's last run, cursors, next due time, queue and row counts.",
+        discussion: """
+            Reads the archive only; it never sends a request and needs no secrets. Sources that were archived \
+            but are no longer in the config are listed too. Use --json for scripts.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    func run() async throws {
+        let environment = try CommandEnvironment.load(options, resolveSecrets: false)
+        let store = try environment.openArchive()
+        let report = try StatusReport.read(store: store, configuration: environment.configuration, database: environment.databasePath)
+        Terminal.print(json ? report.json.text : report.text)
+    }
+}

@@ -1,0 +1,1 @@
+// The simulators arrive with the sync engine.

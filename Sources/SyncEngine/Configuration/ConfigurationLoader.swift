@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import SessionSyncSupport
+
+/// Reads and validates a config file (contract section 2), collecting every problem with its
+/// JSON path before giving up, so one run of `check-config` shows everything to fix.
+public struct ConfigurationLoader: Sendable {
+    public let registry: ProviderRegistry
+    public var environment: SecretEnvironment
+
+    public init(registry: ProviderRegistry, environment: SecretEnvironment = SecretEnvironment()) {
+        self.registry = registry
+        self.environment = environment
+    }
+
+    /// The config file a command uses: `--config`, else `$SESSIONSYNC_CONFIG`, else the system path.
+    public static func defaultPath(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit { return explicit }
+        if let fromEnvironment = environment["SESSIONSYNC_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return "/etc/sessionsync/config.json"
+    }
+
+    public func load(file path: String) throws(ConfigError) -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason =
+                FileManager.default.fileExists(atPath: path)
+                ? "cannot be read by this user" : "does not exist (pass --config FILE or set SESSIONSYNC_CONFIG)"
+            throw ConfigError(file: path, problems: [ConfigProblem(path: "", message: "the config file \(reason)")])
+        }
+        return try parse(bytes: Array(data), file: path)
+    }
+
+    public func parse(bytes: [UInt8], file: String) throws(ConfigError) -> Configuration {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(bytes: bytes)
+        } catch {
+            throw ConfigError(file: file, problems: [ConfigProblem(path: "", message: "not valid JSON: \(error.description) (\(Self.lineAndColumn(of: error.offset, in: bytes)))")])
+        }
+        let problems = ConfigProblems()
+        guard document.root.kind == .object else {
+            throw ConfigError(file: file, problems: [ConfigProblem(path: "", message: "the top level must be an object, found \(document.root.kind)")])
+        }
+        let root = ConfigObjectReader(object: document.root, path: "", problems: problems, environment: environment)
+        let database = root.string("database") ?? "/var/lib/sessionsync/sessions.sqlite"
+        let levelNames = Logger.Level.allCases.map(\.rawValue)
+        let logLevel = root.string("logLevel", allowed: levelNames).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var sources: [SourceConfiguration] = []
+        var seenNames: [String: String] = [:]
+        if let readers = root.objectArray("sources", required: true) {
+            if readers.isEmpty && root.value("sources")?.count == 0 {
+                root.problem("sources", "lists no source; add at least one")
+            }
+            for reader in readers {
+                if let source = readSource(reader) {
+                    if let firstPath = seenNames[source.name] {
+                        reader.problem("name", "\"\(source.name)\" is already the name of \(firstPath); source names must be unique")
+                    } else {
+                        seenNames[source.name] = reader.path
+                        sources.append(source)
+                    }
+                }
+            }
+        }
+        root.finish()
+        guard problems.isEmpty else {
+            throw ConfigError(file: file, problems: problems.problems)
+        }
+        return Configuration(file: file, database: database, logLevel: logLevel, sources: sources, warnings: problems.warnings)
+    }
+
+    private func readSource(_ reader: ConfigObjectReader) -> SourceConfiguration? {
+        let before = reader.problems.problems.count
+        let name = reader.string("name", required: true)
+        if let name, !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {
+            reader.problem("name", "\"\(name)\" may use only letters, digits, '-', '_' and '.'")
+        }
+        let providerName = reader.string("provider", required: true)
+        var descriptor: ProviderDescriptor?
+        if let providerName {
+            descriptor = registry[providerName]
+            if descriptor == nil {
+                reader.problem("provider", "unknown provider \"\(providerName)\"; known: \(registry.names.joined(separator: ", "))")
+            }
+        }
+        let enabled = reader.bool("enabled") ?? true
+        let schedule = readSchedule(reader)
+        let baseURLText = reader.string("baseURL", required: descriptor != nil && descriptor?.defaults.baseURL == nil)
+        let allowInsecure = reader.bool("allowInsecureHTTP") ?? false
+        let since = reader.timestamp("since")
+        let rateLimit = readRateLimit(reader)
+        let maxConcurrent = reader.int("maxConcurrentRequests", range: 1...64)
+        let timeout = reader.duration("timeout", minimum: .seconds(1), maximum: .seconds(600))
+        let lookback = reader.duration("lookback", maximum: .seconds(30 * 86_400))
+        let maxResponseBytes = reader.int("maxResponseBytes", range: 1024...(1 << 30))
+        let retries = reader.int("retries", range: 0...10)
+
+        var baseURL: BaseURL?
+        if let text = baseURLText ?? descriptor?.defaults.baseURL {
+            switch BaseURL.parse(text) {
+            case .success(let url):
+                if url.scheme == "http" && !url.isLoopback && !allowInsecure {
+                    reader.problem(
+                        "baseURL",
+                        "\"\(text)\" uses plain http to a host that is not loopback, which would send the API key in clear text; "
+                            + "use https:// (or set \"allowInsecureHTTP\": true if you really mean it)"
+                    )
+                } else {
+                    baseURL = url
+                }
+            case .failure(let error):
+                reader.problem("baseURL", error.message)
+            }
+        }
+        let settings = descriptor.flatMap { $0.readSettings(reader) }
+        if descriptor == nil {
+            // The provider's own keys cannot be checked without knowing the provider.
+            for (key, _) in reader.object.members { reader.allow(key) }
+        }
+        reader.finish()
+        guard reader.problems.problems.count == before, let name, let providerName, let descriptor, let baseURL, let settings else {
+            return nil
+        }
+        let defaults = descriptor.defaults
+        return SourceConfiguration(
+            name: name, provider: providerName, enabled: enabled, schedule: schedule ?? defaults.schedule,
+            baseURL: baseURL, since: since, rateLimits: rateLimit.map { [$0] } ?? defaults.rateLimits,
+            maxConcurrentRequests: maxConcurrent ?? defaults.maxConcurrentRequests, timeout: timeout ?? defaults.timeout,
+            lookback: lookback ?? defaults.lookback, allowInsecureHTTP: allowInsecure,
+            maxResponseBytes: maxResponseBytes ?? 32 << 20, retries: retries ?? 4, settings: settings
+        )
+    }
+
+    private func readSchedule(_ reader: ConfigObjectReader) -> Schedule? {
+        guard let schedule = reader.object("schedule") else { return nil }
+        let every = schedule.duration("every", minimum: .seconds(1))
+        let cronText = schedule.string("cron")
+        let jitter = schedule.duration("jitter") ?? .zero
+        var rule: Schedule.Rule?
+        switch (schedule.object["every"] != nil, schedule.object["cron"] != nil) {
+        case (true, true):
+            schedule.problem(nil, "set either \"every\" or \"cron\", not both")
+        case (false, false):
+            schedule.problem(nil, "needs \"every\" (e.g. \"5m\") or \"cron\" (e.g. \"*/10 * * * *\")")
+        case (true, false):
+            rule = every.map(Schedule.Rule.every)
+        case (false, true):
+            if let cronText {
+                do {
+                    rule = .cron(try CronExpression(cronText))
+                } catch {
+                    schedule.problem("cron", "\"\(cronText)\" is not a 5-field cron expression: \(error.message)")
+                }
+            }
+        }
+        if case .every(let interval) = rule, jitter >= interval {
+            schedule.problem("jitter", "must be shorter than the interval \(DurationText.format(interval))")
+        }
+        schedule.finish()
+        return rule.map { Schedule(rule: $0, jitter: jitter) }
+    }
+
+    private func readRateLimit(_ reader: ConfigObjectReader) -> RateLimit? {
+        guard let limit = reader.object("rateLimit") else { return nil }
+        let requests = limit.int("requests", range: 1...1_000_000)
+        if limit.object["requests"] == nil { limit.problem("requests", "missing (required)") }
+        let per = limit.duration("per", minimum: .milliseconds(1))
+        if limit.object["per"] == nil { limit.problem("per", "missing (required), e.g. \"10s\"") }
+        limit.finish()
+        guard let requests, let per else { return nil }
+        return RateLimit(requests: requests, per: per)
+    }
+
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> String {
+        var line = 1
+        var column = 1
+        for byte in bytes.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return "line \(line), column \(column)"
+    }
+}

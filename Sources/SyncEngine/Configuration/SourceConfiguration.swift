@@ -1,0 +1,44 @@
+import SessionSyncSupport
+
+/// One configured source, with every default filled in and its secrets resolved.
+public struct SourceConfiguration: Sendable {
+    public var name: String
+    public var provider: String
+    public var enabled: Bool
+    public var schedule: Schedule
+    public var baseURL: BaseURL
+    /// Where the first pass starts (nil: the provider's initial window before now).
+    public var since: Timestamp?
+    /// Every limit holds at once (RealtimeKit has one per 10 s and one per 5 min).
+    public var rateLimits: [RateLimit]
+    public var maxConcurrentRequests: Int
+    public var timeout: Duration
+    public var lookback: Duration
+    public var allowInsecureHTTP: Bool
+    public var maxResponseBytes: Int
+    /// How many times a request is retried after a connection error, 429 or 5xx.
+    public var retries: Int
+    public var settings: any ProviderSettings
+
+    public init(
+        name: String, provider: String, enabled: Bool = true, schedule: Schedule, baseURL: BaseURL,
+        since: Timestamp? = nil, rateLimits: [RateLimit] = [], maxConcurrentRequests: Int = 4,
+        timeout: Duration = .seconds(30), lookback: Duration = .zero, allowInsecureHTTP: Bool = false,
+        maxResponseBytes: Int = 32 << 20, retries: Int = 4, settings: any ProviderSettings
+    ) {
+        self.name = name
+        self.provider = provider
+        self.enabled = enabled
+        self.schedule = schedule
+        self.baseURL = baseURL
+        self.since = since
+        self.rateLimits = rateLimits
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.timeout = timeout
+        self.lookback = lookback
+        self.allowInsecureHTTP = allowInsecureHTTP
+        self.maxResponseBytes = maxResponseBytes
+        self.retries = retries
+        self.settings = settings
+    }
+}

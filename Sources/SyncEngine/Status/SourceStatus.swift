@@ -1,0 +1,19 @@
+import Archive
+import SessionSyncSupport
+
+/// Everything `status` says about one source.
+public struct SourceStatus: Sendable {
+    public var name: String
+    public var provider: String
+    /// False for a source archived earlier but no longer in the config.
+    public var configured: Bool
+    public var enabled: Bool
+    public var schedule: String?
+    public var lastRun: RunRecord?
+    public var lastSuccess: RunRecord?
+    public var nextDue: Timestamp?
+    public var cursors: [CursorRow]
+    public var rows: SourceRowCounts
+    public var queue: [QueueCounts]
+    public var pendingDetailRequests: Int
+}

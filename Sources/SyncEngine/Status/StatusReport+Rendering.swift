@@ -1,0 +1,128 @@
+import Archive
+import SessionSyncSupport
+
+extension StatusReport {
+    /// A page a person reads at a glance.
+    public var text: String {
+        var lines = ["archive \(database) (schema version \(schemaVersion)), \(sources.count) source(s)"]
+        if sources.isEmpty {
+            lines.append("  no sources configured")
+        }
+        for source in sources {
+            lines.append("")
+            var header = "\(source.name)  [\(source.provider)]"
+            if !source.configured {
+                header += "  (not in the config: archive kept, not synced)"
+            } else if !source.enabled {
+                header += "  (disabled)"
+            } else if let schedule = source.schedule {
+                header += "  \(schedule)"
+            }
+            lines.append(header)
+            if let run = source.lastRun {
+                var line = "  last run:   #\(run.id) \(run.status.rawValue), started \(run.startedAt)"
+                if let finished = run.finishedAt { line += ", finished \(finished)" }
+                lines.append(line)
+                lines.append("              \(run.requests) requests, \(run.sessionsUpserted) sessions upserted, \(run.rowsWritten) rows written")
+                if let error = run.error { lines.append("  error:      \(error)") }
+                if let warnings = run.warnings { lines.append("  warnings:   \(warnings)") }
+                if run.status != .succeeded, let success = source.lastSuccess {
+                    lines.append("  last ok:    #\(success.id) started \(success.startedAt)")
+                }
+            } else {
+                lines.append("  last run:   never")
+            }
+            if let due = source.nextDue {
+                lines.append("  next due:   \(due <= generatedAt ? "now" : due.iso8601)")
+            }
+            if source.cursors.isEmpty {
+                lines.append("  cursors:    none")
+            } else {
+                for (index, cursor) in source.cursors.enumerated() {
+                    let label = index == 0 ? "  cursors:    " : "              "
+                    lines.append("\(label)\(cursor.stream) = \(cursor.value ?? "(none)")  (updated \(cursor.updatedAt))")
+                }
+            }
+            let rows = source.rows
+            var counts = "  rows:       \(rows.sessions) sessions"
+            if rows.liveSessions > 0 { counts += " (\(rows.liveSessions) live)" }
+            for (count, noun) in [
+                (rows.participants, "participants"), (rows.messages, "messages"), (rows.pageHistory, "page visits"),
+                (rows.timeline, "timeline buckets"), (rows.transcripts, "transcript lines"),
+            ] where count > 0 {
+                counts += ", \(count) \(noun)"
+            }
+            lines.append(counts)
+            for queue in source.queue {
+                var line = "  queue:      \(queue.kind): \(queue.pending) pending, \(queue.done) done, \(queue.gaveUp) given up"
+                if let error = queue.lastGiveUpError { line += " (last: \(error))" }
+                lines.append(line)
+            }
+            if source.pendingDetailRequests > 0 {
+                lines.append("  requests:   \(source.pendingDetailRequests) detail request(s) waiting for the next pass")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same report as JSON, for scripts.
+    public var json: JSONOutput {
+        .object([
+            ("database", .string(database)),
+            ("schemaVersion", .int(Int64(schemaVersion))),
+            ("generatedAt", .string(generatedAt.iso8601)),
+            ("sources", .array(sources.map(\.json))),
+        ])
+    }
+}
+
+extension SourceStatus {
+    var json: JSONOutput {
+        .object([
+            ("name", .string(name)),
+            ("provider", .string(provider)),
+            ("configured", .bool(configured)),
+            ("enabled", .bool(enabled)),
+            ("schedule", .optional(schedule)),
+            ("lastRun", lastRun.map(\.json) ?? .null),
+            ("lastSuccess", lastSuccess.map(\.json) ?? .null),
+            ("nextDue", .optional(nextDue?.iso8601)),
+            ("cursors", .object(cursors.map { ($0.stream, .object([("value", .optional($0.value)), ("updatedAt", .string($0.updatedAt))])) })),
+            (
+                "rows",
+                .object([
+                    ("sessions", .int(Int64(rows.sessions))), ("liveSessions", .int(Int64(rows.liveSessions))),
+                    ("participants", .int(Int64(rows.participants))), ("messages", .int(Int64(rows.messages))),
+                    ("pageHistory", .int(Int64(rows.pageHistory))), ("timeline", .int(Int64(rows.timeline))),
+                    ("transcripts", .int(Int64(rows.transcripts))),
+                ])
+            ),
+            (
+                "queue",
+                .object(queue.map {
+                    ($0.kind, .object([
+                        ("pending", .int(Int64($0.pending))), ("done", .int(Int64($0.done))), ("gaveUp", .int(Int64($0.gaveUp))),
+                        ("lastGiveUpError", .optional($0.lastGiveUpError)),
+                    ]))
+                })
+            ),
+            ("pendingDetailRequests", .int(Int64(pendingDetailRequests))),
+        ])
+    }
+}
+
+extension RunRecord {
+    var json: JSONOutput {
+        .object([
+            ("id", .int(id)),
+            ("status", .string(status.rawValue)),
+            ("startedAt", .string(startedAt)),
+            ("finishedAt", .optional(finishedAt)),
+            ("requests", .int(Int64(requests))),
+            ("sessionsUpserted", .int(Int64(sessionsUpserted))),
+            ("rowsWritten", .int(Int64(rowsWritten))),
+            ("error", .optional(error)),
+            ("warnings", .optional(warnings)),
+        ])
+    }
+}

@@ -1,0 +1,3 @@
+import SessionSyncCLI
+
+await SessionSyncMain.run()

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@Suite("Config validation through the binary: exit 78 with every problem and its JSON path")
+struct ConfigCommandTests {
+    /// A valid single-source config around `source`'s members.
+    static func config(database: String = "archive.sqlite", sources: String) -> String {
+        #"{"database": "\#(database)", "sources": [\#(sources)]}"#
+    }
+
+    static let openreplay = #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "pk", "apiKey": {"env": "OR_KEY"}"#
+
+    /// (what is wrong, config text, the path and words the error must name)
+    static let cases: [(String, String, [String])] = [
+        ("unknown top-level key", #"{"database": "a.sqlite", "logLevl": "info", "sources": [\#(openreplay)}]}"#, ["logLevl: unknown key", #"did you mean "logLevel""#]),
+        ("unknown source key", config(sources: openreplay + #", "pagesize": 10}"#), ["sources[0].pagesize: unknown key", #"did you mean "pageSize""#]),
+        ("wrong type", config(sources: openreplay + #", "enabled": "yes"}"#), ["sources[0].enabled: expected true or false, found a string"]),
+        ("wrong type of a number", config(sources: openreplay + #", "pageSize": "50"}"#), ["sources[0].pageSize: expected a whole number"]),
+        ("bad duration", config(sources: openreplay + #", "schedule": {"every": "5 minutes"}}"#), ["sources[0].schedule.every", "is not a duration"]),
+        ("bad cron", config(sources: openreplay + #", "schedule": {"cron": "*/10 * * *"}}"#), ["sources[0].schedule.cron", "expected 5 fields"]),
+        ("bad cron field", config(sources: openreplay + #", "schedule": {"cron": "61 * * * *"}}"#), ["sources[0].schedule.cron", "minute field"]),
+        ("both every and cron", config(sources: openreplay + #", "schedule": {"every": "1m", "cron": "* * * * *"}}"#), ["sources[0].schedule", "not both"]),
+        ("duplicate names", config(sources: openreplay + "}, " + openreplay + "}"), ["sources[1].name", "already the name of sources[0]"]),
+        ("unknown provider", config(sources: #"{"name": "x", "provider": "hubspot", "baseURL": "https://x.example.com"}"#), ["sources[0].provider", #"unknown provider "hubspot""#, "openreplay, isnotai, realtimekit, yourgpt"]),
+        ("missing provider key", config(sources: #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "apiKey": {"env": "OR_KEY"}}"#), ["sources[0].projectKey: missing (required)"]),
+        ("missing realtimekit ids", config(sources: #"{"name": "m", "provider": "realtimekit", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].accountId: missing (required)", "sources[0].appId: missing (required)"]),
+        ("unset environment secret", config(sources: #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "pk", "apiKey": {"env": "NOT_SET_ANYWHERE"}}"#), ["sources[0].apiKey: environment variable NOT_SET_ANYWHERE is not set"]),
+        ("missing secret file", config(sources: #"{"name": "i", "provider": "isnotai", "apiKey": {"file": "/nonexistent/isnotai.key"}}"#), ["sources[0].apiKey: secret file /nonexistent/isnotai.key does not exist"]),
+        ("credential secret outside systemd", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "a", "appId": "b", "apiToken": {"credential": "cloudflare"}}"#), ["sources[0].apiToken: credential cloudflare needs $CREDENTIALS_DIRECTORY"]),
+        ("bad secret form", config(sources: #"{"name": "i", "provider": "isnotai", "apiKey": {"vault": "x"}}"#), ["sources[0].apiKey", #""vault" is not a kind of secret"#]),
+        ("plain http to a remote host", config(sources: #"{"name": "i", "provider": "isnotai", "baseURL": "http://api.isnotai.com", "apiKey": {"env": "OR_KEY"}}"#), ["sources[0].baseURL", "plain http", "allowInsecureHTTP"]),
+        ("bad yourgpt filter", config(sources: #"{"name": "y", "provider": "yourgpt", "apiKey": {"env": "OR_KEY"}, "filter": [{"model": "SESSION", "key": "colour", "operator": "like", "value": "x"}]}"#), ["sources[0].filter[0].key", #""colour" is not one of"#, "sources[0].filter[0].operator"]),
+        ("not JSON", #"{"database": "a.sqlite", "sources": [}"#, ["not valid JSON", "line 1"]),
+        ("no sources key", #"{"database": "a.sqlite"}"#, ["sources: missing (required)"]),
+        ("bad log level", config(sources: openreplay + "}").replacingOccurrences(of: #""database""#, with: #""logLevel": "loud", "database""#), [#"logLevel: "loud" is not one of"#]),
+        ("rate limit without per", config(sources: openreplay + #", "rateLimit": {"requests": 5}}"#), ["sources[0].rateLimit.per: missing (required)"]),
+    ]
+
+    @Test("a bad config exits 78 and names the JSON path", arguments: cases)
+    func badConfig(what: String, text: String, expected: [String]) throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("config.json", text)
+        for command in ["check-config", "status", "migrate"] where command == "check-config" || !what.contains("secret") {
+            let result = try runSessionSync([command, "--config", file], environment: ["OR_KEY": "k"], directory: directory.path)
+            #expect(result.status == 78, "\(what) / \(command): exit \(result.status), stderr: \(result.stderr)")
+            for fragment in expected {
+                #expect(result.stderr.contains(fragment), "\(what) / \(command): stderr lacks \"\(fragment)\": \(result.stderr)")
+            }
+        }
+    }
+
+    @Test("every problem is reported in one run, not only the first")
+    func allProblems() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            "config.json",
+            #"{"sources": [{"name": "a b", "provider": "openreplay", "baseURL": "ftp://x", "apiKey": {"env": "NOPE"}, "bogus": 1}, {"name": "y", "provider": "nope"}]}"#
+        )
+        let result = try runSessionSync(["check-config", "--config", file])
+        #expect(result.status == 78)
+        for fragment in [
+            "sources[0].name", "sources[0].baseURL", "sources[0].apiKey: environment variable NOPE is not set",
+            "sources[0].projectKey: missing", "sources[0].bogus: unknown key", "sources[1].provider",
+        ] {
+            #expect(result.stderr.contains(fragment), "missing \(fragment) in: \(result.stderr)")
+        }
+    }
+
+    @Test("a missing config file exits 78 and says how to point at one")
+    func missingFile() throws {
+        let result = try runSessionSync(["status", "--config", "/nonexistent/config.json"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("/nonexistent/config.json"))
+        #expect(result.stderr.contains("does not exist"))
+    }
+
+    @Test("config.example.json shows every key and passes check-config once its secrets are set")
+    func exampleConfigIsValid() throws {
+        let directory = try TemporaryDirectory()
+        var text = try String(contentsOfFile: packageRoot + "/config.example.json", encoding: .utf8)
+        // The example's key file lives where systemd would put it; the test puts it in its own folder.
+        let keyFile = try directory.write("isnotai.key", "aik_v1_example\n")
+        text = text.replacingOccurrences(of: "/run/credentials/sessionsync.service/isnotai", with: keyFile)
+        let credentials = directory.path + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try "cf-token".write(toFile: credentials + "/cloudflare", atomically: true, encoding: .utf8)
+        let file = try directory.write("config.json", text)
+        let result = try runSessionSync(
+            ["check-config", "--config", file],
+            environment: ["OPENREPLAY_API_KEY": "or-key", "YOURGPT_API_KEY": "ygpt-key", "CREDENTIALS_DIRECTORY": credentials]
+        )
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("valid, 4 source(s)"))
+        // The secrets are never printed.
+        for secret in ["or-key", "ygpt-key", "cf-token", "aik_v1_example"] {
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        }
+        // Every documented key appears in the example.
+        for key in [
+            "database", "logLevel", "sources", "name", "provider", "enabled", "schedule", "every", "cron", "jitter", "baseURL",
+            "apiStyle", "projectKey", "apiKey", "filters", "userId", "pageSize", "rateLimit", "requests", "per",
+            "maxConcurrentRequests", "timeout", "retries", "maxResponseBytes", "discover", "sessionIds", "maxDetailAttempts",
+            "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts", "messages", "filter",
+            "viewId", "allowInsecureHTTP", "env", "file", "credential",
+        ] {
+            #expect(text.contains("\"\(key)\""), "config.example.json does not show \(key)")
+        }
+    }
+}
