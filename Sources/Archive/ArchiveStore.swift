@@ -59,6 +59,11 @@ public final class ArchiveStore {
             try touch.run()
             outcome = .changed
         }
+        if record.columns.isEmpty && outcome != .inserted {
+            // A children-only record (new messages of a known session) is not a session upsert.
+            stats.rowsWritten += childRows
+            return
+        }
         switch outcome {
         case .inserted:
             stats.sessionsInserted += 1

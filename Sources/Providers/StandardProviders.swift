@@ -9,7 +9,8 @@ public enum StandardProviders {
                 baseURL: nil, schedule: .every(.seconds(30)), lookback: .zero, initialWindow: .zero,
                 rateLimits: [RateLimit(requests: 10, per: .seconds(1))], maxConcurrentRequests: 1
             ),
-            readSettings: { OpenReplaySettings.read($0) }
+            readSettings: { OpenReplaySettings.read($0) },
+            makeProvider: { OpenReplayProvider(source: $0) }
         ),
         ProviderDescriptor(
             name: "isnotai",
@@ -18,7 +19,8 @@ public enum StandardProviders {
                 initialWindow: .seconds(7 * 86_400), rateLimits: [RateLimit(requests: 60, per: .seconds(60))],
                 maxConcurrentRequests: 4
             ),
-            readSettings: { IsNotAISettings.read($0) }
+            readSettings: { IsNotAISettings.read($0) },
+            makeProvider: { IsNotAIProvider(source: $0) }
         ),
         ProviderDescriptor(
             name: "realtimekit",
@@ -28,7 +30,8 @@ public enum StandardProviders {
                 rateLimits: [RateLimit(requests: 200, per: .seconds(10)), RateLimit(requests: 1000, per: .seconds(300))],
                 maxConcurrentRequests: 4
             ),
-            readSettings: { RealtimeKitSettings.read($0) }
+            readSettings: { RealtimeKitSettings.read($0) },
+            makeProvider: { RealtimeKitProvider(source: $0) }
         ),
         ProviderDescriptor(
             name: "yourgpt",
@@ -37,7 +40,8 @@ public enum StandardProviders {
                 initialWindow: .seconds(30 * 86_400), rateLimits: [RateLimit(requests: 10, per: .seconds(1))],
                 maxConcurrentRequests: 4
             ),
-            readSettings: { YourGPTSettings.read($0) }
+            readSettings: { YourGPTSettings.read($0) },
+            makeProvider: { YourGPTProvider(source: $0) }
         ),
     ])
 }

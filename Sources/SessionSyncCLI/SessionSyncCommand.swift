@@ -14,9 +14,12 @@ public struct SessionSyncCommand: AsyncParsableCommand {
             /etc/sessionsync/config.json. Exit status 78 means the config is invalid.
             """,
         subcommands: [
+            RunCommand.self,
+            SyncCommand.self,
             MigrateCommand.self,
             CheckConfigCommand.self,
             StatusCommand.self,
+            DemoCommand.self,
         ]
     )
 

@@ -1,0 +1,162 @@
+import Archive
+import SessionSyncSupport
+import SyncEngine
+
+/// YourGPT chatbot sessions (`POST /chatbot/v1/getSessions`) and, optionally, their messages
+/// (`POST /chatbot/v1/getSessionMessages`).
+///
+/// The listing is ordered by last message time, which moves whenever a conversation gets a
+/// message, so offset pages drift while they are read. A pass reads newest first from the day
+/// before its cursor, stops once rows fall behind the cursor minus the lookback, then re-reads
+/// the first page until it brings nothing new: a session that jumped to the front mid-pass is
+/// caught in the same pass, and upserts make every repeat harmless. The cursor moves only after
+/// a complete listing (newest-first pages cannot vouch for older rows before the end).
+public struct YourGPTProvider: Provider {
+    static let cursorStream = "last_message_time"
+    static let messagesKind = "messages"
+    static let sessionsEndpoint = "POST /chatbot/v1/getSessions"
+    static let messagesEndpoint = "POST /chatbot/v1/getSessionMessages"
+
+    let settings: YourGPTSettings
+
+    public init(source: SourceConfiguration) {
+        guard let settings = source.settings as? YourGPTSettings else {
+            preconditionFailure("a yourgpt source carries YourGPTSettings")
+        }
+        self.settings = settings
+    }
+
+    public var credentials: [(String, String)] {
+        [("api-key", settings.apiKey.reveal())]
+    }
+
+    public func describeError(status: Int, body: [UInt8]) -> String? {
+        YourGPTEnvelope.errorMessage(body)
+    }
+
+    public func probe(_ pass: SyncPass) async throws -> String {
+        let document = try await fetchSessionsPage(pass, from: pass.startedAt.subtracting(.seconds(86_400)), page: 1, limit: 1)
+        let count = document.root["data"]?.count ?? 0
+        return "authenticated; \(count) session(s) on the first page of the last day"
+    }
+
+    public func sync(_ pass: SyncPass) async throws {
+        let previous = try await pass.timestampCursor(Self.cursorStream)
+        // The API filters by day: start the day before the cursor's day, so nothing near midnight is missed.
+        let start = try await pass.readFrom(stream: Self.cursorStream)
+        let from = (previous ?? start).startOfDay.subtracting(.seconds(86_400))
+        let stopBefore = previous?.subtracting(pass.source.lookback)
+        var listing = YourGPTListing(stopBefore: stopBefore)
+
+        var page = 1
+        while true {
+            let more = try await readPage(pass, from: from, page: page, listing: &listing)
+            if !more { break }
+            page += 1
+        }
+        // Sessions that got a message while we paged have jumped to the front: read from the top
+        // again until a page brings nothing new.
+        var recheck = 1
+        while try await readPage(pass, from: from, page: recheck, listing: &listing, onlyNew: true) {
+            recheck += 1
+        }
+        if let newest = listing.newest {
+            try await pass.commit(ArchiveBatch(cursors: [pass.advance(stream: Self.cursorStream, to: newest, previous: previous)]))
+        }
+        if settings.messages {
+            try await fetchMessages(pass)
+        }
+    }
+
+    /// Reads one page and commits it; returns whether the next page should be read.
+    /// With `onlyNew`, it continues only while every row of the page was new or changed.
+    private func readPage(_ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, onlyNew: Bool = false) async throws -> Bool {
+        let document = try await fetchSessionsPage(pass, from: from, page: page, limit: settings.pageSize)
+        let rows = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
+        var batch = ArchiveBatch()
+        var fresh = 0
+        var oldest: Timestamp?
+        for row in rows.elements {
+            let session = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try YourGPTSessionMapper.map(row) }
+            if listing.record(session) { fresh += 1 }
+            batch.sessions.append(session.record)
+            if settings.messages, let lastMessageID = session.lastMessageID {
+                batch.enqueue.append(QueueRequest(kind: Self.messagesKind, externalID: session.record.externalID, version: lastMessageID))
+            }
+            if let time = session.lastMessageTime { oldest = min(oldest ?? time, time) }
+        }
+        if onlyNew && fresh == 0 { return false }
+        try await pass.commit(batch)
+        let count = rows.count
+        if count < settings.pageSize { return false }
+        if onlyNew { return fresh == count }
+        if let stop = listing.stopBefore, let oldest, oldest < stop { return false }
+        return true
+    }
+
+    private func fetchSessionsPage(_ pass: SyncPass, from: Timestamp, page: Int, limit: Int) async throws -> JSONDocument {
+        var body: [(String, JSONOutput)] = [
+            ("from", .string(from.day)),
+            ("to", .string(pass.startedAt.adding(.seconds(86_400)).day)),
+            ("orderBy", .string("DESC")),
+            ("limit", .int(Int64(limit))),
+            ("page", .int(Int64(page))),
+        ]
+        if !settings.filters.isEmpty {
+            body.append(("filter", .array(settings.filters.map(\.json))))
+        }
+        if let viewID = settings.viewID {
+            body.append(("view_id", .int(Int64(viewID))))
+        }
+        let response = try await pass.send(.postJSON("/chatbot/v1/getSessions", body: JSONOutput.object(body).bytes, endpoint: Self.sessionsEndpoint))
+        return try YourGPTEnvelope.checked(response)
+    }
+
+    /// Fetches the messages of every session whose last message changed, newest first, stopping
+    /// at the first message already archived.
+    private func fetchMessages(_ pass: SyncPass) async throws {
+        for item in try await pass.dueWork(kind: Self.messagesKind) {
+            try Task.checkCancellation()
+            let known = item.doneVersion.flatMap(Int64.init)
+            var messages: [MessageRecord] = []
+            var page = 1
+            pages: while true {
+                let body = JSONOutput.object([
+                    ("session_uid", .string(item.externalID)),
+                    ("orderBy", .string("DESC")),
+                    ("limit", .int(100)),
+                    ("page", .int(Int64(page))),
+                ])
+                let response = try await pass.send(.postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
+                let document = try YourGPTEnvelope.checked(response)
+                let rows = try pass.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
+                for row in rows.elements {
+                    let message = try pass.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try YourGPTMessageMapper.map(row) }
+                    if let known, let id = Int64(message.externalID), id <= known { break pages }
+                    messages.append(message)
+                }
+                if rows.count < 100 { break }
+                page += 1
+            }
+            var record = SessionRecord(externalID: item.externalID, kind: .chat)
+            record.children = [.appendMessages(messages.reversed())]
+            try await pass.commit(
+                ArchiveBatch(
+                    sessions: [record],
+                    completions: [QueueCompletion(kind: Self.messagesKind, externalID: item.externalID, outcome: .done(version: item.version))]
+                )
+            )
+        }
+    }
+}
+
+extension YourGPTSettings.Filter {
+    var json: JSONOutput {
+        let value: JSONOutput =
+            switch self.value {
+            case .single(let text): .string(text)
+            case .list(let texts): .array(texts.map(JSONOutput.string))
+            }
+        return .object([("model", .string("SESSION")), ("key", .string(key)), ("operator", .string(`operator`)), ("value", value)])
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Archive
+import Logging
+import Providers
+import ServiceLifecycle
+import SyncEngine
+import UnixSignals
+
+/// `sessionsync run`
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon: migrate, then sync every enabled source on its schedule until stopped.",
+        discussion: """
+            Each source runs on its own schedule and never overlaps itself; a slow or failing source delays no \
+            other. SIGTERM or SIGINT stops gracefully (passes in flight are rolled back to their last committed \
+            page and recorded as interrupted; exit 0). SIGHUP re-reads the config: a valid one replaces the old \
+            one after each source's pass in flight, an invalid one is logged and ignored. Under systemd \
+            (Type=notify) it reports READY=1, STATUS= lines and watchdog pings. Exit status: 0 on a clean \
+            stop, 78 on a bad config, 1 on a fatal error.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let environment = try CommandEnvironment.load(options, resolveSecrets: true)
+        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel)
+        for warning in environment.configuration.warnings {
+            logger.warning("config warning", metadata: ["problem": "\(warning)"])
+        }
+        let archive = try environment.openArchiveDatabase(logger: logger)
+        let transport = HTTPTransport()
+        var daemonOptions = SyncDaemon.Options()
+        let configPath = environment.configuration.file
+        let databaseOverride = options.database
+        daemonOptions.reload = {
+            let loader = ConfigurationLoader(registry: StandardProviders.registry)
+            var configuration = try loader.load(file: configPath)
+            if let databaseOverride { configuration.database = databaseOverride }
+            ProcessLogging.level.level = configuration.logLevel
+            return configuration
+        }
+        var configuration = environment.configuration
+        configuration.database = environment.databasePath
+        let daemon = SyncDaemon(
+            configuration: configuration, registry: StandardProviders.registry, archive: archive, transport: transport,
+            logger: logger, options: daemonOptions
+        )
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("daemon stopped on a fatal error", metadata: ["error": "\(error)"])
+            await transport.shutdown()
+            throw ExitStatus.failure
+        }
+        await transport.shutdown()
+        logger.notice("daemon stopped")
+    }
+}

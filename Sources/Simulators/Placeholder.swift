@@ -1,1 +1,0 @@
-// The simulators arrive with the sync engine.

@@ -1,0 +1,128 @@
+import Archive
+import Foundation
+import Logging
+import SessionSyncSupport
+
+/// Runs passes of one source: opens the run in the ledger, keeps its heartbeat, hands the
+/// provider a ``SyncPass``, and closes the run as succeeded, failed or interrupted.
+///
+/// One runner lives as long as its source's config, so the rate limiter it holds spans passes.
+public struct SourceRunner: Sendable {
+    public let source: SourceConfiguration
+    public let provider: any Provider
+    public let client: APIClient
+    let descriptor: ProviderDescriptor
+    let archive: ArchiveDatabase
+    let logger: Logger
+    let heartbeatInterval: Duration
+
+    public init(
+        source: SourceConfiguration, descriptor: ProviderDescriptor, archive: ArchiveDatabase, transport: HTTPTransport,
+        logger: Logger, sleeper: Sleeper = .real, retry: RetryPolicy? = nil, heartbeatInterval: Duration = .seconds(5)
+    ) {
+        var sourceLogger = logger
+        sourceLogger[metadataKey: "source"] = "\(source.name)"
+        let provider = descriptor.provider(for: source)
+        self.source = source
+        self.provider = provider
+        self.descriptor = descriptor
+        self.archive = archive
+        self.logger = sourceLogger
+        self.heartbeatInterval = heartbeatInterval
+        self.client = APIClient(
+            transport: transport, baseURL: source.baseURL, credentials: provider.credentials, timeout: source.timeout,
+            maxResponseBytes: source.maxResponseBytes, retry: retry ?? RetryPolicy(retries: source.retries),
+            rateLimits: source.rateLimits, maxConcurrentRequests: source.maxConcurrentRequests, sleeper: sleeper,
+            logger: sourceLogger, describeError: { [provider] status, body in provider.describeError(status: status, body: body) }
+        )
+    }
+
+    /// One pass. Never throws: every ending is recorded in the ledger and returned.
+    public func runPass() async -> PassOutcome {
+        let pid = Int(ProcessInfo.processInfo.processIdentifier)
+        let startedAt = Timestamp.now()
+        let sourceID: Int64
+        let runID: Int64
+        do {
+            let opened = try await archive.withStore { [source] store -> (Int64, Int64?) in
+                let row = try store.ensureSource(name: source.name, provider: source.provider, now: startedAt)
+                let run = try store.startRun(sourceID: row.id, pid: pid, now: startedAt, isAlive: ProcessLiveness.isAlive)
+                return (row.id, run)
+            }
+            sourceID = opened.0
+            guard let run = opened.1 else {
+                let reason = "another sessionsync process is running this source"
+                logger.notice("pass skipped", metadata: ["reason": "\(reason)"])
+                return PassOutcome(source: source.name, runID: nil, result: .skipped(reason), stats: WriteStats(), progress: RunProgress())
+            }
+            runID = run
+        } catch {
+            let message = "could not start a run in the archive: \(error)"
+            logger.error("pass not started", metadata: ["error": "\(message)"])
+            return PassOutcome(source: source.name, runID: nil, result: .failed(message), stats: WriteStats(), progress: RunProgress())
+        }
+
+        var passLogger = logger
+        passLogger[metadataKey: "run"] = "\(runID)"
+        let progress = RunProgressTracker()
+        let pass = SyncPass(
+            source: source, sourceID: sourceID, runID: runID, startedAt: startedAt, logger: passLogger,
+            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive, progress: progress
+        )
+        passLogger.info("pass started")
+
+        let heartbeat = Task { [archive, heartbeatInterval] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: heartbeatInterval)
+                if Task.isCancelled { break }
+                let snapshot = await progress.progress
+                try? await archive.withStore { store in try store.heartbeat(runID: runID, progress: snapshot, now: .now()) }
+            }
+        }
+        let result: PassOutcome.Result
+        do {
+            try await provider.sync(pass)
+            try Task.checkCancellation()
+            result = .succeeded
+        } catch let error as SyncError where error.isRateLimited {
+            await progress.warn("\(error)")
+            result = .succeeded
+        } catch is CancellationError {
+            result = .interrupted
+        } catch {
+            result = Task.isCancelled ? .interrupted : .failed("\(source.provider): \(error)")
+        }
+        heartbeat.cancel()
+
+        let finalProgress = await progress.progress
+        let stats = await progress.stats
+        let (status, message): (RunStatus, String?) =
+            switch result {
+            case .succeeded: (.succeeded, nil)
+            case .failed(let message): (.failed, message)
+            case .interrupted: (.interrupted, "interrupted: the process was asked to stop; the next pass continues from the last committed page")
+            case .skipped: (.failed, nil)
+            }
+        do {
+            try await archive.withStore { store in
+                try store.finishRun(runID: runID, status: status, progress: finalProgress, error: message, now: .now())
+            }
+        } catch {
+            passLogger.error("could not record the end of the run", metadata: ["error": "\(error)"])
+        }
+        let metadata: Logger.Metadata = [
+            "status": "\(status.rawValue)", "requests": "\(finalProgress.requests)",
+            "sessions.inserted": "\(stats.sessionsInserted)", "sessions.changed": "\(stats.sessionsChanged)",
+            "sessions.unchanged": "\(stats.sessionsUnchanged)", "rows.written": "\(stats.rowsWritten)",
+        ]
+        switch result {
+        case .failed(let message):
+            passLogger.error("pass failed", metadata: metadata.merging(["error": "\(message)"]) { $1 })
+        case .interrupted:
+            passLogger.notice("pass interrupted", metadata: metadata)
+        default:
+            passLogger.info("pass finished", metadata: metadata)
+        }
+        return PassOutcome(source: source.name, runID: runID, result: result, stats: stats, progress: finalProgress)
+    }
+}

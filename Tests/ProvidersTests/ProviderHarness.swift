@@ -1,0 +1,172 @@
+import Archive
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Providers
+import SQLiteDB
+import SessionSyncSupport
+import Simulators
+import SyncEngine
+
+/// One provider source against its simulator, with a fresh archive in a temporary folder.
+///
+/// ```swift
+/// let harness = try await ProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#)
+/// let outcome = await harness.pass()
+/// #expect(try harness.count("SELECT count(*) FROM sessions") == 250)
+/// ```
+final class ProviderHarness: Sendable {
+    let server: SimulatorServer
+    let directory: String
+    let databasePath: String
+    let archive: ArchiveDatabase
+    let transport = HTTPTransport()
+    let configuration: Configuration
+    let logs: LogCapture
+    /// Waits the engine asked for (backoff, Retry-After), recorded instead of slept.
+    let sleeps = NIOLockedValueBox<[Duration]>([])
+
+    /// - Parameters:
+    ///   - source: the members of the source object after `"name": "test", "baseURL": ...`,
+    ///     e.g. `"provider": "yourgpt", "apiKey": {"env": "KEY"}, "messages": true`.
+    ///   - secrets: environment variables the source's secrets read.
+    init(api: any SimulatedAPI, source: String, secrets: [String: String] = [:], extraServers: [SimulatorServer] = []) async throws {
+        server = try await SimulatorServer(api: api)
+        directory = NSTemporaryDirectory() + "sessionsync-provider-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        databasePath = directory + "/archive.sqlite"
+        archive = try ArchiveDatabase(path: databasePath)
+        let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)}]}"#
+        let loader = ConfigurationLoader(registry: StandardProviders.registry, environment: SecretEnvironment(variables: secrets))
+        configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
+        logs = LogCapture()
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var source: SourceConfiguration {
+        configuration.sources[0]
+    }
+
+    /// A runner whose waits are recorded, not slept, and whose logs are captured.
+    func runner(retry: RetryPolicy? = nil) -> SourceRunner {
+        let sleeps = self.sleeps
+        let sleeper = Sleeper { duration in
+            sleeps.withLockedValue { $0.append(duration) }
+            try Task.checkCancellation()
+        }
+        return SourceRunner(
+            source: source, descriptor: StandardProviders.registry[source.provider]!, archive: archive, transport: transport,
+            logger: logs.logger, sleeper: sleeper, retry: retry
+        )
+    }
+
+    /// One pass, as `sessionsync sync` runs it.
+    @discardableResult
+    func pass(retry: RetryPolicy? = nil) async -> PassOutcome {
+        await runner(retry: retry).runPass()
+    }
+
+    func shutdown() async {
+        await transport.shutdown()
+        await server.shutdown()
+    }
+
+    // MARK: Reading the archive
+
+    /// A second connection, as a user's `sqlite3` would open it.
+    func connection() throws -> Connection {
+        try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
+    }
+
+    func count(_ sql: String, _ values: SQLiteValue...) throws -> Int {
+        let statement = try connection().prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.int(at: 0) : 0
+    }
+
+    func text(_ sql: String, _ values: SQLiteValue...) throws -> String? {
+        let statement = try connection().prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.text(at: 0) : nil
+    }
+
+    /// Every row of `sql`, each column as text (NULL as nil).
+    func rows(_ sql: String, _ values: SQLiteValue...) throws -> [[String?]] {
+        let statement = try connection().prepare(sql)
+        try statement.bind(values)
+        var rows: [[String?]] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.text(at: $0) })
+        }
+        return rows
+    }
+
+    /// A digest of every table's content, to prove a pass changed nothing (sync_runs and the
+    /// columns allowed to move, `last_seen_at` and cursors' `updated_at`, left out).
+    func contentDigest() throws -> String {
+        let tables = [
+            "sessions": "SELECT id, source_id, external_id, kind, status, title, user_id, started_at, ended_at, duration_seconds, country, device_type, os, browser, browser_version, url, bot_score, metadata, raw, detail_raw, first_seen_at, updated_at, absent_listings FROM sessions ORDER BY id",
+            "participants": "SELECT * FROM participants ORDER BY id",
+            "page_history": "SELECT * FROM page_history ORDER BY session_id, seq",
+            "timeline": "SELECT * FROM timeline ORDER BY session_id, bucket_at",
+            "event_counts": "SELECT * FROM event_counts ORDER BY session_id, event_type",
+            "messages": "SELECT * FROM messages ORDER BY id",
+            "transcripts": "SELECT * FROM transcripts ORDER BY session_id, seq",
+            "session_metadata": "SELECT * FROM session_metadata ORDER BY session_id, key",
+            "session_child_sets": "SELECT * FROM session_child_sets ORDER BY session_id, child_set",
+            "fetch_queue": "SELECT source_id, kind, external_id, version, done_version, state, attempts, last_error, expires_at FROM fetch_queue ORDER BY 1, 2, 3",
+            "sync_cursors": "SELECT source_id, stream, value FROM sync_cursors ORDER BY 1, 2",
+        ]
+        var hasher = StableHasher()
+        for (table, sql) in tables.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(table)
+            for row in try rows(sql) {
+                for cell in row {
+                    if let cell { hasher.combine(cell) } else { hasher.combineNil() }
+                }
+            }
+        }
+        return hasher.hexDigest
+    }
+
+    /// All bytes of the database file and its WAL, to look for a secret.
+    func fileBytes() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for suffix in ["", "-wal", "-shm"] {
+            if let data = FileManager.default.contents(atPath: databasePath + suffix) { bytes += Array(data) }
+        }
+        return bytes
+    }
+}
+
+/// Log lines a test can read.
+final class LogCapture: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+    let logger: Logger
+
+    init() {
+        let lines = self.lines
+        let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
+        let level = LogLevelControl(.trace)
+        logger = Logger(label: "test") { label in LineLogHandler(label: label, level: level, underJournal: false, sink: sink) }
+    }
+
+    var text: String {
+        lines.withLockedValue { $0.joined() }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle`'s UTF-8 bytes occur in these bytes.
+    func contains(text needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, pattern.count <= count else { return false }
+        for start in 0...(count - pattern.count) where self[start] == pattern[0] {
+            if Array(self[start..<(start + pattern.count)]) == pattern { return true }
+        }
+        return false
+    }
+}
