@@ -19,6 +19,8 @@ public struct SessionSyncCommand: AsyncParsableCommand {
             MigrateCommand.self,
             CheckConfigCommand.self,
             StatusCommand.self,
+            EnqueueCommand.self,
+            ResetCursorCommand.self,
             DemoCommand.self,
         ]
     )

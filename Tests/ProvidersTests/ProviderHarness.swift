@@ -36,7 +36,9 @@ final class ProviderHarness: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         databasePath = directory + "/archive.sqlite"
         archive = try ArchiveDatabase(path: databasePath)
-        let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)}]}"#
+        // Tests run fast unless they are about rate limits.
+        let limit = source.contains("\"rateLimit\"") ? "" : #", "rateLimit": {"requests": 10000, "per": "1s"}"#
+        let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
         let loader = ConfigurationLoader(registry: StandardProviders.registry, environment: SecretEnvironment(variables: secrets))
         configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
         logs = LogCapture()

@@ -29,7 +29,8 @@ public struct APIClient: Sendable {
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.retry = retry
-        self.rateLimiter = RateLimiter(limits: rateLimits, sleeper: sleeper)
+        // Rate limits are about real time, whatever sleeper the retries use.
+        self.rateLimiter = RateLimiter(limits: rateLimits, sleeper: .real)
         self.concurrency = ConcurrencyLimiter(limit: maxConcurrentRequests)
         self.sleeper = sleeper
         self.logger = logger
