@@ -94,6 +94,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "SessionSyncTesting",
+            dependencies: [
+                "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "sessionsync",
             dependencies: ["SessionSyncCLI"],
@@ -117,15 +126,16 @@ let package = Package(
         .testTarget(
             name: "SyncEngineTests",
             dependencies: [
-                "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "SessionSyncTesting", "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
-                "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "SessionSyncTesting", "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -133,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["sessionsync", "SQLiteDB", "SessionSyncSupport", "Simulators"],
+            dependencies: [
+                "sessionsync", "SessionSyncTesting", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ]

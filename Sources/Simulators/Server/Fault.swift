@@ -21,15 +21,21 @@ public struct FaultRule: Sendable {
     public var method: String?
     /// A substring the request path must contain (nil: any path).
     public var pathContains: String?
+    /// A query parameter the request must carry with this value (nil: any query).
+    public var query: (name: String, value: String)?
     /// Let this many matching requests through first.
     public var skip: Int
     /// How many matching requests get the fault (then the rule is spent); nil: forever.
     public var times: Int?
     public var fault: Fault
 
-    public init(method: String? = nil, pathContains: String? = nil, skip: Int = 0, times: Int? = 1, fault: Fault) {
+    public init(
+        method: String? = nil, pathContains: String? = nil, query: (name: String, value: String)? = nil, skip: Int = 0,
+        times: Int? = 1, fault: Fault
+    ) {
         self.method = method
         self.pathContains = pathContains
+        self.query = query
         self.skip = skip
         self.times = times
         self.fault = fault
@@ -37,5 +43,6 @@ public struct FaultRule: Sendable {
 
     func matches(_ request: SimulatedRequest) -> Bool {
         (method == nil || method == request.method) && (pathContains.map { request.path.contains($0) } ?? true)
+            && (query.map { request.query($0.name) == $0.value } ?? true)
     }
 }

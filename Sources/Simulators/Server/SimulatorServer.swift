@@ -10,6 +10,7 @@ public final class SimulatorServer: Sendable {
     public let api: any SimulatedAPI
     public let faults = FaultInjector()
     public let log = RequestLog()
+    public let hooks = RequestHooks()
     public let port: Int
     private let channel: any Channel
 
@@ -18,6 +19,7 @@ public final class SimulatorServer: Sendable {
         self.api = api
         let faults = self.faults
         let log = self.log
+        let hooks = self.hooks
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -28,7 +30,7 @@ public final class SimulatorServer: Sendable {
                     if gzip {
                         try channel.pipeline.syncOperations.addHandler(HTTPResponseCompressor())
                     }
-                    try channel.pipeline.syncOperations.addHandler(SimulatorHTTPHandler(api: api, faults: faults, log: log))
+                    try channel.pipeline.syncOperations.addHandler(SimulatorHTTPHandler(api: api, faults: faults, log: log, hooks: hooks))
                 }
             }
         channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
@@ -53,13 +55,15 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
     private let api: any SimulatedAPI
     private let faults: FaultInjector
     private let log: RequestLog
+    private let hooks: RequestHooks
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
 
-    init(api: any SimulatedAPI, faults: FaultInjector, log: RequestLog) {
+    init(api: any SimulatedAPI, faults: FaultInjector, log: RequestLog, hooks: RequestHooks) {
         self.api = api
         self.faults = faults
         self.log = log
+        self.hooks = hooks
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -75,6 +79,7 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             let request = SimulatedRequest(
                 method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body
             )
+            hooks.run(request, number: log.count + 1)
             let fault = faults.fault(for: request)
             let faulted = fault != nil
             let response = fault.map { Self.apply($0, to: request, api: api) } ?? api.respond(to: request)

@@ -1,10 +1,10 @@
 import SessionSyncSupport
 
 /// The IMF-fixdate of RFC 9110 (`Sun, 06 Nov 1994 08:49:37 GMT`), as `Retry-After` sends it.
-enum HTTPDate {
+public enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
-    static func parse(_ text: String) -> Timestamp? {
+    public static func parse(_ text: String) -> Timestamp? {
         // "Sun, 06 Nov 1994 08:49:37 GMT" → ["Sun,", "06", "Nov", "1994", "08:49:37", "GMT"]
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT",
@@ -17,7 +17,7 @@ enum HTTPDate {
         return Timestamp(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)
     }
 
-    static func format(_ timestamp: Timestamp) -> String {
+    public static func format(_ timestamp: Timestamp) -> String {
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let c = timestamp.civil

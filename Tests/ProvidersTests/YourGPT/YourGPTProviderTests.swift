@@ -4,6 +4,7 @@ import SessionSyncSupport
 import SQLiteDB
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 @Suite("YourGPT: sessions ordered by a moving last-message time, and their messages")

@@ -15,22 +15,26 @@ import SyncEngine
 /// let outcome = await harness.pass()
 /// #expect(try harness.count("SELECT count(*) FROM sessions") == 250)
 /// ```
-final class ProviderHarness: Sendable {
-    let server: SimulatorServer
-    let directory: String
-    let databasePath: String
-    let archive: ArchiveDatabase
-    let transport = HTTPTransport()
-    let configuration: Configuration
-    let logs: LogCapture
+public final class ProviderHarness: Sendable {
+    public let server: SimulatorServer
+    public let directory: String
+    public let databasePath: String
+    public let archive: ArchiveDatabase
+    public let transport = HTTPTransport()
+    public let configuration: Configuration
+    public let logs: LogCapture
     /// Waits the engine asked for (backoff, Retry-After), recorded instead of slept.
-    let sleeps = NIOLockedValueBox<[Duration]>([])
+    public let sleeps = NIOLockedValueBox<[Duration]>([])
+    public let registry: ProviderRegistry
 
     /// - Parameters:
     ///   - source: the members of the source object after `"name": "test", "baseURL": ...`,
     ///     e.g. `"provider": "yourgpt", "apiKey": {"env": "KEY"}, "messages": true`.
     ///   - secrets: environment variables the source's secrets read.
-    init(api: any SimulatedAPI, source: String, secrets: [String: String] = [:], extraServers: [SimulatorServer] = []) async throws {
+    public init(
+        api: any SimulatedAPI, source: String, secrets: [String: String] = [:], registry: ProviderRegistry = StandardProviders.registry
+    ) async throws {
+        self.registry = registry
         server = try await SimulatorServer(api: api)
         directory = NSTemporaryDirectory() + "sessionsync-provider-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -39,7 +43,7 @@ final class ProviderHarness: Sendable {
         // Tests run fast unless they are about rate limits.
         let limit = source.contains("\"rateLimit\"") ? "" : #", "rateLimit": {"requests": 10000, "per": "1s"}"#
         let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
-        let loader = ConfigurationLoader(registry: StandardProviders.registry, environment: SecretEnvironment(variables: secrets))
+        let loader = ConfigurationLoader(registry: registry, environment: SecretEnvironment(variables: secrets))
         configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
         logs = LogCapture()
     }
@@ -48,30 +52,30 @@ final class ProviderHarness: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var source: SourceConfiguration {
+    public var source: SourceConfiguration {
         configuration.sources[0]
     }
 
     /// A runner whose waits are recorded, not slept, and whose logs are captured.
-    func runner(retry: RetryPolicy? = nil) -> SourceRunner {
+    public func runner(retry: RetryPolicy? = nil) -> SourceRunner {
         let sleeps = self.sleeps
         let sleeper = Sleeper { duration in
             sleeps.withLockedValue { $0.append(duration) }
             try Task.checkCancellation()
         }
         return SourceRunner(
-            source: source, descriptor: StandardProviders.registry[source.provider]!, archive: archive, transport: transport,
+            source: source, descriptor: registry[source.provider]!, archive: archive, transport: transport,
             logger: logs.logger, sleeper: sleeper, retry: retry
         )
     }
 
     /// One pass, as `sessionsync sync` runs it.
     @discardableResult
-    func pass(retry: RetryPolicy? = nil) async -> PassOutcome {
+    public func pass(retry: RetryPolicy? = nil) async -> PassOutcome {
         await runner(retry: retry).runPass()
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         await transport.shutdown()
         await server.shutdown()
     }
@@ -79,24 +83,24 @@ final class ProviderHarness: Sendable {
     // MARK: Reading the archive
 
     /// A second connection, as a user's `sqlite3` would open it.
-    func connection() throws -> Connection {
+    public func connection() throws -> Connection {
         try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
     }
 
-    func count(_ sql: String, _ values: SQLiteValue...) throws -> Int {
+    public func count(_ sql: String, _ values: SQLiteValue...) throws -> Int {
         let statement = try connection().prepare(sql)
         try statement.bind(values)
         return try statement.step() ? statement.int(at: 0) : 0
     }
 
-    func text(_ sql: String, _ values: SQLiteValue...) throws -> String? {
+    public func text(_ sql: String, _ values: SQLiteValue...) throws -> String? {
         let statement = try connection().prepare(sql)
         try statement.bind(values)
         return try statement.step() ? statement.text(at: 0) : nil
     }
 
     /// Every row of `sql`, each column as text (NULL as nil).
-    func rows(_ sql: String, _ values: SQLiteValue...) throws -> [[String?]] {
+    public func rows(_ sql: String, _ values: SQLiteValue...) throws -> [[String?]] {
         let statement = try connection().prepare(sql)
         try statement.bind(values)
         var rows: [[String?]] = []
@@ -108,7 +112,7 @@ final class ProviderHarness: Sendable {
 
     /// A digest of every table's content, to prove a pass changed nothing (sync_runs and the
     /// columns allowed to move, `last_seen_at` and cursors' `updated_at`, left out).
-    func contentDigest() throws -> String {
+    public func contentDigest() throws -> String {
         let tables = [
             "sessions": "SELECT id, source_id, external_id, kind, status, title, user_id, started_at, ended_at, duration_seconds, country, device_type, os, browser, browser_version, url, bot_score, metadata, raw, detail_raw, first_seen_at, updated_at, absent_listings FROM sessions ORDER BY id",
             "participants": "SELECT * FROM participants ORDER BY id",
@@ -135,7 +139,7 @@ final class ProviderHarness: Sendable {
     }
 
     /// All bytes of the database file and its WAL, to look for a secret.
-    func fileBytes() throws -> [UInt8] {
+    public func fileBytes() throws -> [UInt8] {
         var bytes: [UInt8] = []
         for suffix in ["", "-wal", "-shm"] {
             if let data = FileManager.default.contents(atPath: databasePath + suffix) { bytes += Array(data) }
@@ -145,25 +149,25 @@ final class ProviderHarness: Sendable {
 }
 
 /// Log lines a test can read.
-final class LogCapture: Sendable {
+public final class LogCapture: Sendable {
     private let lines = NIOLockedValueBox<[String]>([])
-    let logger: Logger
+    public let logger: Logger
 
-    init() {
+    public init() {
         let lines = self.lines
         let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
         let level = LogLevelControl(.trace)
         logger = Logger(label: "test") { label in LineLogHandler(label: label, level: level, underJournal: false, sink: sink) }
     }
 
-    var text: String {
+    public var text: String {
         lines.withLockedValue { $0.joined() }
     }
 }
 
 extension Array where Element == UInt8 {
     /// Whether `needle`'s UTF-8 bytes occur in these bytes.
-    func contains(text needle: String) -> Bool {
+    public func contains(text needle: String) -> Bool {
         let pattern = Array(needle.utf8)
         guard !pattern.isEmpty, pattern.count <= count else { return false }
         for start in 0...(count - pattern.count) where self[start] == pattern[0] {
