@@ -46,7 +46,14 @@ public final class SyncDaemon: Service {
         case reload
     }
 
+    /// Runs until cancelled or until ServiceLifecycle begins a graceful shutdown (SIGTERM/SIGINT).
     public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await self.runUntilCancelled()
+        }
+    }
+
+    private func runUntilCancelled() async throws {
         let interrupted = try await archive.withStore { store in
             try store.interruptAbandonedRuns(now: .now(), isAlive: ProcessLiveness.isAlive, ownPID: Int(getpid()))
         }

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A running `sessionsync` subprocess whose stderr a test can wait on, line by line.
+final class SessionSyncProcess: @unchecked Sendable {
+    // @unchecked: `output` and `ended` are only touched under `condition`'s lock.
+    let process = Process()
+    private let condition = NSCondition()
+    private var output = ""
+    private var ended = false
+    private let exited = DispatchSemaphore(value: 0)
+
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: sessionsyncBinary)
+        process.arguments = arguments
+        var env = environment
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        let reader = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = reader.availableData
+                condition.lock()
+                if data.isEmpty {
+                    ended = true
+                } else {
+                    output += String(decoding: data, as: UTF8.self)
+                }
+                condition.broadcast()
+                condition.unlock()
+                if data.isEmpty { break }
+            }
+        }
+    }
+
+    var pid: Int32 {
+        process.processIdentifier
+    }
+
+    /// Everything the process wrote so far.
+    var text: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return output
+    }
+
+    /// Waits until the output contains `fragment` (true), or the process closes its output or
+    /// `limit` passes without it (false). The limit only bounds a broken test; it synchronizes nothing.
+    @discardableResult
+    func waitFor(_ fragment: String, occurrences: Int = 1, limit: TimeInterval = 120) -> Bool {
+        let deadline = Date().addingTimeInterval(limit)
+        condition.lock()
+        defer { condition.unlock() }
+        while output.components(separatedBy: fragment).count - 1 < occurrences {
+            if ended || !condition.wait(until: deadline) { return output.components(separatedBy: fragment).count - 1 >= occurrences }
+        }
+        return true
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end and returns its exit status (or the signal that ended it).
+    func waitForExit() -> Int32 {
+        // Foundation's waitUntilExit spins a run loop on Linux; the termination handler does not.
+        exited.wait()
+        exited.signal()
+        return process.terminationStatus
+    }
+}
