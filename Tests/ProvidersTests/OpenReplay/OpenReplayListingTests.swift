@@ -124,6 +124,19 @@ struct OpenReplayListingTests {
         #expect(try archivedIDs(harness).contains(upper))
     }
 
+    @Test("legacy style: a configured \"is\" draws a config warning and is not sent; type works as the key's name")
+    func legacyOperatorWarning() async throws {
+        let simulator = Fixture.simulator(sessions: 30)
+        let harness = try await Fixture.harness(simulator, style: "legacy", extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#)
+        defer { Task { await harness.shutdown() } }
+        #expect(harness.configuration.warnings.contains { $0.path == "sources[0].filters[0].operator" && $0.message.contains("always matches \"contains\"") })
+        #expect(await harness.pass().result == .succeeded)
+        #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"type":"USEROS","value":["mac"]}]"#)
+        let expected = simulator.liveSessions.filter { $0.userOs.lowercased().contains("mac") }
+        #expect(!expected.isEmpty)
+        #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+    }
+
     @Test("changes of a live session are archived; an unchanged pass changes nothing")
     func updatesAndUnchangedPass() async throws {
         let simulator = Fixture.simulator(sessions: 25)
