@@ -41,6 +41,10 @@ public struct OpenReplaySettings: ProviderSettings, Equatable {
                 filter.problem("name", "missing (required): the attribute to filter on, e.g. \"userId\" or \"METADATA\"")
             }
             let op = filter.string("operator", allowed: ["is", "contains"])
+            if style == .legacy && op == "is" {
+                // The legacy search has no operator field: it always matches "contains".
+                filter.warning("operator", "the legacy API has no operator and always matches \"contains\"; \"is\" is not sent")
+            }
             let values = filter.stringArray("value")
             if filter.object["value"] == nil {
                 filter.problem("value", "missing (required): a list of values, e.g. [\"trial\"]")

@@ -1,0 +1,64 @@
+import Archive
+import SessionSyncSupport
+
+/// Maps one live session of the assist listing to a `web` session that is `live`.
+enum OpenReplaySessionMapper {
+    /// Attributes without a column of their own, kept in the `metadata` column under these names.
+    static let attributes = [
+        "trackerVersion", "userUUID", "userDevice", "userState", "userCity", "active", "assistOnly", "isSnippet", "revID", "projectKey", "tabId",
+    ]
+
+    static func map(_ row: JSONValue) throws(JSONShapeError) -> SessionRecord {
+        guard row.kind == .object else { throw row.mismatch("a session object") }
+        var record = SessionRecord(externalID: try row.requireID("sessionID"), kind: .web)
+        // A listed session is live, also when it had been marked ended and came back.
+        record.status = "live"
+        record.endedAt = nil
+        record.durationSeconds = nil
+        record.startedAt = try startTime(row)
+        record.userID = try text(row, "userID")
+        record.title = try text(row, "pageTitle")
+        record.deviceType = try text(row, "userDeviceType")
+        record.os = try text(row, "userOs")
+        record.browser = try text(row, "userBrowser")
+        record.browserVersion = try text(row, "userBrowserVersion")
+        record.country = try text(row, "userCountry")
+
+        let custom = try row.optionalObject("metadata")
+        var members: [(String, JSONOutput)] = []
+        for key in attributes {
+            if let value = row[key], !value.isNull { members.append((key, .raw(value.rawText))) }
+        }
+        // The tracker sends `projectID` (text); the documents and the old Python path `projectId` (a number).
+        var projectID = try row.optionalID("projectID")
+        if projectID == nil { projectID = try row.optionalID("projectId") }
+        if let projectID {
+            members.append(("projectId", .string(projectID)))
+        }
+        if let custom {
+            members.append(("metadata", .raw(custom.rawText)))
+        }
+        record.metadata = JSONOutput.object(members).text
+        record.raw = row.rawText
+        let entries = custom?.members.map { key, value in
+            MetadataEntry(key: key, value: value.isNull ? nil : value.string ?? value.rawText)
+        }
+        record.children = [.metadata(entries ?? [])]
+        return record
+    }
+
+    /// `timestamp`: the session's start in epoch milliseconds (a number, or digits as text).
+    private static func startTime(_ row: JSONValue) throws(JSONShapeError) -> Timestamp? {
+        guard let value = row["timestamp"], !value.isNull else { return nil }
+        guard let milliseconds = value.int64 ?? value.string.flatMap({ Int64($0) }) else {
+            throw value.mismatch("epoch milliseconds")
+        }
+        return Timestamp(millisecondsSinceEpoch: milliseconds)
+    }
+
+    /// A text field; empty (no user id yet, no GeoIP answer) is stored as NULL.
+    private static func text(_ row: JSONValue, _ key: String) throws(JSONShapeError) -> String? {
+        guard let text = try row.optionalID(key), !text.isEmpty else { return nil }
+        return text
+    }
+}

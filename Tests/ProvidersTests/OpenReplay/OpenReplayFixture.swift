@@ -1,0 +1,48 @@
+import Foundation
+import SessionSyncSupport
+import Simulators
+import SyncEngine
+import Testing
+
+/// The simulator and sources the OpenReplay tests share.
+enum OpenReplayFixture {
+    static let key = "or-secret-5c81d07e"
+    static let projectKey = "aYYaFHiagqdXKEmVlmvJ"
+    static let start = Timestamp(iso8601: "2026-11-20T12:00:00Z")!
+
+    static func simulator(sessions: Int = 57, seed: UInt64 = 21) -> OpenReplaySimulator {
+        var options = OpenReplaySimulator.Options()
+        options.apiKey = key
+        options.projectKey = projectKey
+        options.sessions = sessions
+        options.seed = seed
+        options.clock = .manual(start)
+        return OpenReplaySimulator(options: options)
+    }
+
+    /// A source of `style` with `pageSize`; `extra` adds members (`, "filters": [...]`).
+    static func harness(
+        _ simulator: OpenReplaySimulator, style: String = "public", pageSize: Int = 10, extra: String = "",
+        key: String = OpenReplayFixture.key, projectKey: String = OpenReplayFixture.projectKey
+    ) async throws -> ProviderHarness {
+        try await ProviderHarness(
+            api: simulator,
+            source: #""provider": "openreplay", "apiStyle": "\#(style)", "projectKey": "\#(projectKey)", "apiKey": {"env": "OR_KEY"}, "pageSize": \#(pageSize)\#(extra)"#,
+            secrets: ["OR_KEY": key]
+        )
+    }
+
+    /// The failure message of a run that must have failed.
+    static func failure(_ outcome: PassOutcome.Result, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        guard case .failed(let message) = outcome else {
+            Issue.record("expected a failed run, got \(outcome)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return message
+    }
+
+    /// The request bodies of the searches the simulator received, in order.
+    static func searchBodies(_ harness: ProviderHarness) -> [JSONValue] {
+        harness.server.log.matching("/assist/sessions").compactMap { $0.request.json?.root }
+    }
+}
