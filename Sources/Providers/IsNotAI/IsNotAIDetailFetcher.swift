@@ -7,15 +7,19 @@ import SyncEngine
 /// the sessions' columns and child sets together with their queue outcomes, so a crash keeps
 /// both or neither.
 ///
-/// A 404 counts as one attempt (given up after `maxDetailAttempts`); a body that cannot be read
-/// counts as one too and fails the run; any other failure (401, 5xx after the engine's retries,
-/// a spent rate budget) stops starting new requests, commits what arrived, and ends the pass.
+/// An answer about the one session (404 unknown id, 403 another integration's session, 400 an id
+/// the API rejects) counts as one attempt, given up after `maxDetailAttempts`, and the pass goes
+/// on; a body that cannot be read counts as one attempt too and fails the run; any other failure
+/// (401, 5xx after the engine's retries, a spent rate budget) stops starting new requests,
+/// commits what arrived, and ends the pass.
 struct IsNotAIDetailFetcher {
     static let batchSize = 20
+    /// Statuses that speak about the requested session, not about the source.
+    static let sessionStatuses: Set<Int> = [400, 403, 404]
 
     enum Outcome: Sendable {
         case fetched(QueueItem, IsNotAIDetailsMapper.Mapped)
-        case notFound(QueueItem, String)
+        case refused(QueueItem, String)
         case unreadable(QueueItem, any Error)
         case failed(any Error)
     }
@@ -44,7 +48,7 @@ struct IsNotAIDetailFetcher {
                     }
                     batch.sessions.append(record)
                     batch.completions.append(QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: completion(for: item, hasEnded: details.hasEnded)))
-                case .notFound(let item, let message):
+                case .refused(let item, let message):
                     batch.completions.append(countedFailure(item, message))
                 case .unreadable(let item, let error):
                     batch.completions.append(countedFailure(item, "\(error)"))
@@ -85,8 +89,8 @@ struct IsNotAIDetailFetcher {
             response = try await pass.send(
                 APIRequest(path: "/v1/sessions/\(IsNotAIProvider.pathSegment(item.externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
             )
-        } catch let error as SyncError where error.httpStatus == 404 {
-            return .notFound(item, "\(error)")
+        } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
+            return .refused(item, "\(error)")
         } catch {
             return .failed(error)
         }

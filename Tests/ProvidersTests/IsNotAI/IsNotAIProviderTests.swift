@@ -360,6 +360,24 @@ struct IsNotAIProviderTests {
         #expect(counts.first { $0.kind == "details" }?.lastGiveUpError?.contains("SESSION_NOT_FOUND") == true)
     }
 
+    @Test("a 403 for one session (another integration's) is that session's failure, not the source's")
+    func forbiddenSession() async throws {
+        let simulator = Self.simulator()
+        let id = simulator.closedSessionIDs[5]
+        let harness = try await Self.harness(simulator)
+        defer { Task { await harness.shutdown() } }
+        let envelope = #"{"error": {"code": "FORBIDDEN", "message": "The session belongs to another integration.", "details": {}}}"#
+        harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions/\(id)/details", times: 1, fault: .status(403, body: envelope)))
+        #expect(await harness.pass().result == .succeeded)
+        #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
+        #expect(try harness.text("SELECT last_error FROM fetch_queue WHERE external_id = ?", .text(id))?.contains("FORBIDDEN") == true)
+        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
+        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1)
+
+        #expect(await harness.pass().result == .succeeded)
+        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
+    }
+
     @Test("a refused key fails the run with the API's code and the region hint, and touches nothing")
     func unauthorized() async throws {
         let simulator = Self.simulator()
