@@ -16,7 +16,9 @@ public enum StandardProviders {
             name: "isnotai",
             defaults: ProviderDefaults(
                 baseURL: "https://api.isnotai.com", schedule: .every(.seconds(300)), lookback: .seconds(600),
-                initialWindow: .seconds(7 * 86_400), rateLimits: [RateLimit(requests: 60, per: .seconds(60))],
+                // An hour inside the free plan's 7-day history window: a start exactly at its edge
+                // is already outside it when the request arrives, and the API answers nothing.
+                initialWindow: .seconds(7 * 86_400 - 3_600), rateLimits: [RateLimit(requests: 60, per: .seconds(60))],
                 maxConcurrentRequests: 4
             ),
             readSettings: { IsNotAISettings.read($0) },

@@ -1,18 +1,98 @@
+import Archive
+import SessionSyncSupport
 import SyncEngine
 
-/// Placeholder until the IsNotAI connector lands: every pass fails with a clear message.
+/// isnotai ("Not AI") activity sessions: the listing (`GET /v1/sessions`, cursor paging by
+/// creation time) discovers them, and `GET /v1/sessions/{id}/details` brings each finished
+/// session's times, event counts, activity timeline and page history.
+///
+/// A pass: moves `detail_requests` (and `sessionsync enqueue`) into the fetch queue, queues the
+/// configured `sessionIds` it has never archived, lists from the cursor (the newest `createdAt`
+/// seen) minus the lookback, revisits unfinished sessions the listing no longer covers, and
+/// fetches the details of every session that finished or changed (its `updatedAt` moved) since
+/// they were last fetched. Details without an end time are fetched again on later passes.
 public struct IsNotAIProvider: Provider {
-    public init(source: SourceConfiguration) {}
+    static let detailsKind = "details"
+    static let listEndpoint = "GET /v1/sessions"
+    static let sessionEndpoint = "GET /v1/sessions/{id}"
+    static let detailsEndpoint = "GET /v1/sessions/{id}/details"
 
-    public var credentials: [(String, String)] { [] }
+    let settings: IsNotAISettings
+    let baseURL: BaseURL
 
-    public func describeError(status: Int, body: [UInt8]) -> String? { nil }
+    public init(source: SourceConfiguration) {
+        guard let settings = source.settings as? IsNotAISettings else {
+            preconditionFailure("an isnotai source carries IsNotAISettings")
+        }
+        self.settings = settings
+        self.baseURL = source.baseURL
+    }
 
-    public func sync(_ pass: SyncPass) async throws {
-        throw SyncError.providerError(endpoint: "-", message: "the IsNotAI connector is not built yet")
+    public var credentials: [(String, String)] {
+        // Bearer rather than x-api-key: the API's edge rate limiter gives each Authorization
+        // value its own bucket, while x-api-key callers share one per plan.
+        [("Authorization", "Bearer \(settings.apiKey.reveal())")]
+    }
+
+    public func describeError(status: Int, body: [UInt8]) -> String? {
+        let envelope = IsNotAIErrorEnvelope.message(body)
+        guard status == 401 else { return envelope }
+        return (envelope ?? "unauthorized") + "; " + regionHint
+    }
+
+    /// Keys are bound to one region: a valid key sent to the other region's host is refused too.
+    var regionHint: String {
+        let host = baseURL.host.lowercased()
+        let region =
+            host == "api.isnotai.com" ? "the US region (an EU key needs https://api-eu.isnotai.com)"
+            : host == "api-eu.isnotai.com" ? "the EU region (a US key needs https://api.isnotai.com)"
+            : "neither https://api.isnotai.com (US) nor https://api-eu.isnotai.com (EU)"
+        return "either the apiKey is wrong or it belongs to the other region: isnotai keys work only in the region that issued them, and this source's baseURL \(baseURL.origin) is \(region)"
     }
 
     public func probe(_ pass: SyncPass) async throws -> String {
-        throw SyncError.providerError(endpoint: "-", message: "the IsNotAI connector is not built yet")
+        let response = try await pass.send(APIRequest(path: "/v1/sessions", query: [("pageSize", "1")], endpoint: Self.listEndpoint))
+        let document = try response.json()
+        let count = try pass.map(Self.listEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data").count }
+        guard let plan = IsNotAIPlan(header: response.header(IsNotAIPlan.header)) else {
+            return "authenticated (no \(IsNotAIPlan.header) header, plan unknown); \(count) session(s) on the first page"
+        }
+        return "authenticated; \(plan.name) plan (\(plan.windowDescription) history, pages of up to \(plan.maxPageSize)); \(count) session(s) on the first page"
+    }
+
+    public func sync(_ pass: SyncPass) async throws {
+        try await pass.drainDetailRequests(kind: Self.detailsKind)
+        try await queueConfiguredSessions(pass)
+        if settings.discover {
+            try await IsNotAIDiscovery(settings: settings).run(pass)
+        }
+        try await IsNotAIDetailFetcher(settings: settings).run(pass)
+    }
+
+    /// Queues the configured ids that are not archived yet. Once a session is archived, its
+    /// listing row (when it has one) asks for new details whenever it changes; an id that was
+    /// given up stays given up (re-queueing the same version changes nothing) until `enqueue`.
+    private func queueConfiguredSessions(_ pass: SyncPass) async throws {
+        var batch = ArchiveBatch()
+        for id in settings.sessionIDs where try await pass.archivedSession(externalID: id) == nil {
+            batch.enqueue.append(QueueRequest(kind: Self.detailsKind, externalID: id))
+        }
+        try await pass.commit(batch)
+    }
+
+    /// A session id as one path segment: RFC 3986 unreserved characters stay, the rest is percent-encoded.
+    static func pathSegment(_ id: String) -> String {
+        var result = ""
+        for byte in id.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
     }
 }

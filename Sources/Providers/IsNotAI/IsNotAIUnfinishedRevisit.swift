@@ -1,0 +1,48 @@
+import Archive
+import SessionSyncSupport
+import SyncEngine
+
+/// Sessions archived as `active` that the listing no longer covers (created before its
+/// `startDate`) would never be seen to finish: one `status=active` listing from the oldest of
+/// them tells which are still running, and each of the others is read by id, which brings its
+/// final state (and so its details request).
+///
+/// Sessions older than the plan's history window are left alone: the API no longer serves them.
+struct IsNotAIUnfinishedRevisit {
+    let settings: IsNotAISettings
+
+    func run(_ pass: SyncPass, listed: Set<String>, plan: IsNotAIPlan?) async throws {
+        let horizon = pass.startedAt.subtracting((plan ?? .free).historyWindow).adding(IsNotAIDiscovery.windowMargin)
+        var candidates: [String: Timestamp] = [:]
+        for session in try await pass.archivedSessions(status: IsNotAISessionMapper.openStatus) where !listed.contains(session.externalID) {
+            let started = session.startedAt.flatMap(Timestamp.init(iso8601:)) ?? horizon
+            if started >= horizon { candidates[session.externalID] = started }
+        }
+        guard let oldest = candidates.values.min() else { return }
+
+        let startDate = max(horizon, oldest.subtracting(.seconds(60)))
+        let active = try await IsNotAIListingWalk(settings: settings, startDate: startDate, status: IsNotAISessionMapper.openStatus).run(pass)
+        let changed = candidates.keys.filter { !active.seen.contains($0) }.sorted()
+        for id in changed {
+            try Task.checkCancellation()
+            let response: APIResponse
+            do {
+                response = try await pass.send(
+                    APIRequest(path: "/v1/sessions/\(IsNotAIProvider.pathSegment(id))", endpoint: IsNotAIProvider.sessionEndpoint)
+                )
+            } catch let error as SyncError where error.httpStatus == 404 {
+                // Gone upstream: nothing to learn; it drops out of the revisits with the history window.
+                continue
+            }
+            let document = try response.json()
+            let session = try pass.map(IsNotAIProvider.sessionEndpoint) { () throws(JSONShapeError) in
+                try IsNotAISessionMapper.map(try document.root.requireObject("data"))
+            }
+            var batch = ArchiveBatch(sessions: [session.record])
+            if !session.isOpen {
+                batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
+            }
+            try await pass.commit(batch)
+        }
+    }
+}
