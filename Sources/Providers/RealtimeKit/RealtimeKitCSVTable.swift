@@ -1,5 +1,5 @@
-import Foundation
 import CSV
+import Foundation
 import SessionSyncSupport
 
 /// An export file (RFC 4180 CSV with a header row) read into memory with CSV.swift, which reads

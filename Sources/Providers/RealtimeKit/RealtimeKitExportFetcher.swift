@@ -38,7 +38,9 @@ struct RealtimeKitExportFetcher {
             case .file(let bytes):
                 do {
                     let children = try export.childSet(try RealtimeKitCSVTable(bytes: bytes))
-                    var record = SessionRecord(externalID: item.externalID, kind: RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID)))
+                    var record = SessionRecord(
+                        externalID: item.externalID,
+                        kind: RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID)))
                     record.children = [children]
                     sessions = [record]
                     completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))

@@ -29,7 +29,8 @@ public final class RealtimeKitExportHost: SimulatedAPI {
         return world.state.withLockedValue { state in
             let now = options.clock.now
             guard let link = state.links[signature], request.path.hasSuffix("/\(link.sessionID)/\(link.export.rawValue).csv") else {
-                return Self.error(403, code: "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+                return Self.error(
+                    403, code: "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
             }
             guard now <= link.expiresAt else {
                 return Self.error(403, code: "AccessDenied", "Request has expired")
@@ -41,10 +42,13 @@ public final class RealtimeKitExportHost: SimulatedAPI {
             switch link.export {
             case .chat:
                 csv = RealtimeKitCSVWriter.csv(
-                    header: ["id", "participantId", "sessionId", "meetingId", "displayName", "pinned", "isEdited", "payloadType", "payload", "createdAt"],
+                    header: [
+                        "id", "participantId", "sessionId", "meetingId", "displayName", "pinned", "isEdited", "payloadType", "payload", "createdAt",
+                    ],
                     rows: session.chat(at: now).map { line in
                         [
-                            line.id, line.participant.id, session.id, session.associatedID, line.participant.displayName, line.pinned ? "true" : "false",
+                            line.id, line.participant.id, session.id, session.associatedID, line.participant.displayName,
+                            line.pinned ? "true" : "false",
                             "false", line.payloadType, line.payload, line.createdAt.iso8601,
                         ]
                     }
@@ -53,7 +57,10 @@ public final class RealtimeKitExportHost: SimulatedAPI {
                 csv = RealtimeKitCSVWriter.csv(
                     header: ["Timestamp", "Participant ID", "User ID", "Custom Participant ID", "Participant Name", "Transcript"],
                     rows: session.transcript(at: now).map { line in
-                        [line.at.iso8601, line.participant.id, line.participant.userID, line.participant.customID, line.participant.displayName, line.text]
+                        [
+                            line.at.iso8601, line.participant.id, line.participant.userID, line.participant.customID, line.participant.displayName,
+                            line.text,
+                        ]
                     }
                 )
             }

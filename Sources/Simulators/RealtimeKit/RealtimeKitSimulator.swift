@@ -41,7 +41,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     public struct Options: Sendable {
         public var apiToken = "rtk-test-token"
         public var accountID = "0123456789abcdef0123456789abcdef"
-        public var appID = "9f1c2d3e-aaaa-4bbb-8ccc-000000000001"
+        public var appID = "9f1c2d3eaaaa4bbb8ccc000000000001"
         public var seed: UInt64 = 3
         /// Sessions at the start, of which the newest-started `liveSessions` are live.
         public var sessions = 60
@@ -190,7 +190,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
             return .json(RealtimeKitSimulatorJSON.gatewayError(code: 10000, "Authentication error"), status: 401)
         }
         guard segments.count >= 6, segments[0] == "accounts", segments[2] == "realtime", segments[3] == "kit", segments[5] == "sessions" else {
-            return .json(RealtimeKitSimulatorJSON.gatewayError(code: 7003, "Could not route to \(request.path), perhaps your object identifier is invalid?"), status: 404)
+            return .json(
+                RealtimeKitSimulatorJSON.gatewayError(code: 7003, "Could not route to \(request.path), perhaps your object identifier is invalid?"),
+                status: 404)
         }
         guard segments[1] == options.accountID else {
             return .json(RealtimeKitSimulatorJSON.gatewayError(code: 9109, "Unauthorized to access requested resource"), status: 403)
@@ -257,7 +259,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         case "createdAt":
             rows.sort { ascending ? ($0.createdAt, $0.id) < ($1.createdAt, $1.id) : ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
         case "minutesConsumed":
-            rows.sort { ascending ? $0.minutesConsumed(at: now) < $1.minutesConsumed(at: now) : $0.minutesConsumed(at: now) > $1.minutesConsumed(at: now) }
+            rows.sort {
+                ascending ? $0.minutesConsumed(at: now) < $1.minutesConsumed(at: now) : $0.minutesConsumed(at: now) > $1.minutesConsumed(at: now)
+            }
         default:
             return .json(RealtimeKitSimulatorJSON.error(code: 400, "sort_by must be one of minutesConsumed, createdAt"), status: 400)
         }
@@ -293,7 +297,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
             rows.sort { descending ? $0.participant.joinedAt > $1.participant.joinedAt : $0.participant.joinedAt < $1.participant.joinedAt }
         case "duration":
             rows.sort { a, b in
-                let (x, y) = (session.minutes(of: a.participant, leftAt: a.leftAt, at: now), session.minutes(of: b.participant, leftAt: b.leftAt, at: now))
+                let (x, y) = (
+                    session.minutes(of: a.participant, leftAt: a.leftAt, at: now), session.minutes(of: b.participant, leftAt: b.leftAt, at: now)
+                )
                 return descending ? x > y : x < y
             }
         default:
@@ -301,7 +307,8 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         }
         let (slice, offset) = Self.page(rows, paging)
         let json = slice.map {
-            RealtimeKitSimulatorJSON.participant($0.participant, leftAt: $0.leftAt, minutes: session.minutes(of: $0.participant, leftAt: $0.leftAt, at: now), now: now)
+            RealtimeKitSimulatorJSON.participant(
+                $0.participant, leftAt: $0.leftAt, minutes: session.minutes(of: $0.participant, leftAt: $0.leftAt, at: now), now: now)
         }
         return .json(RealtimeKitSimulatorJSON.list("participants", json, paging: (rows.count, offset), placement: state.paging))
     }
@@ -327,12 +334,14 @@ public final class RealtimeKitSimulator: SimulatedAPI {
             return .json(RealtimeKitSimulatorJSON.error(code: 404, "\(name) for this session has expired"), status: 404)
         }
         guard let link = world.issueLink(&state, sessionID: id, export: export, now: now) else {
-            return .json(RealtimeKitSimulatorJSON.error(code: 503, "The export storage is not running (start it with startExportServer())"), status: 503)
+            return .json(
+                RealtimeKitSimulatorJSON.error(code: 503, "The export storage is not running (start it with startExportServer())"), status: 503)
         }
         switch export {
         case .chat:
             return .json(
-                RealtimeKitSimulatorJSON.success(.object([("chat_download_url", .string(link.url)), ("chat_download_url_expiry", .string(link.expiresAt.iso8601))]))
+                RealtimeKitSimulatorJSON.success(
+                    .object([("chat_download_url", .string(link.url)), ("chat_download_url_expiry", .string(link.expiresAt.iso8601))]))
             )
         case .transcript:
             return .json(
@@ -358,11 +367,13 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         let page = request.query("page_no").map { Int($0) ?? -1 } ?? 1
         let perPage = request.query("per_page").map { Int($0) ?? -1 } ?? defaultPerPage
         guard page >= 0 else {
-            return .failure(BadRequest(response: .json(RealtimeKitSimulatorJSON.error(code: 400, "page_no must be a number, at least 0"), status: 400)))
+            return .failure(
+                BadRequest(response: .json(RealtimeKitSimulatorJSON.error(code: 400, "page_no must be a number, at least 0"), status: 400)))
         }
         guard (1...options.maxPerPage).contains(perPage) else {
             return .failure(
-                BadRequest(response: .json(RealtimeKitSimulatorJSON.error(code: 400, "per_page must be between 1 and \(options.maxPerPage)"), status: 400))
+                BadRequest(
+                    response: .json(RealtimeKitSimulatorJSON.error(code: 400, "per_page must be between 1 and \(options.maxPerPage)"), status: 400))
             )
         }
         return .success((max(1, page), perPage))

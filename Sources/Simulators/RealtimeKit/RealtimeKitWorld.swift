@@ -131,7 +131,9 @@ final class RealtimeKitWorld: Sendable {
     }
 
     /// A signed-looking download link for an export of `sessionID`, valid for the link lifetime.
-    func issueLink(_ state: inout State, sessionID: String, export: RealtimeKitSimulator.Export, now: Timestamp) -> (url: String, expiresAt: Timestamp)? {
+    func issueLink(_ state: inout State, sessionID: String, export: RealtimeKitSimulator.Export, now: Timestamp) -> (
+        url: String, expiresAt: Timestamp
+    )? {
         guard let base = state.exportBaseURL else { return nil }
         state.linkCounter += 1
         var hasher = StableHasher()
@@ -145,7 +147,8 @@ final class RealtimeKitWorld: Sendable {
         let expiresAt = now.adding(options.exportLinkLifetime)
         state.links[signature] = Link(sessionID: sessionID, export: export, expiresAt: expiresAt)
         let date = Self.amzDate(now)
-        let url = "\(base)/rtk-exports/\(options.appID)/\(sessionID)/\(export.rawValue).csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        let url =
+            "\(base)/rtk-exports/\(options.appID)/\(sessionID)/\(export.rawValue).csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
             + "&X-Amz-Credential=SIMULATED%2F\(date.prefix(8))%2Fauto%2Fs3%2Faws4_request&X-Amz-Date=\(date)"
             + "&X-Amz-Expires=\(options.exportLinkLifetime.components.seconds)&X-Amz-SignedHeaders=host&X-Amz-Signature=\(signature)"
         return (url, expiresAt)

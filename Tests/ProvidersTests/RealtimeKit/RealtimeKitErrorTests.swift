@@ -17,7 +17,8 @@ struct RealtimeKitErrorTests {
         let provider = RealtimeKitProvider(source: fixture.harness.source)
         let own = #"{"success": false, "error": {"code": 404, "message": "Session not found"}}"#
         #expect(provider.describeError(status: 404, body: Array(own.utf8)) == "Session not found (code 404)")
-        let gateway = #"{"success":false,"errors":[{"code":10000,"message":"Authentication error"},{"code":9109,"message":"Unauthorized"}],"messages":[],"result":null}"#
+        let gateway =
+            #"{"success":false,"errors":[{"code":10000,"message":"Authentication error"},{"code":9109,"message":"Unauthorized"}],"messages":[],"result":null}"#
         #expect(provider.describeError(status: 401, body: Array(gateway.utf8)) == "Authentication error (code 10000); Unauthorized (code 9109)")
         #expect(provider.describeError(status: 502, body: Array("<html>Bad gateway</html>".utf8)) == nil)
     }
@@ -73,7 +74,9 @@ struct RealtimeKitErrorTests {
         #expect(try harness.contentDigest() == digest)
     }
 
-    @Test("a malformed or truncated listing fails the run naming the endpoint; archived rows and cursor stay", arguments: [Fault.malformedBody, .truncatedBody])
+    @Test(
+        "a malformed or truncated listing fails the run naming the endpoint; archived rows and cursor stay",
+        arguments: [Fault.malformedBody, .truncatedBody])
     func malformed(fault: Fault) async throws {
         let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 15, live: 1))
         defer { Task { await fixture.shutdown() } }
@@ -109,7 +112,8 @@ struct RealtimeKitErrorTests {
         #expect(await harness.pass().result == .succeeded)
         let digest = try harness.contentDigest()
         let live = fixture.simulator.liveSessionIDs[0]
-        harness.server.faults.inject(FaultRule(pathContains: "/sessions/\(live)", fault: .status(200, body: #"{"success": true, "data": {"session": {"id": 7}}}"#)))
+        harness.server.faults.inject(
+            FaultRule(pathContains: "/sessions/\(live)", fault: .status(200, body: #"{"success": true, "data": {"session": {"id": 7}}}"#)))
         guard case .failed(let message) = await harness.pass().result else {
             Issue.record("expected a failed run")
             return
@@ -125,9 +129,13 @@ struct RealtimeKitErrorTests {
         defer { Task { await fixture.shutdown() } }
         let harness = fixture.harness
         harness.server.faults.inject(FaultRule(pathContains: "/sessions", fault: .tooManyRequests(retryAfter: "7")))
-        harness.server.faults.inject(FaultRule(pathContains: "/participants", skip: 2, fault: .status(503, body: #"{"success":false,"error":{"code":503,"message":"busy"}}"#)))
+        harness.server.faults.inject(
+            FaultRule(pathContains: "/participants", skip: 2, fault: .status(503, body: #"{"success":false,"error":{"code":503,"message":"busy"}}"#)))
         harness.server.faults.inject(FaultRule(pathContains: "/chat", skip: 1, fault: .dropConnection))
-        fixture.exports.faults.inject(FaultRule(pathContains: "/transcript.csv", fault: .status(500, body: "<Error><Code>InternalError</Code></Error>", contentType: "application/xml")))
+        fixture.exports.faults.inject(
+            FaultRule(
+                pathContains: "/transcript.csv",
+                fault: .status(500, body: "<Error><Code>InternalError</Code></Error>", contentType: "application/xml")))
         let outcome = await harness.pass()
         #expect(outcome.result == .succeeded)
         #expect(harness.sleeps.withLockedValue { $0 }.contains(.seconds(7)), "Retry-After is honoured")

@@ -84,7 +84,9 @@ struct RealtimeKitExportTests {
         #expect(fixture.simulator.exportHost.respond(to: plain).status == 403)
     }
 
-    @Test("an export that is not ready yet is retried on later passes until it is", arguments: [RealtimeKitSimulator.NotReadyAnswer.notFound, .successFalse, .nullLink])
+    @Test(
+        "an export that is not ready yet is retried on later passes until it is",
+        arguments: [RealtimeKitSimulator.NotReadyAnswer.notFound, .successFalse, .nullLink])
     func notReadyYet(answer: RealtimeKitSimulator.NotReadyAnswer) async throws {
         var options = RealtimeKitFixture.options(sessions: 2)
         options.notReadyAnswer = answer
@@ -163,7 +165,9 @@ struct RealtimeKitExportTests {
         defer { Task { await fixture.shutdown() } }
         let harness = fixture.harness
         let broken = fixture.simulator.sessionIDs[0]
-        fixture.exports.faults.inject(FaultRule(pathContains: "/\(broken)/chat.csv", times: 3, fault: .status(200, body: "not,a,chat\r\nexport,at,all\r\n", contentType: "text/csv")))
+        fixture.exports.faults.inject(
+            FaultRule(
+                pathContains: "/\(broken)/chat.csv", times: 3, fault: .status(200, body: "not,a,chat\r\nexport,at,all\r\n", contentType: "text/csv")))
         for attempt in 1...3 {
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
@@ -171,7 +175,8 @@ struct RealtimeKitExportTests {
         }
         #expect(try fixture.queue("chat", broken)?.state == "gave_up")
         #expect(try fixture.queue("chat", broken)?.lastError?.contains("could not be read") == true)
-        #expect(try harness.count("SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ?", .text(broken)) == 0)
+        #expect(
+            try harness.count("SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ?", .text(broken)) == 0)
         #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind = 'chat' AND state = 'done'") == 1)
     }
 }

@@ -52,9 +52,15 @@ struct RealtimeKitProviderTests {
         #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = json_extract(raw, '$.type')") == 40)
         #expect(try harness.count("SELECT count(*) FROM sessions WHERE title = json_extract(raw, '$.meeting_display_name')") == 40)
         // Ended sessions carry their end and duration; live ones neither.
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL AND abs(duration_seconds - (julianday(ended_at) - julianday(started_at)) * 86400) < 0.01") == 38)
+        #expect(
+            try harness.count(
+                "SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL AND abs(duration_seconds - (julianday(ended_at) - julianday(started_at)) * 86400) < 0.01"
+            ) == 38)
         #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND ended_at IS NULL AND duration_seconds IS NULL") == 2)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.associated_id') = json_extract(raw, '$.associated_id') AND json_extract(metadata, '$.minutes_consumed') = json_extract(raw, '$.minutes_consumed') AND json_extract(metadata, '$.max_concurrent_participants') IS NOT NULL AND json_extract(metadata, '$.live_participants') IS NOT NULL") == 40)
+        #expect(
+            try harness.count(
+                "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.associated_id') = json_extract(raw, '$.associated_id') AND json_extract(metadata, '$.minutes_consumed') = json_extract(raw, '$.minutes_consumed') AND json_extract(metadata, '$.max_concurrent_participants') IS NOT NULL AND json_extract(metadata, '$.live_participants') IS NOT NULL"
+            ) == 40)
         #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key = 'associated_id'") == 40)
         // The cursor is the newest created_at the listing brought.
         let newest = try harness.text("SELECT max(json_extract(raw, '$.created_at')) FROM sessions")
@@ -92,7 +98,8 @@ struct RealtimeKitProviderTests {
         #expect(await harness.pass().result == .succeeded)
         #expect(Set(live.flatMap { fixture.requests(endingWith: "/sessions/\($0)") }.map(\.path)).count == 3)
         #expect(fixture.requests(endingWith: "/participants").isEmpty)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id") == 3)
+        #expect(
+            try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id") == 3)
 
         // One ends by hand, one by the clock (the first live one ends an hour after the simulator started).
         simulator.setDetailShape(.flat)
@@ -104,7 +111,10 @@ struct RealtimeKitProviderTests {
         #expect(await harness.pass().result == .succeeded)
         #expect(fixture.requests(endingWith: "/sessions/\(live[0])").count == 1)
         for id in [live[0], live[2]] {
-            let row = try #require(try harness.rows("SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?", .text(id)).first)
+            let row = try #require(
+                try harness.rows(
+                    "SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?", .text(id)
+                ).first)
             #expect(row[0] == "ended")
             #expect(row[1] == simulator.status(of: id)?.endedAt?.iso8601)
             #expect(row[2] != nil)
@@ -186,5 +196,37 @@ struct RealtimeKitProviderTests {
         #expect(await harness.pass().result == .succeeded)
         #expect(harness.server.log.count == 1)
         #expect(try harness.contentDigest() == digest)
+    }
+
+    @Test("with activity switched on (the demo), meetings start and end as the clock moves, and the archive follows")
+    func activity() async throws {
+        var options = RealtimeKitFixture.options(sessions: 5)
+        options.activityEvery = .seconds(60)
+        options.exportDelay = .seconds(30)
+        let fixture = try await RealtimeKitFixture.start(options, extra: #", "transcripts": true"#)
+        defer { Task { await fixture.shutdown() } }
+        let (harness, simulator) = (fixture.harness, fixture.simulator)
+        #expect(await harness.pass().result == .succeeded)
+        options.clock.advance(by: .seconds(180))
+        #expect(await harness.pass().result == .succeeded)
+        #expect(try harness.count("SELECT count(*) FROM sessions") == 8)
+        #expect(!simulator.liveSessionIDs.isEmpty)
+        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == simulator.liveSessionIDs.count)
+        // Twenty minutes on: twenty more meetings, most of them over, their exports in once 30 s have passed.
+        options.clock.advance(by: .seconds(1200))
+        #expect(await harness.pass().result == .succeeded)
+        #expect(simulator.sessionIDs.count == 28)
+        #expect(try harness.count("SELECT count(*) FROM sessions") == 28)
+        for id in simulator.sessionIDs {
+            let archived = try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id))
+            #expect(archived == (simulator.status(of: id)?.live == true ? "live" : "ended"))
+        }
+        let now = options.clock.now
+        let exportable = simulator.sessionIDs.filter { id in
+            guard let ended = simulator.status(of: id)?.endedAt else { return false }
+            return ended.adding(.seconds(30)) <= now
+        }
+        #expect(exportable.count > 5)
+        #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 2 * exportable.count)
     }
 }

@@ -44,7 +44,8 @@ struct RealtimeKitFixture {
         let since = options.clock.now.subtracting(.seconds(3 * 86_400)).iso8601
         let harness = try await ProviderHarness(
             api: simulator,
-            source: #""provider": "realtimekit", "accountId": "\#(accountID)", "appId": "\#(appID)", "apiToken": {"env": "RTK_TOKEN"}, "pageSize": \#(pageSize), "since": "\#(since)", "lookback": "10m"\#(extra)"#,
+            source:
+                #""provider": "realtimekit", "accountId": "\#(accountID)", "appId": "\#(appID)", "apiToken": {"env": "RTK_TOKEN"}, "pageSize": \#(pageSize), "since": "\#(since)", "lookback": "10m"\#(extra)"#,
             secrets: ["RTK_TOKEN": token]
         )
         return RealtimeKitFixture(simulator: simulator, harness: harness, exports: exports)
@@ -62,9 +63,11 @@ struct RealtimeKitFixture {
 
     /// The fetch-queue row of `kind` for session `id`: state, attempts, last error, next attempt.
     func queue(_ kind: String, _ id: String) throws -> (state: String?, lastError: String?, nextAttemptAt: String?)? {
-        guard let row = try harness.rows(
-            "SELECT state, last_error, next_attempt_at FROM fetch_queue WHERE kind = ? AND external_id = ?", .text(kind), .text(id)
-        ).first else { return nil }
+        guard
+            let row = try harness.rows(
+                "SELECT state, last_error, next_attempt_at FROM fetch_queue WHERE kind = ? AND external_id = ?", .text(kind), .text(id)
+            ).first
+        else { return nil }
         return (row[0], row[1], row[2])
     }
 
