@@ -36,12 +36,10 @@ struct RealtimeKitExportFetcher {
                     )
                 )
             case .file(let bytes):
-                do {
-                    let children = try export.childSet(try RealtimeKitCSVTable(bytes: bytes))
-                    var record = SessionRecord(
-                        externalID: item.externalID,
-                        kind: RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID)))
-                    record.children = [children]
+                let kind = RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID))
+                do throws(RealtimeKitCSVTable.ReadError) {
+                    var record = SessionRecord(externalID: item.externalID, kind: kind)
+                    record.children = [try export.childSet(try RealtimeKitCSVTable(bytes: bytes))]
                     sessions = [record]
                     completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
                 } catch {
