@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // RealtimeKit's chat and transcript exports are CSV files (quoted fields, newlines inside messages).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -68,6 +70,7 @@ let package = Package(
             name: "Providers",
             dependencies: [
                 "SyncEngine", "Archive", "SessionSyncSupport",
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
         ),

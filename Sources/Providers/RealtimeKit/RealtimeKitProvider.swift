@@ -1,18 +1,58 @@
+import Archive
+import SessionSyncSupport
 import SyncEngine
 
-/// Placeholder until the RealtimeKit connector lands: every pass fails with a clear message.
+/// Cloudflare RealtimeKit sessions (`/accounts/{account_id}/realtime/kit/{app_id}/sessions`),
+/// their participants and, optionally, their chat and transcript exports.
+///
+/// A pass lists sessions oldest first by `created_at` from the cursor minus the lookback, then
+/// re-reads every archived session still live that the listing did not bring, until the API says
+/// it ended. Per-session work goes through the fetch queue: participants whenever a session is
+/// new or changed (`updated_at`), exports once it ended, retried until upstream retention
+/// (7 days) is over.
 public struct RealtimeKitProvider: Provider {
-    public init(source: SourceConfiguration) {}
+    let settings: RealtimeKitSettings
+    let api: RealtimeKitAPI
 
-    public var credentials: [(String, String)] { [] }
+    public init(source: SourceConfiguration) {
+        guard let settings = source.settings as? RealtimeKitSettings else {
+            preconditionFailure("a realtimekit source carries RealtimeKitSettings")
+        }
+        self.settings = settings
+        self.api = RealtimeKitAPI(accountID: settings.accountID, appID: settings.appID)
+    }
 
-    public func describeError(status: Int, body: [UInt8]) -> String? { nil }
+    public var credentials: [(String, String)] {
+        [("Authorization", "Bearer " + settings.apiToken.reveal())]
+    }
 
-    public func sync(_ pass: SyncPass) async throws {
-        throw SyncError.providerError(endpoint: "-", message: "the RealtimeKit connector is not built yet")
+    public func describeError(status: Int, body: [UInt8]) -> String? {
+        RealtimeKitEnvelope.errorMessage(body)
     }
 
     public func probe(_ pass: SyncPass) async throws -> String {
-        throw SyncError.providerError(endpoint: "-", message: "the RealtimeKit connector is not built yet")
+        let document = try await api.sessions(pass, createdSince: pass.startedAt.subtracting(.seconds(30 * 86_400)), page: 1, perPage: 1)
+        let paging = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in try RealtimeKitPaging.read(from: document.root) }
+        if let paging {
+            return "authenticated; \(paging.totalCount) session(s) created in the last 30 days"
+        }
+        return "authenticated; the sessions list answered"
+    }
+
+    public func sync(_ pass: SyncPass) async throws {
+        let listed = try await RealtimeKitListing(api: api, settings: settings).run(pass)
+        try await RealtimeKitRevisits(api: api, settings: settings).run(pass, skipping: listed)
+        if settings.participants {
+            try await RealtimeKitParticipantsFetcher(api: api, settings: settings).run(pass)
+        }
+        for export in RealtimeKitChildWork(settings: settings).exports {
+            try await RealtimeKitExportFetcher(api: api, export: export).run(pass)
+        }
+    }
+
+    /// The kind of an archived session (from its raw `type`), for records that bring only children.
+    static func archivedKind(_ session: ArchivedSession?) -> SessionKind {
+        let type = session.flatMap { try? JSONDocument(text: $0.raw) }?.root["type"]?.string
+        return RealtimeKitSessionMapper.kind(type)
     }
 }

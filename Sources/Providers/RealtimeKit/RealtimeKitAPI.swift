@@ -1,0 +1,66 @@
+import SessionSyncSupport
+import SyncEngine
+
+/// The RealtimeKit requests a source makes, under `/accounts/{account_id}/realtime/kit/{app_id}`.
+struct RealtimeKitAPI: Sendable {
+    static let sessionsEndpoint = "GET /realtime/kit/{app_id}/sessions"
+    static let sessionEndpoint = "GET /realtime/kit/{app_id}/sessions/{session_id}"
+    static let participantsEndpoint = "GET /realtime/kit/{app_id}/sessions/{session_id}/participants"
+
+    let accountID: String
+    let appID: String
+
+    private var root: String {
+        "/accounts/\(accountID)/realtime/kit/\(appID)"
+    }
+
+    /// A page of sessions created since `start`, oldest first.
+    func sessions(_ pass: SyncPass, createdSince start: Timestamp, page: Int, perPage: Int) async throws -> JSONDocument {
+        let request = APIRequest(
+            path: root + "/sessions",
+            query: [
+                ("start_time", start.iso8601), ("sort_by", "createdAt"), ("sort_order", "ASC"),
+                ("page_no", String(page)), ("per_page", String(perPage)),
+            ],
+            endpoint: Self.sessionsEndpoint
+        )
+        return try RealtimeKitEnvelope.checked(try await pass.send(request))
+    }
+
+    func session(_ pass: SyncPass, id: String) async throws -> JSONDocument {
+        let request = APIRequest(path: root + "/sessions/" + Self.segment(id), endpoint: Self.sessionEndpoint)
+        return try RealtimeKitEnvelope.checked(try await pass.send(request))
+    }
+
+    func participants(_ pass: SyncPass, sessionID: String, page: Int, perPage: Int) async throws -> JSONDocument {
+        let request = APIRequest(
+            path: root + "/sessions/" + Self.segment(sessionID) + "/participants",
+            query: [("page_no", String(page)), ("per_page", String(perPage)), ("sort_by", "joinedAt"), ("sort_order", "ASC")],
+            endpoint: Self.participantsEndpoint
+        )
+        return try RealtimeKitEnvelope.checked(try await pass.send(request))
+    }
+
+    /// The answer carrying an export's download link (`/chat` or `/transcript`), unchecked:
+    /// there `success: false` means "not available (yet)", not a failure of the source.
+    func exportLink(_ pass: SyncPass, sessionID: String, export: RealtimeKitExport) async throws -> APIResponse {
+        let request = APIRequest(path: root + "/sessions/" + Self.segment(sessionID) + "/" + export.pathSuffix, endpoint: export.linkEndpoint)
+        return try await pass.send(request)
+    }
+
+    /// An id as one path segment: ids are UUIDs, but nothing from an answer is put into a path unescaped.
+    static func segment(_ id: String) -> String {
+        var result = ""
+        for byte in id.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+}

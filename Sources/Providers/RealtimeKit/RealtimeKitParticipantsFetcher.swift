@@ -1,0 +1,53 @@
+import Archive
+import SessionSyncSupport
+import SyncEngine
+
+/// Fetches every page of a session's participants for each due `participants` queue item and
+/// replaces the session's participant set with them.
+struct RealtimeKitParticipantsFetcher {
+    /// A guard against a server that ignores `page_no` and answers the same page forever.
+    static let maximumPages = 10_000
+
+    let api: RealtimeKitAPI
+    let settings: RealtimeKitSettings
+
+    func run(_ pass: SyncPass) async throws {
+        for item in try await pass.dueWork(kind: RealtimeKitChildWork.participantsKind) {
+            try Task.checkCancellation()
+            let kind = RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID))
+            let participants: [ParticipantRecord]
+            do {
+                participants = try await fetchAll(pass, sessionID: item.externalID)
+            } catch let error as SyncError where error.httpStatus == 404 {
+                let completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))
+                try await pass.commit(ArchiveBatch(completions: [completion]))
+                continue
+            }
+            var record = SessionRecord(externalID: item.externalID, kind: kind)
+            record.children = [.participants(participants)]
+            try await pass.commit(
+                ArchiveBatch(
+                    sessions: [record],
+                    completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))]
+                )
+            )
+        }
+    }
+
+    private func fetchAll(_ pass: SyncPass, sessionID: String) async throws -> [ParticipantRecord] {
+        var participants: [ParticipantRecord] = []
+        for page in 1...Self.maximumPages {
+            let document = try await api.participants(pass, sessionID: sessionID, page: page, perPage: settings.pageSize)
+            let (rows, paging) = try pass.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
+                let data = try document.root.requireObject("data")
+                let rows = try data.optionalArray("participants").map { Array($0.elements) } ?? []
+                return (try rows.map(RealtimeKitParticipantMapper.map), try RealtimeKitPaging.read(from: document.root))
+            }
+            participants += rows
+            if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { return participants }
+        }
+        throw SyncError.malformedResponse(
+            endpoint: RealtimeKitAPI.participantsEndpoint, detail: "more than \(Self.maximumPages) pages: the server seems to ignore page_no"
+        )
+    }
+}

@@ -1,0 +1,32 @@
+import Archive
+import SessionSyncSupport
+import SyncEngine
+
+/// Re-reads every archived session that is still live (and that this pass's listing did not
+/// bring) with `GET /sessions/{id}`, until the API says `ENDED`.
+struct RealtimeKitRevisits {
+    let api: RealtimeKitAPI
+    let settings: RealtimeKitSettings
+
+    func run(_ pass: SyncPass, skipping listed: Set<String>) async throws {
+        let work = RealtimeKitChildWork(settings: settings)
+        for archived in try await pass.archivedSessions(status: "live") where !listed.contains(archived.externalID) {
+            try Task.checkCancellation()
+            let document: JSONDocument
+            do {
+                document = try await api.session(pass, id: archived.externalID)
+            } catch let error as SyncError where error.httpStatus == 404 {
+                await pass.warn("live session \(archived.externalID) is no longer found upstream (\(error)); it stays live in the archive")
+                continue
+            }
+            let session = try pass.map(RealtimeKitAPI.sessionEndpoint) { () throws(JSONShapeError) in
+                let data = try document.root.requireObject("data")
+                // Older revisions wrap the session in `data.session`, newer ones return it as `data`.
+                var session = try RealtimeKitSessionMapper.map(try data.optionalObject("session") ?? data)
+                session.record.detailRaw = data.rawText
+                return session
+            }
+            try await pass.commit(ArchiveBatch(sessions: [session.record], enqueue: work.requests(for: session)))
+        }
+    }
+}
