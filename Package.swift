@@ -70,6 +70,7 @@ let package = Package(
             name: "Providers",
             dependencies: [
                 "SyncEngine", "Archive", "SessionSyncSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict

@@ -6,6 +6,7 @@ import SQLiteDB
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 @Suite("isnotai: sessions discovered by creation time, details once they finish")

@@ -5,6 +5,7 @@ import SQLiteDB
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 @Suite("OpenReplay: refused, failed and malformed answers, faults, and the key's secrecy")

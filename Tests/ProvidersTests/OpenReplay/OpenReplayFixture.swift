@@ -2,6 +2,7 @@ import Foundation
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 /// The simulator and sources the OpenReplay tests share.

@@ -4,6 +4,7 @@ import SQLiteDB
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 @Suite("OpenReplay: sessions end only after two complete, trusted listings without them")

@@ -4,6 +4,7 @@ import SQLiteDB
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 @Suite("OpenReplay: listing live sessions in both API styles, filters, updates")

@@ -1,5 +1,6 @@
 import Foundation
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import Testing
 

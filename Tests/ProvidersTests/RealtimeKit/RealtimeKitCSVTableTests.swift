@@ -1,5 +1,6 @@
 import Archive
 import SessionSyncSupport
+import SessionSyncTesting
 import Testing
 
 @testable import Providers

@@ -6,6 +6,7 @@ import SQLiteDB
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import SessionSyncTesting
 import Testing
 
 @Suite("RealtimeKit: error envelopes, faults and secrecy")

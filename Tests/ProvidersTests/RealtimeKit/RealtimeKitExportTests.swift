@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
 import Testing
