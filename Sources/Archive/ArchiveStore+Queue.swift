@@ -169,7 +169,9 @@ extension ArchiveStore {
             SELECT kind,
                 sum(state = 'pending'), sum(state = 'done'), sum(state = 'gave_up'),
                 (SELECT last_error FROM fetch_queue g WHERE g.source_id = q.source_id AND g.kind = q.kind
-                    AND g.state = 'gave_up' ORDER BY last_attempt_at DESC LIMIT 1)
+                    AND g.state = 'gave_up' ORDER BY last_attempt_at DESC LIMIT 1),
+                (SELECT last_error FROM fetch_queue p WHERE p.source_id = q.source_id AND p.kind = q.kind
+                    AND p.state = 'pending' AND p.last_error IS NOT NULL ORDER BY last_attempt_at DESC LIMIT 1)
             FROM fetch_queue q WHERE source_id = ? GROUP BY kind ORDER BY kind
             """
         )
@@ -181,6 +183,7 @@ extension ArchiveStore {
             counts.done = row.int(at: 2)
             counts.gaveUp = row.int(at: 3)
             counts.lastGiveUpError = row.text(at: 4)
+            counts.lastPendingError = row.text(at: 5)
             result.append(counts)
         }
         return result

@@ -47,8 +47,12 @@ public final class Connection {
         }
     }
 
-    let handle: OpaquePointer
+    let owner: ConnectionHandle
     public let path: String
+
+    var handle: OpaquePointer {
+        owner.pointer
+    }
     private var cache: StatementCache?
 
     /// Opens (and configures) the database at `path`.
@@ -71,34 +75,30 @@ public final class Connection {
                 sql: nil
             )
         }
-        self.handle = opened
+        self.owner = ConnectionHandle(opened)
         self.path = path
         sqlite3_extended_result_codes(opened, 1)
         sqlite3_busy_timeout(opened, options.busyTimeoutMilliseconds)
-        do throws(SQLiteError) {
-            if options.journalModeWAL && options.mode != .readOnly {
-                let mode = try scalarText("PRAGMA journal_mode = WAL")
-                guard mode?.lowercased() == "wal" else {
-                    throw SQLiteError(
-                        code: .error,
-                        message: "\(path) refused WAL mode (journal_mode is \(mode ?? "unknown")); is it on a network file system?",
-                        sql: "PRAGMA journal_mode = WAL"
-                    )
-                }
+        // If a pragma fails, `owner` is released with this half-made object and closes the file.
+        if options.journalModeWAL && options.mode != .readOnly {
+            let mode = try scalarText("PRAGMA journal_mode = WAL")
+            guard mode?.lowercased() == "wal" else {
+                throw SQLiteError(
+                    code: .error,
+                    message: "\(path) refused WAL mode (journal_mode is \(mode ?? "unknown")); is it on a network file system?",
+                    sql: "PRAGMA journal_mode = WAL"
+                )
             }
-            // Debian builds default WAL databases to FULL; NORMAL is durable across application
-            // crashes and loses at most the last commits on power loss, never consistency.
-            try execute("PRAGMA synchronous = NORMAL")
-            try execute(options.foreignKeys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
-        } catch {
-            sqlite3_close_v2(opened)
-            throw error
         }
+        // Debian builds default WAL databases to FULL; NORMAL is durable across application
+        // crashes and loses at most the last commits on power loss, never consistency.
+        try execute("PRAGMA synchronous = NORMAL")
+        try execute(options.foreignKeys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
     }
 
     deinit {
+        // Cached statements go first; the handle closes once no statement holds it.
         cache = nil
-        sqlite3_close_v2(handle)
     }
 
     /// Runs one or more statements that bind no values (schema scripts, pragmas).

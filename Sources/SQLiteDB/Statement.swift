@@ -9,9 +9,14 @@ import SessionSyncCSQLite
 /// Related SQLite documentation: <https://www.sqlite.org/c3ref/stmt.html>
 public final class Statement {
     let handle: OpaquePointer
-    /// The connection's handle, for error messages. `sqlite3_close_v2` keeps the connection
-    /// alive until its last statement is finalized, so this pointer stays valid as long as we do.
-    private let database: OpaquePointer
+    /// The connection's handle: held so that the connection stays open while this statement
+    /// exists, even after the `Connection` object is gone (SQLite may re-prepare a statement on
+    /// its connection at any step).
+    private let owner: ConnectionHandle
+
+    private var database: OpaquePointer {
+        owner.pointer
+    }
     public let sql: String
 
     init(connection: Connection, sql: String, persistent: Bool) throws(SQLiteError) {
@@ -25,7 +30,7 @@ public final class Statement {
             throw SQLiteError(code: .misuse, message: "the SQL text holds no statement", sql: sql)
         }
         self.handle = prepared
-        self.database = connection.handle
+        self.owner = connection.owner
         self.sql = sql
     }
 

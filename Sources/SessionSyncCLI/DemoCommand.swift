@@ -79,7 +79,10 @@ struct DemoCommand: AsyncParsableCommand {
         let connection = try Connection(path: database, options: Connection.Options(mode: .readOnly))
         let examples = [
             ("Sessions per source and kind", "SELECT source, kind, count(*) AS sessions FROM v_sessions GROUP BY source, kind ORDER BY source"),
-            ("Sessions per day", "SELECT day, source, sessions, distinct_users FROM v_daily_sessions ORDER BY day DESC, source LIMIT 8"),
+            ("Sessions per day", "SELECT day, source, kind, sessions, round(total_duration_seconds / 60) AS minutes, distinct_users FROM v_daily_sessions ORDER BY day DESC, source, kind LIMIT 8"),
+            ("Live web sessions on the trial plan", "SELECT s.external_id, s.user_id, s.title FROM sessions s JOIN session_metadata m ON m.session_id = s.id WHERE m.key = 'plan' AND m.value = 'trial' AND s.status = 'live' LIMIT 5"),
+            ("Meetings with the most participants", "SELECT title, started_at, participant_count FROM v_sessions WHERE provider = 'realtimekit' ORDER BY participant_count DESC LIMIT 5"),
+            ("Most visited pages", "SELECT url, count(*) AS visits FROM page_history GROUP BY url ORDER BY visits DESC LIMIT 5"),
             ("The latest messages", "SELECT s.external_id, m.sender, substr(m.body, 1, 40) AS body FROM messages m JOIN sessions s ON s.id = m.session_id ORDER BY m.sent_at DESC LIMIT 5"),
             ("Recent runs", "SELECT r.id, s.name, r.status, r.requests, r.sessions_upserted, r.rows_written FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT 8"),
         ]

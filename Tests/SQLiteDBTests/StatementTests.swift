@@ -145,4 +145,18 @@ struct StatementTests {
             #expect(error.message.contains("syntax error"))
         }
     }
+
+    @Test("a statement keeps its connection open after the Connection object is gone")
+    func statementOutlivesConnection() throws {
+        try withTemporaryDirectory { (directory: String) throws in
+            let path = directory + "/lifetime.sqlite"
+            let writer = try Connection(path: path)
+            try writer.execute("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('alpha'), ('beta'), ('alphabet')")
+            // The Connection is a temporary: only the statement holds the database open.
+            let statement = try Connection(path: path, options: Connection.Options(mode: .readOnly)).prepare("SELECT count(*) FROM t WHERE v LIKE ?")
+            try statement.bind("alpha%", at: 1)
+            #expect(try statement.step())
+            #expect(statement.int(at: 0) == 2)
+        }
+    }
 }

@@ -68,6 +68,18 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// True for an error the provider reported inside a successful HTTP answer.
+    public var isProviderError: Bool {
+        if case .providerError = reason { return true }
+        return false
+    }
+
+    /// True for a body that could not be parsed or had an unexpected shape.
+    public var isMalformedResponse: Bool {
+        if case .malformedResponse = reason { return true }
+        return false
+    }
+
     /// True for 401/403: the credentials are wrong, and retrying will not help.
     public var isAuthenticationFailure: Bool {
         httpStatus == 401 || httpStatus == 403
@@ -81,7 +93,6 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
             switch status {
             case 401: text += " (the API key was refused: check the source's key and that it belongs to this base URL)"
             case 403: text += " (the key lacks permission for this resource)"
-            case 404: text += " (not found: check the ids in the source's config)"
             default: break
             }
             return text

@@ -54,9 +54,10 @@ extension StatusReport {
             }
             lines.append(counts)
             for queue in source.queue {
-                var line = "  queue:      \(queue.kind): \(queue.pending) pending, \(queue.done) done, \(queue.gaveUp) given up"
-                if let error = queue.lastGiveUpError { line += " (last: \(error))" }
+                let line = "  queue:      \(queue.kind): \(queue.pending) pending, \(queue.done) done, \(queue.gaveUp) given up"
                 lines.append(line)
+                if let error = queue.lastPendingError { lines.append("              waiting: \(error)") }
+                if let error = queue.lastGiveUpError { lines.append("              given up: \(error)") }
             }
             if source.pendingDetailRequests > 0 {
                 lines.append("  requests:   \(source.pendingDetailRequests) detail request(s) waiting for the next pass")
@@ -102,7 +103,7 @@ extension SourceStatus {
                 .object(queue.map {
                     ($0.kind, .object([
                         ("pending", .int(Int64($0.pending))), ("done", .int(Int64($0.done))), ("gaveUp", .int(Int64($0.gaveUp))),
-                        ("lastGiveUpError", .optional($0.lastGiveUpError)),
+                        ("lastGiveUpError", .optional($0.lastGiveUpError)), ("lastPendingError", .optional($0.lastPendingError)),
                     ]))
                 })
             ),
