@@ -158,6 +158,25 @@ struct ProcessTests {
     }
 }
 
+@Suite("check-config --probe")
+struct ProbeTests {
+    @Test("--probe makes one authenticated request per source; a refused key exits 78")
+    func probe() async throws {
+        let fixture = try await DaemonFixture(sessions: 5)
+        defer { Task { await fixture.shutdown() } }
+        let good = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("probe chat: authenticated"))
+        #expect(fixture.server.log.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: fixture.databasePath), "probing must not create the archive")
+
+        let refused = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: ["YG_KEY": "wrong-key"])
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains("probe chat: POST /chatbot/v1/getSessions answered HTTP 401"))
+        #expect(!refused.stderr.contains("wrong-key") && !refused.stdout.contains("wrong-key"))
+    }
+}
+
 /// A process id one thread publishes and another waits for.
 final class PIDSlot: @unchecked Sendable {
     // @unchecked: `pid` is only touched under `condition`'s lock.

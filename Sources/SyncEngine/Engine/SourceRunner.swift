@@ -37,6 +37,19 @@ public struct SourceRunner: Sendable {
         )
     }
 
+    /// One cheap authenticated request through the provider (`check-config --probe`); writes nothing.
+    public func probe() async -> Result<String, any Error> {
+        let pass = SyncPass(
+            source: source, sourceID: -1, runID: -1, startedAt: .now(), logger: logger,
+            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive, progress: RunProgressTracker()
+        )
+        do {
+            return .success(try await provider.probe(pass))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// One pass. Never throws: every ending is recorded in the ledger and returned.
     public func runPass() async -> PassOutcome {
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
