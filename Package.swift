@@ -13,6 +13,7 @@ let strict: [SwiftSetting] = [
 /// they are compiled into the binary so that a copied executable needs nothing beside it.
 let migrationFiles = [
     "0001_initial.sql",
+    "0002_run_commit_timing.sql",
 ]
 
 let package = Package(
@@ -20,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sessionsync", targets: ["sessionsync"]),
+        .executable(name: "sessionsync-bench", targets: ["sessionsync-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -110,6 +112,11 @@ let package = Package(
         .executableTarget(
             name: "sessionsync",
             dependencies: ["SessionSyncCLI"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "sessionsync-bench",
+            dependencies: ["Archive", "SQLiteDB", "SessionSyncSupport", "Simulators"],
             swiftSettings: strict
         ),
         .testTarget(

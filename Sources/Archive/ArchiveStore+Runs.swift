@@ -35,10 +35,12 @@ extension ArchiveStore {
     public func heartbeat(runID: Int64, progress: RunProgress, now: Timestamp) throws {
         let update = try connection.cachedStatement(
             """
-            UPDATE sync_runs SET heartbeat_at = ?2, requests = ?3, sessions_upserted = ?4, rows_written = ?5, warnings = ?6
+            UPDATE sync_runs SET heartbeat_at = ?2, requests = ?3, sessions_upserted = ?4, rows_written = ?5, warnings = ?6,
+                max_commit_ms = ?7
             WHERE id = ?1 AND status = 'running'
             """
         )
+        try update.bind(progress.maxCommitMilliseconds, at: 7)
         try update.bind(runID, at: 1)
         try update.bind(now.iso8601, at: 2)
         try update.bind(Int64(progress.requests), at: 3)
@@ -53,10 +55,11 @@ extension ArchiveStore {
         let update = try connection.cachedStatement(
             """
             UPDATE sync_runs SET status = ?2, finished_at = ?3, heartbeat_at = ?3, requests = ?4,
-                sessions_upserted = ?5, rows_written = ?6, error = ?7, warnings = ?8
+                sessions_upserted = ?5, rows_written = ?6, error = ?7, warnings = ?8, max_commit_ms = ?9
             WHERE id = ?1
             """
         )
+        try update.bind(progress.maxCommitMilliseconds, at: 9)
         try update.bind(runID, at: 1)
         try update.bind(status.rawValue, at: 2)
         try update.bind(now.iso8601, at: 3)

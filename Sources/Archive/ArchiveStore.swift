@@ -23,7 +23,9 @@ public final class ArchiveStore {
     /// Commits `batch` for the source in one transaction and says what it changed.
     public func commit(_ batch: ArchiveBatch, sourceID: Int64, now: Timestamp) throws -> WriteStats {
         let nowText = now.iso8601
-        return try connection.transaction(.immediate) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var stats = try connection.transaction(.immediate) {
             var stats = WriteStats()
             for record in batch.sessions {
                 try write(record, sourceID: sourceID, now: nowText, stats: &stats)
@@ -42,6 +44,9 @@ public final class ArchiveStore {
             }
             return stats
         }
+        let held = clock.now - started
+        stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
+        return stats
     }
 
     private func write(_ record: SessionRecord, sourceID: Int64, now: String, stats: inout WriteStats) throws {

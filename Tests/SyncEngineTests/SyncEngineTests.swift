@@ -50,6 +50,8 @@ struct SyncEngineTests {
         #expect(second.stats.sessionsUnchanged >= 1)
         #expect(try harness.contentDigest() == digest)
         #expect(try harness.count("SELECT count(*) FROM sync_runs WHERE status = 'succeeded'") == 2)
+        // The first run wrote pages: it recorded how long its longest write transaction took.
+        #expect(try harness.count("SELECT count(*) FROM sync_runs WHERE id = 1 AND max_commit_ms > 0") == 1)
 
         // item-34 is inside the re-read window (its created time is the cursor).
         let before = try harness.rows("SELECT external_id, updated_at FROM sessions ORDER BY id")

@@ -6,6 +6,8 @@ public struct WriteStats: Sendable, Equatable {
     /// Rows whose values changed: inserted, updated (beyond `last_seen_at`) or deleted, in every table.
     public var rowsWritten = 0
     public var sessionsEnded = 0
+    /// The longest time one commit held the write lock, from BEGIN to the end of COMMIT.
+    public var maxCommitMilliseconds: Double = 0
 
     public init() {}
 
@@ -20,5 +22,6 @@ public struct WriteStats: Sendable, Equatable {
         lhs.sessionsUnchanged += rhs.sessionsUnchanged
         lhs.rowsWritten += rhs.rowsWritten
         lhs.sessionsEnded += rhs.sessionsEnded
+        lhs.maxCommitMilliseconds = max(lhs.maxCommitMilliseconds, rhs.maxCommitMilliseconds)
     }
 }

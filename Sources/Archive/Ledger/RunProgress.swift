@@ -4,6 +4,7 @@ public struct RunProgress: Sendable, Equatable {
     public var sessionsUpserted = 0
     public var rowsWritten = 0
     public var warnings: [String] = []
+    public var maxCommitMilliseconds: Double = 0
 
     public init() {}
 

@@ -8,6 +8,7 @@ public enum ArchiveMigrations {
     /// File name and bytes of each embedded migration, in order.
     public static let files: [(name: String, bytes: [UInt8])] = [
         ("0001_initial.sql", PackageResources._001_initial_sql),
+        ("0002_run_commit_timing.sql", PackageResources._002_run_commit_timing_sql),
     ]
 
     public static func migrator() throws(MigrationError) -> Migrator {

@@ -15,6 +15,7 @@ public actor RunProgressTracker {
         stats += written
         progress.sessionsUpserted = stats.sessionsUpserted
         progress.rowsWritten = stats.rowsWritten
+        progress.maxCommitMilliseconds = stats.maxCommitMilliseconds
     }
 
     func warn(_ message: String) {

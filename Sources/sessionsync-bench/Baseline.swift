@@ -1,0 +1,120 @@
+import Archive
+import SQLiteDB
+import SessionSyncSupport
+
+/// The same rows as a workload, written by a bare loop of prepared inserts through our SQLite
+/// layer, one transaction per 100 sessions: what plain SQLite does on this machine right now.
+enum Baseline {
+    struct Result {
+        let rows: Int
+        let seconds: Double
+    }
+
+    static func run(_ workload: Workload, sessions count: Int, path: String) throws -> Result {
+        let store = try ArchiveStore(path: path)
+        let connection = store.connection
+        let source = try store.ensureSource(name: "bench", provider: "baseline", now: .now())
+        let insertSession = try connection.prepare(
+            """
+            INSERT INTO sessions (source_id, external_id, kind, status, title, user_id, started_at, ended_at, country,
+                device_type, metadata, raw, first_seen_at, last_seen_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?13)
+            """
+        )
+        let insertParticipant = try connection.prepare(
+            "INSERT INTO participants (session_id, external_id, user_id, display_name, role, joined_at, left_at, duration_seconds, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        let insertTimeline = try connection.prepare(
+            "INSERT INTO timeline (session_id, bucket_at, event_count, dominant_event_type, activity_level) VALUES (?, ?, ?, ?, ?)"
+        )
+        let insertPage = try connection.prepare(
+            "INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        let insertCount = try connection.prepare("INSERT INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)")
+        // The rows' text is rendered before the clock starts, as the server's answers are.
+        let raws: [String] = (0..<count).map { index in
+            switch workload {
+            case .listOnly: Renderer.yourgptSession(index, of: count).text
+            case .fanOut: Renderer.realtimekitSession(index, of: count).text
+            case .detail: Renderer.isnotaiSession(index, of: count).text
+            }
+        }
+        let now = Timestamp.now().iso8601
+        let clock = ContinuousClock()
+        let started = clock.now
+        var rows = 0
+        var index = 0
+        while index < count {
+            let end = min(count, index + 100)
+            try connection.transaction {
+                for session in index..<end {
+                    let created = Workload.created(session, of: count)
+                    try insertSession.bind(source.id, at: 1)
+                    try insertSession.bind("s\(session)", at: 2)
+                    try insertSession.bind(workload == .fanOut ? "meeting" : workload == .detail ? "activity" : "chat", at: 3)
+                    try insertSession.bind("closed", at: 4)
+                    try insertSession.bind("Session \(session)", at: 5)
+                    try insertSession.bind("user-\(session % 900)", at: 6)
+                    try insertSession.bind(created.iso8601, at: 7)
+                    try insertSession.bind(created.adding(.seconds(1800)).iso8601, at: 8)
+                    try insertSession.bind("US", at: 9)
+                    try insertSession.bind("desktop", at: 10)
+                    try insertSession.bind(#"{"chat_mode":"bot","created_at":"\#(created.iso8601)"}"#, at: 11)
+                    try insertSession.bind(raws[session], at: 12)
+                    try insertSession.bind(now, at: 13)
+                    try insertSession.run()
+                    let id = connection.lastInsertedRowID
+                    rows += 1
+                    switch workload {
+                    case .listOnly:
+                        break
+                    case .fanOut:
+                        for person in 0..<Workload.participants {
+                            try insertParticipant.bind(id, at: 1)
+                            try insertParticipant.bind("peer-\(session)-\(person)", at: 2)
+                            try insertParticipant.bind("user-\(person)", at: 3)
+                            try insertParticipant.bind("Person \(person)", at: 4)
+                            try insertParticipant.bind("participant", at: 5)
+                            try insertParticipant.bind(created.iso8601, at: 6)
+                            try insertParticipant.bind(created.adding(.seconds(2700)).iso8601, at: 7)
+                            try insertParticipant.bind(2700.0, at: 8)
+                            try insertParticipant.bind(#"{"id":"peer-\#(session)-\#(person)","duration":45.0}"#, at: 9)
+                            try insertParticipant.run()
+                            rows += 1
+                        }
+                    case .detail:
+                        for (offset, type) in ["total", "mouse", "scroll", "keyboard", "touch", "form"].enumerated() {
+                            try insertCount.bind(id, at: 1)
+                            try insertCount.bind(type, at: 2)
+                            try insertCount.bind(Int64(offset * 10), at: 3)
+                            try insertCount.run()
+                            rows += 1
+                        }
+                        for point in 0..<Workload.timelinePoints {
+                            try insertTimeline.bind(id, at: 1)
+                            try insertTimeline.bind(created.adding(.seconds(Int64(point) * 30)).iso8601, at: 2)
+                            try insertTimeline.bind(Int64(point % 40), at: 3)
+                            try insertTimeline.bind("mouse", at: 4)
+                            try insertTimeline.bind(Double(point % 10) / 10, at: 5)
+                            try insertTimeline.run()
+                            rows += 1
+                        }
+                        for visit in 0..<Workload.pageVisits {
+                            try insertPage.bind(id, at: 1)
+                            try insertPage.bind(Int64(visit), at: 2)
+                            try insertPage.bind("https://shop.example.com/p/\(visit)", at: 3)
+                            try insertPage.bind(created.adding(.seconds(Int64(visit) * 90)).iso8601, at: 4)
+                            try insertPage.bind("navigation", at: 5)
+                            try insertPage.bind(Int64(1000 + visit), at: 6)
+                            try insertPage.run()
+                            rows += 1
+                        }
+                    }
+                }
+            }
+            index = end
+        }
+        let elapsed = clock.now - started
+        return Result(rows: rows, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}

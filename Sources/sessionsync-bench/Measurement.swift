@@ -1,0 +1,50 @@
+import Foundation
+
+/// One workload at one size: the first pass, the unchanged second pass, and the baseline.
+struct Measurement {
+    let workload: Workload
+    let sessions: Int
+    let rows: Int
+    let seconds: Double
+    let requests: Int
+    let peakRSS: Int
+    let databaseBytes: Int
+    let baselineRowsPerSecond: Double
+    let maxCommitMilliseconds: Double
+    let secondRequests: Int
+    let secondSeconds: Double
+    let secondRowsWritten: Int
+    let secondPeakRSS: Int
+
+    var rowsPerSecond: Double {
+        Double(rows) / seconds
+    }
+
+    var line: String {
+        "\(workload.rawValue) N=\(sessions): \(format(seconds, 2)) s, \(Int(Double(sessions) / seconds)) sessions/s, \(Int(rowsPerSecond)) rows/s, ratio \(format(rowsPerSecond / baselineRowsPerSecond, 2))"
+    }
+
+    static func table(_ results: [Measurement]) -> String {
+        let header = [
+            "workload", "N", "wall s", "sessions/s", "rows/s", "requests", "peak RSS MB", "DB MB", "vs SQLite",
+            "max commit ms", "2nd pass req", "2nd pass s", "2nd pass writes",
+        ]
+        let rows: [[String]] = results.map { m in
+            [
+                m.workload.rawValue, "\(m.sessions)", format(m.seconds, 2), "\(Int(Double(m.sessions) / m.seconds))",
+                "\(Int(m.rowsPerSecond))", "\(m.requests)", format(Double(m.peakRSS) / 1_048_576, 1),
+                format(Double(m.databaseBytes) / 1_048_576, 1), format(m.rowsPerSecond / m.baselineRowsPerSecond, 2),
+                format(m.maxCommitMilliseconds, 1), "\(m.secondRequests)", format(m.secondSeconds, 2), "\(m.secondRowsWritten)",
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func render(_ cells: [String]) -> String {
+            "| " + cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
+        }
+        return ([render(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"] + rows.map(render)).joined(separator: "\n")
+    }
+}
+
+func format(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+}
