@@ -31,7 +31,9 @@ extension ArchiveStore {
     }
 
     /// Pending items of `kind` that are due, oldest first. Items past their deadline are given up first.
-    public func dueQueueItems(sourceID: Int64, kind: String, now: Timestamp, limit: Int) throws -> [QueueItem] {
+    /// With `notAttemptedSince`, items tried at or after that instant (in the current pass) are left out,
+    /// so a pass can work through the queue in chunks without meeting an item twice.
+    public func dueQueueItems(sourceID: Int64, kind: String, now: Timestamp, limit: Int, notAttemptedSince: Timestamp? = nil) throws -> [QueueItem] {
         let nowText = now.iso8601
         try connection.transaction(.immediate) {
             let expire = try connection.cachedStatement(
@@ -49,14 +51,16 @@ extension ArchiveStore {
         let select = try connection.cachedStatement(
             """
             SELECT kind, external_id, version, done_version, attempts, queued_at FROM fetch_queue
-            WHERE source_id = ? AND kind = ? AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-            ORDER BY queued_at, external_id LIMIT ?
+            WHERE source_id = ?1 AND kind = ?2 AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
+                AND (?5 IS NULL OR last_attempt_at IS NULL OR last_attempt_at < ?5)
+            ORDER BY queued_at, external_id LIMIT ?4
             """
         )
         try select.bind(sourceID, at: 1)
         try select.bind(kind, at: 2)
         try select.bind(nowText, at: 3)
         try select.bind(Int64(limit), at: 4)
+        try select.bind(notAttemptedSince?.iso8601, at: 5)
         var items: [QueueItem] = []
         try select.forEachRow { row in
             items.append(

@@ -31,6 +31,20 @@ extension ArchiveStore {
         }
     }
 
+    /// When a new run of the source may say it started: now, or just after the source's last run
+    /// ended when the clock has not moved on since (timestamps have millisecond resolution).
+    /// Work a run records is then always later than the start of every earlier run, which is how
+    /// a pass tells "tried in this pass" from "tried before" in the fetch queue.
+    public func runStart(sourceID: Int64, now: Timestamp) throws -> Timestamp {
+        let select = try connection.cachedStatement("SELECT max(coalesce(finished_at, heartbeat_at, started_at)) FROM sync_runs WHERE source_id = ?")
+        try select.bind(sourceID, at: 1)
+        defer { select.reset() }
+        guard try select.step(), let text = select.text(at: 0), let last = Timestamp(iso8601: text), last >= now else {
+            return now
+        }
+        return last.adding(milliseconds: 1)
+    }
+
     /// Writes the run's counters and marks it alive.
     public func heartbeat(runID: Int64, progress: RunProgress, now: Timestamp) throws {
         let update = try connection.cachedStatement(

@@ -23,6 +23,20 @@ public struct ArchiveBatch: Sendable {
         self.presence = presence
     }
 
+    /// Adds everything of `other` to this batch, to commit both in one transaction.
+    public mutating func append(_ other: ArchiveBatch) {
+        sessions += other.sessions
+        cursors += other.cursors
+        enqueue += other.enqueue
+        completions += other.completions
+        if let presence = other.presence { self.presence = presence }
+    }
+
+    /// Session records plus queue outcomes: a measure of how much a commit carries.
+    public var itemCount: Int {
+        sessions.count + completions.count + enqueue.count
+    }
+
     public var isEmpty: Bool {
         sessions.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && presence == nil
     }

@@ -27,8 +27,15 @@ struct IsNotAIDetailFetcher {
     let settings: IsNotAISettings
 
     func run(_ pass: SyncPass) async throws {
-        let items = try await pass.dueWork(kind: IsNotAIProvider.detailsKind)
-        guard !items.isEmpty else { return }
+        // The queue hands out each item once per pass, so this ends when everything due was tried.
+        while true {
+            let items = try await pass.dueWork(kind: IsNotAIProvider.detailsKind)
+            guard !items.isEmpty else { return }
+            try await run(items, pass)
+        }
+    }
+
+    private func run(_ items: [QueueItem], _ pass: SyncPass) async throws {
         let width = max(1, min(pass.source.maxConcurrentRequests, items.count))
         let failure: (any Error)? = try await withThrowingTaskGroup(of: Outcome.self) { group in
             var queue = items.makeIterator()

@@ -21,8 +21,7 @@ struct RealtimeKitExportFetcher {
     }
 
     func run(_ pass: SyncPass) async throws {
-        for item in try await pass.dueWork(kind: export.queueKind) {
-            try Task.checkCancellation()
+        try await pass.workQueue(kind: export.queueKind, commitEvery: 10) { [self] item in
             let completion: QueueCompletion
             var sessions: [SessionRecord] = []
             switch try await fetch(pass, sessionID: item.externalID) {
@@ -51,7 +50,7 @@ struct RealtimeKitExportFetcher {
                     )
                 }
             }
-            try await pass.commit(ArchiveBatch(sessions: sessions, completions: [completion]))
+            return ArchiveBatch(sessions: sessions, completions: [completion])
         }
     }
 

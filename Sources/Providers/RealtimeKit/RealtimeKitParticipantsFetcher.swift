@@ -12,24 +12,19 @@ struct RealtimeKitParticipantsFetcher {
     let settings: RealtimeKitSettings
 
     func run(_ pass: SyncPass) async throws {
-        for item in try await pass.dueWork(kind: RealtimeKitChildWork.participantsKind) {
-            try Task.checkCancellation()
+        try await pass.workQueue(kind: RealtimeKitChildWork.participantsKind) { [self] item in
             let kind = RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID))
             let participants: [ParticipantRecord]
             do {
                 participants = try await fetchAll(pass, sessionID: item.externalID)
             } catch let error as SyncError where error.httpStatus == 404 {
-                let completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))
-                try await pass.commit(ArchiveBatch(completions: [completion]))
-                continue
+                return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))])
             }
             var record = SessionRecord(externalID: item.externalID, kind: kind)
             record.children = [.participants(participants)]
-            try await pass.commit(
-                ArchiveBatch(
-                    sessions: [record],
-                    completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))]
-                )
+            return ArchiveBatch(
+                sessions: [record],
+                completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))]
             )
         }
     }

@@ -115,8 +115,7 @@ public struct YourGPTProvider: Provider {
     /// Fetches the messages of every session whose last message changed, newest first, stopping
     /// at the first message already archived.
     private func fetchMessages(_ pass: SyncPass) async throws {
-        for item in try await pass.dueWork(kind: Self.messagesKind) {
-            try Task.checkCancellation()
+        try await pass.workQueue(kind: Self.messagesKind) { item in
             let known = item.doneVersion.flatMap(Int64.init)
             var messages: [MessageRecord] = []
             var page = 1
@@ -140,11 +139,9 @@ public struct YourGPTProvider: Provider {
             }
             var record = SessionRecord(externalID: item.externalID, kind: .chat)
             record.children = [.appendMessages(messages.reversed())]
-            try await pass.commit(
-                ArchiveBatch(
-                    sessions: [record],
-                    completions: [QueueCompletion(kind: Self.messagesKind, externalID: item.externalID, outcome: .done(version: item.version))]
-                )
+            return ArchiveBatch(
+                sessions: [record],
+                completions: [QueueCompletion(kind: Self.messagesKind, externalID: item.externalID, outcome: .done(version: item.version))]
             )
         }
     }

@@ -53,16 +53,18 @@ public struct SourceRunner: Sendable {
     /// One pass. Never throws: every ending is recorded in the ledger and returned.
     public func runPass() async -> PassOutcome {
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
-        let startedAt = Timestamp.now()
         let sourceID: Int64
         let runID: Int64
+        let startedAt: Timestamp
         do {
-            let opened = try await archive.withStore { [source] store -> (Int64, Int64?) in
-                let row = try store.ensureSource(name: source.name, provider: source.provider, now: startedAt)
-                let run = try store.startRun(sourceID: row.id, pid: pid, now: startedAt, isAlive: ProcessLiveness.isAlive)
-                return (row.id, run)
+            let opened = try await archive.withStore { [source] store -> (Int64, Int64?, Timestamp) in
+                let row = try store.ensureSource(name: source.name, provider: source.provider, now: .now())
+                let start = try store.runStart(sourceID: row.id, now: .now())
+                let run = try store.startRun(sourceID: row.id, pid: pid, now: start, isAlive: ProcessLiveness.isAlive)
+                return (row.id, run, start)
             }
             sourceID = opened.0
+            startedAt = opened.2
             guard let run = opened.1 else {
                 let reason = "another sessionsync process is running this source"
                 logger.notice("pass skipped", metadata: ["reason": "\(reason)"])

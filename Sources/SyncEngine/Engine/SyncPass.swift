@@ -101,9 +101,62 @@ public final class SyncPass: Sendable {
         return CursorUpdate(stream: stream, value: target.iso8601)
     }
 
-    /// Pending queue items of `kind` that are due now.
+    /// Pending queue items of `kind` that are due now and were not tried yet in this pass.
     public func dueWork(kind: String, limit: Int = 1000) async throws -> [QueueItem] {
-        try await archive.withStore { [sourceID] store in try store.dueQueueItems(sourceID: sourceID, kind: kind, now: .now(), limit: limit) }
+        try await archive.withStore { [sourceID, startedAt] store in
+            try store.dueQueueItems(sourceID: sourceID, kind: kind, now: .now(), limit: limit, notAttemptedSince: startedAt)
+        }
+    }
+
+    /// Works through every due item of `kind`: `work` fetches what one item needs and returns
+    /// the batch to commit for it (rows plus the item's ``QueueCompletion``). Up to the source's
+    /// `maxConcurrentRequests` items are in flight at once, and the results of several items
+    /// share a transaction (at most `commitEvery` items), which is what keeps fan-out cheap.
+    ///
+    /// When `work` throws, no new item starts; what already arrived is committed, then the
+    /// error ends the pass.
+    public func workQueue(
+        kind: String, commitEvery: Int = 50, _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
+    ) async throws {
+        let width = max(1, source.maxConcurrentRequests)
+        while true {
+            let items = try await dueWork(kind: kind)
+            if items.isEmpty { return }
+            let failure: (any Error)? = await withTaskGroup(of: Result<ArchiveBatch, any Error>.self) { group in
+                var pending = items.makeIterator()
+                for _ in 0..<width {
+                    guard let item = pending.next() else { break }
+                    group.addTask { await Self.attempt(work, item) }
+                }
+                var collected = ArchiveBatch()
+                var failure: (any Error)?
+                while let result = await group.next() {
+                    switch result {
+                    case .success(let batch): collected.append(batch)
+                    case .failure(let error): failure = failure ?? error
+                    }
+                    if collected.itemCount >= commitEvery {
+                        do {
+                            try await commit(collected)
+                        } catch {
+                            failure = failure ?? error
+                        }
+                        collected = ArchiveBatch()
+                    }
+                    if failure == nil, !Task.isCancelled, let item = pending.next() {
+                        group.addTask { await Self.attempt(work, item) }
+                    }
+                }
+                do {
+                    try await commit(collected)
+                } catch {
+                    failure = failure ?? error
+                }
+                return failure
+            }
+            if let failure { throw failure }
+            try Task.checkCancellation()
+        }
     }
 
     /// Moves the `detail_requests` rows for this source into the queue as `kind` items.
@@ -121,6 +174,14 @@ public final class SyncPass: Sendable {
 
     public func archivedSession(externalID: String) async throws -> ArchivedSession? {
         try await archive.withStore { [sourceID] store in try store.session(sourceID: sourceID, externalID: externalID) }
+    }
+
+    private static func attempt(_ work: @Sendable (QueueItem) async throws -> ArchiveBatch, _ item: QueueItem) async -> Result<ArchiveBatch, any Error> {
+        do {
+            return .success(try await work(item))
+        } catch {
+            return .failure(error)
+        }
     }
 
     // MARK: Ledger
