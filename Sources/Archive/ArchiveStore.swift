@@ -8,11 +8,16 @@ public final class ArchiveStore {
     public let connection: Connection
     let sessionUpsert = SessionUpsert()
     let childSetWriter = ChildSetWriter()
+    private var commitsSinceCheckpoint = 0
+    /// Commits between WAL checkpoints. SQLite's automatic checkpoint runs inside a COMMIT and
+    /// makes that commit slow; this store checkpoints between transactions instead.
+    static let commitsPerCheckpoint = 16
 
     /// Opens the archive at `path` and migrates it to the newest schema.
     public init(path: String, options: Connection.Options = Connection.Options()) throws {
         connection = try Connection(path: path, options: options)
         try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
+        try connection.execute("PRAGMA wal_autocheckpoint = 0")
     }
 
     /// Opens the archive without migrating (for read-only inspection).
@@ -46,7 +51,19 @@ public final class ArchiveStore {
         }
         let held = clock.now - started
         stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
+        commitsSinceCheckpoint += 1
+        if commitsSinceCheckpoint >= Self.commitsPerCheckpoint {
+            checkpoint()
+        }
         return stats
+    }
+
+    /// Copies the WAL back into the database without waiting for readers (PASSIVE): it holds no
+    /// write lock, so other writers and readers go on. A reader's snapshot may keep part of the
+    /// WAL; the next checkpoint takes it.
+    public func checkpoint() {
+        commitsSinceCheckpoint = 0
+        try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     private func write(_ record: SessionRecord, sourceID: Int64, now: String, stats: inout WriteStats) throws {

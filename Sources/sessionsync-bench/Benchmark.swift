@@ -52,7 +52,11 @@ struct Benchmark {
         let config = directory + "/config.json"
         try #"{"database": "\#(database)", "logLevel": "warning", "sources": [\#(workload.source(baseURL: server.baseURL))]}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let environment = ["BENCH_KEY": Workload.key, "PATH": "/usr/bin:/bin"]
+        var environment = ["BENCH_KEY": Workload.key, "PATH": "/usr/bin:/bin"]
+        // Allocator settings to try (MALLOC_ARENA_MAX, ...) reach the measured process.
+        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("MALLOC_") {
+            environment[name] = value
+        }
         let log = directory + "/sync.log"
 
         let first = try ChildProcess.run(binary, ["sync", "--config", config], environment: environment, output: log)

@@ -5,83 +5,95 @@ import Simulators
 /// client, not the server: each request costs a dictionary lookup.
 final class PrerenderedAPI: SimulatedAPI {
     private let workload: Workload
-    /// Listing pages by number (1-based) or cursor.
-    private let pages: [String: [UInt8]]
+    private let count: Int
+    /// Each session's listing entry, rendered once; a page is these bytes joined.
+    private let entries: [[UInt8]]
     /// Per-session answers (participants, details) by session id.
     private let perSession: [String: [UInt8]]
-    private let empty: [UInt8]
 
     init(workload: Workload, sessions count: Int) {
         self.workload = workload
-        var pages: [String: [UInt8]] = [:]
+        self.count = count
+        var entries: [[UInt8]] = []
         var perSession: [String: [UInt8]] = [:]
-        let pageCount = (count + Workload.pageSize - 1) / Workload.pageSize
-        switch workload {
-        case .listOnly:
-            // Newest last message first, as YourGPT lists with orderBy DESC.
-            for page in 0..<pageCount {
-                let indices = (page * Workload.pageSize..<min(count, (page + 1) * Workload.pageSize)).map { count - 1 - $0 }
-                pages["\(page + 1)"] = JSONOutput.object([
-                    ("type", .string("RXSUCCESS")), ("message", .string("Sessions fetched")),
-                    ("data", .array(indices.map { Renderer.yourgptSession($0, of: count) })),
-                ]).bytes
-            }
-            empty = JSONOutput.object([("type", .string("RXSUCCESS")), ("message", .string("Sessions fetched")), ("data", .array([]))]).bytes
-        case .fanOut:
-            for page in 0..<pageCount {
-                let range = page * Workload.pageSize..<min(count, (page + 1) * Workload.pageSize)
-                pages["\(page + 1)"] = JSONOutput.object([
-                    ("success", .bool(true)),
-                    ("data", .object([("sessions", .array(range.map { Renderer.realtimekitSession($0, of: count) }))])),
-                    ("paging", .object([("total_count", .int(Int64(count))), ("start_offset", .int(Int64(range.lowerBound + 1))), ("end_offset", .int(Int64(range.upperBound)))])),
-                ]).bytes
-            }
-            for index in 0..<count {
+        for index in 0..<count {
+            switch workload {
+            case .listOnly:
+                entries.append(Renderer.yourgptSession(index, of: count).bytes)
+            case .fanOut:
+                entries.append(Renderer.realtimekitSession(index, of: count).bytes)
                 perSession[Renderer.realtimekitID(index)] = Renderer.participants(of: index)
-            }
-            empty = JSONOutput.object([("success", .bool(true)), ("data", .object([("sessions", .array([]))]))]).bytes
-        case .detail:
-            for page in 0..<pageCount {
-                let range = page * Workload.pageSize..<min(count, (page + 1) * Workload.pageSize)
-                let more = page + 1 < pageCount
-                pages[page == 0 ? "" : "c\(page + 1)"] = JSONOutput.object([
-                    ("data", .array(range.map { Renderer.isnotaiSession($0, of: count) })),
-                    ("pagination", .object([("nextCursor", more ? .string("c\(page + 2)") : .null), ("hasMore", .bool(more)), ("limit", .int(100))])),
-                ]).bytes
-            }
-            for index in 0..<count {
+            case .detail:
+                entries.append(Renderer.isnotaiSession(index, of: count).bytes)
                 perSession[Renderer.isnotaiID(index)] = Renderer.details(of: index, of: count)
             }
-            empty = JSONOutput.object([
-                ("data", .array([])), ("pagination", .object([("nextCursor", .null), ("hasMore", .bool(false)), ("limit", .int(100))])),
-            ]).bytes
         }
-        self.pages = pages
+        self.entries = entries
         self.perSession = perSession
+    }
+
+    /// The first session created at or after `start`.
+    private func firstIndex(from start: Timestamp?) -> Int {
+        guard let start else { return 0 }
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if Workload.created(middle, of: count) < start { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private func join(_ indices: some Sequence<Int>) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        var first = true
+        for index in indices {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            bytes += entries[index]
+            first = false
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return bytes
     }
 
     func respond(to request: SimulatedRequest) -> SimulatedResponse {
         let headers = [("Content-Type", "application/json"), ("x-isnotai-tier", "enterprise")]
+        let size = Workload.pageSize
         switch workload {
         case .listOnly:
-            let page = request.json?.root["page"]?.int ?? 1
-            return SimulatedResponse(status: 200, headers: headers, body: pages["\(page)"] ?? empty)
+            // Newest last message first, as YourGPT lists with orderBy DESC.
+            let page = max(1, request.json?.root["page"]?.int ?? 1)
+            let newest = count - 1 - (page - 1) * size
+            let indices = stride(from: newest, to: max(-1, newest - size), by: -1)
+            let body = Array(#"{"type":"RXSUCCESS","message":"Sessions fetched","data":"#.utf8) + join(indices) + [UInt8(ascii: "}")]
+            return SimulatedResponse(status: 200, headers: headers, body: body)
         case .fanOut:
             let segments = request.segments
             if segments.last == "participants", segments.count >= 2, let body = perSession[segments[segments.count - 2]] {
                 return SimulatedResponse(status: 200, headers: headers, body: body)
             }
-            return SimulatedResponse(status: 200, headers: headers, body: pages[request.query("page_no") ?? "1"] ?? empty)
+            let first = firstIndex(from: request.query("start_time").flatMap(Timestamp.init(iso8601:)))
+            let page = max(1, Int(request.query("page_no") ?? "1") ?? 1)
+            let lower = min(count, first + (page - 1) * size)
+            let upper = min(count, lower + size)
+            let paging = #"{"total_count":\#(count - first),"start_offset":\#(lower - first + 1),"end_offset":\#(upper - first)}"#
+            let body = Array(#"{"success":true,"data":{"sessions":"#.utf8) + join(lower..<upper) + Array(#"},"paging":\#(paging)}"#.utf8)
+            return SimulatedResponse(status: 200, headers: headers, body: body)
         case .detail:
             let segments = request.segments
             if segments.last == "details", segments.count >= 2, let body = perSession[segments[segments.count - 2]] {
                 return SimulatedResponse(status: 200, headers: headers, body: body)
             }
             // Only closed sessions exist: a listing of active ones is empty.
-            if request.query("status") == "active" {
-                return SimulatedResponse(status: 200, headers: headers, body: empty)
-            }
-            return SimulatedResponse(status: 200, headers: headers, body: pages[request.query("cursor") ?? ""] ?? empty)
+            let first = request.query("status") == "active" ? count : firstIndex(from: request.query("startDate").flatMap(Timestamp.init(iso8601:)))
+            // The opaque cursor is the index to continue at.
+            let lower = min(count, request.query("cursor").flatMap { Int($0.dropFirst()) } ?? first)
+            let upper = min(count, lower + size)
+            let more = upper < count
+            let next = more ? "\"c\(upper)\"" : "null"
+            let pagination = #"{"nextCursor":\#(next),"hasMore":\#(more),"limit":\#(size)}"#
+            let body = Array(#"{"data":"#.utf8) + join(lower..<upper) + Array(#","pagination":\#(pagination)}"#.utf8)
+            return SimulatedResponse(status: 200, headers: headers, body: body)
         }
     }
 }

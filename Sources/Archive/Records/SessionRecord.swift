@@ -28,6 +28,12 @@ public struct SessionRecord: Sendable {
     /// The per-session detail payload, verbatim.
     public var detailRaw: String? { didSet { columns.insert(.detailRaw) } }
 
+    /// Carried columns whose values count only when the row is new: a placeholder (a listing's
+    /// creation time standing in for the start) that must not overwrite what details brought, or
+    /// a `raw` for a session known only by id. A record that carries no other column (children
+    /// only) also leaves `kind` as archived.
+    public var insertOnly: SessionColumns = []
+
     /// Child sets that replace the archived ones (or, for ``ChildSet/appendMessages(_:)``, add to them).
     public var children: [ChildSet] = []
 

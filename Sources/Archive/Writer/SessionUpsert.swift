@@ -11,10 +11,10 @@ final class SessionUpsert {
         case inserted, changed, unchanged
     }
 
-    private var sqlByColumns: [UInt32: String] = [:]
+    private var sqlByColumns: [UInt64: String] = [:]
 
     func upsert(_ record: SessionRecord, sourceID: Int64, now: String, connection: Connection) throws -> (id: Int64, outcome: Outcome) {
-        let statement = try connection.cachedStatement(sql(for: record.columns))
+        let statement = try connection.cachedStatement(sql(for: record.columns, insertOnly: record.insertOnly))
         try statement.bind(sourceID, at: 1)
         try statement.bind(record.externalID, at: 2)
         try statement.bind(record.kind.rawValue, at: 3)
@@ -44,26 +44,28 @@ final class SessionUpsert {
         return (id, outcome)
     }
 
-    private func sql(for columns: SessionColumns) -> String {
-        if let sql = sqlByColumns[columns.rawValue] { return sql }
+    private func sql(for columns: SessionColumns, insertOnly: SessionColumns) -> String {
+        let key = UInt64(columns.rawValue) | UInt64(insertOnly.rawValue) << 32
+        if let sql = sqlByColumns[key] { return sql }
         let names = SessionColumns.names
-        let carried = names.indices.filter { columns.contains(SessionColumns(rawValue: 1 << UInt32($0))) }.map { names[$0] }
-        let assignments = carried.map { "\($0) = excluded.\($0)" }
-        let differences = (["kind"] + carried).map { "sessions.\($0) IS NOT excluded.\($0)" }
+        let updated = columns.subtracting(insertOnly)
+        let carried = names.indices.filter { updated.contains(SessionColumns(rawValue: 1 << UInt32($0))) }.map { names[$0] }
+        // A record that updates no column only brings children: it leaves the kind alone too.
+        let compared = carried.isEmpty ? [] : ["kind"] + carried
+        let assignments = compared.map { "\($0) = excluded.\($0)" }
+        let changed = compared.isEmpty ? "0" : compared.map { "sessions.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
         let sql = """
             INSERT INTO sessions (
                 source_id, external_id, kind, \(names.joined(separator: ", ")),
                 first_seen_at, last_seen_at, updated_at, absent_listings
             ) VALUES (?1, ?2, ?3, \((4...19).map { "?\($0)" }.joined(separator: ", ")), ?20, ?20, ?20, 0)
             ON CONFLICT (source_id, external_id) DO UPDATE SET
-                \((["kind = excluded.kind"] + assignments).joined(separator: ",\n    "))
-                , last_seen_at = excluded.last_seen_at
+                \((assignments + ["last_seen_at = excluded.last_seen_at"]).joined(separator: ",\n    "))
                 , absent_listings = 0
-                , updated_at = CASE WHEN \(differences.joined(separator: " OR "))
-                    THEN excluded.updated_at ELSE sessions.updated_at END
+                , updated_at = CASE WHEN \(changed) THEN excluded.updated_at ELSE sessions.updated_at END
             RETURNING id, first_seen_at = ?20, updated_at = ?20
             """
-        sqlByColumns[columns.rawValue] = sql
+        sqlByColumns[key] = sql
         return sql
     }
 }

@@ -13,7 +13,7 @@ import SyncEngine
 /// (401, 5xx after the engine's retries, a spent rate budget) stops starting new requests,
 /// commits what arrived, and ends the pass.
 struct IsNotAIDetailFetcher {
-    static let batchSize = 20
+    static let batchSize = 50
     /// Statuses that speak about the requested session, not about the source.
     static let sessionStatuses: Set<Int> = [400, 403, 404]
 
@@ -49,10 +49,9 @@ struct IsNotAIDetailFetcher {
                 switch outcome {
                 case .fetched(let item, let details):
                     var record = details.record
-                    if try await pass.archivedSession(externalID: item.externalID) == nil {
-                        // Requested by id and never listed: the details are all there is to keep as `raw`.
-                        record.raw = details.payload
-                    }
+                    // Requested by id and never listed: the details are all there is to keep as `raw`.
+                    record.raw = details.payload
+                    record.insertOnly.insert(.raw)
                     batch.sessions.append(record)
                     batch.completions.append(QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: completion(for: item, hasEnded: details.hasEnded)))
                 case .refused(let item, let message):

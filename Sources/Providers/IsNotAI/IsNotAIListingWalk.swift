@@ -41,9 +41,8 @@ struct IsNotAIListingWalk {
                 var session = try pass.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try IsNotAISessionMapper.map(row) }
                 let id = session.record.externalID
                 // Creation time stands in for the start until the details bring the real one.
-                if try await pass.archivedSession(externalID: id)?.startedAt == nil {
-                    session.record.startedAt = session.createdAt
-                }
+                session.record.startedAt = session.createdAt
+                session.record.insertOnly.insert(.startedAt)
                 if !session.isOpen {
                     batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
                 }

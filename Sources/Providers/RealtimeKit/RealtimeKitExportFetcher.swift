@@ -35,9 +35,8 @@ struct RealtimeKitExportFetcher {
                     )
                 )
             case .file(let bytes):
-                let kind = RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID))
-                do throws(RealtimeKitCSVTable.ReadError) {
-                    var record = SessionRecord(externalID: item.externalID, kind: kind)
+                                do throws(RealtimeKitCSVTable.ReadError) {
+                    var record = SessionRecord(externalID: item.externalID, kind: .meeting)  // children only: the archived kind stays
                     record.children = [try export.childSet(try RealtimeKitCSVTable(bytes: bytes))]
                     sessions = [record]
                     completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))

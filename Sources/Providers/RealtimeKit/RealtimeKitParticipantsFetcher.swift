@@ -13,14 +13,13 @@ struct RealtimeKitParticipantsFetcher {
 
     func run(_ pass: SyncPass) async throws {
         try await pass.workQueue(kind: RealtimeKitChildWork.participantsKind) { [self] item in
-            let kind = RealtimeKitProvider.archivedKind(try await pass.archivedSession(externalID: item.externalID))
-            let participants: [ParticipantRecord]
+                        let participants: [ParticipantRecord]
             do {
                 participants = try await fetchAll(pass, sessionID: item.externalID)
             } catch let error as SyncError where error.httpStatus == 404 {
                 return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))])
             }
-            var record = SessionRecord(externalID: item.externalID, kind: kind)
+            var record = SessionRecord(externalID: item.externalID, kind: .meeting)  // children only: the archived kind stays
             record.children = [.participants(participants)]
             return ArchiveBatch(
                 sessions: [record],

@@ -49,10 +49,4 @@ public struct RealtimeKitProvider: Provider {
             try await RealtimeKitExportFetcher(api: api, export: export).run(pass)
         }
     }
-
-    /// The kind of an archived session (from its raw `type`), for records that bring only children.
-    static func archivedKind(_ session: ArchivedSession?) -> SessionKind {
-        let type = session.flatMap { try? JSONDocument(text: $0.raw) }?.root["type"]?.string
-        return RealtimeKitSessionMapper.kind(type)
-    }
 }
