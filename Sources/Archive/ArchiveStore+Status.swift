@@ -1,4 +1,5 @@
 import SQLiteDB
+import SessionSyncSupport
 
 extension ArchiveStore {
     public func rowCounts(sourceID: Int64) throws -> SourceRowCounts {
@@ -30,16 +31,20 @@ extension ArchiveStore {
     }
 
     /// Sessions of the source with `status`, for revisits (e.g. live meetings until they end).
-    public func sessions(sourceID: Int64, status: String, limit: Int) throws -> [ArchivedSession] {
+    /// With `notSeenSince`, only sessions no listing has brought since that instant (so a pass
+    /// can revisit what its own listing did not cover, without keeping a set of what it saw).
+    public func sessions(sourceID: Int64, status: String, limit: Int, notSeenSince: Timestamp? = nil) throws -> [ArchivedSession] {
         let select = try connection.cachedStatement(
             """
             SELECT external_id, status, started_at, ended_at, updated_at, raw FROM sessions
-            WHERE source_id = ? AND status = ? ORDER BY started_at, external_id LIMIT ?
+            WHERE source_id = ?1 AND status = ?2 AND (?4 IS NULL OR last_seen_at < ?4)
+            ORDER BY started_at, external_id LIMIT ?3
             """
         )
         try select.bind(sourceID, at: 1)
         try select.bind(status, at: 2)
         try select.bind(Int64(limit), at: 3)
+        try select.bind(notSeenSince?.iso8601, at: 4)
         var result: [ArchivedSession] = []
         try select.forEachRow { row in
             result.append(

@@ -32,6 +32,6 @@ struct IsNotAIDiscovery {
         if let target = summary.newestCreatedAt ?? restart {
             try await pass.commit(ArchiveBatch(cursors: [pass.advance(stream: Self.cursorStream, to: target, previous: previous)]))
         }
-        try await IsNotAIUnfinishedRevisit(settings: settings).run(pass, listed: summary.seen, plan: summary.plan)
+        try await IsNotAIUnfinishedRevisit(settings: settings).run(pass, plan: summary.plan)
     }
 }

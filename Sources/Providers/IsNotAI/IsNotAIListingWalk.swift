@@ -14,6 +14,8 @@ struct IsNotAIListingWalk {
         var newestCreatedAt: Timestamp?
         /// The plan named by the last answer's `x-isnotai-tier` header.
         var plan: IsNotAIPlan?
+        /// The ids listed, kept only for a `status` listing (a few unfinished sessions), so that
+        /// a full listing's memory does not grow with the number of sessions.
         var seen: Set<String> = []
     }
 
@@ -47,7 +49,7 @@ struct IsNotAIListingWalk {
                     batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
                 }
                 batch.sessions.append(session.record)
-                summary.seen.insert(id)
+                if status != nil { summary.seen.insert(id) }
                 summary.newestCreatedAt = max(summary.newestCreatedAt ?? session.createdAt, session.createdAt)
             }
             try await pass.commit(batch)

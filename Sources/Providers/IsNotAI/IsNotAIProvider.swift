@@ -80,19 +80,8 @@ public struct IsNotAIProvider: Provider {
         try await pass.commit(batch)
     }
 
-    /// A session id as one path segment: RFC 3986 unreserved characters stay, the rest is percent-encoded.
+    /// A session id as one path segment.
     static func pathSegment(_ id: String) -> String {
-        var result = ""
-        for byte in id.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result
+        APIRequest.pathSegment(id)
     }
 }

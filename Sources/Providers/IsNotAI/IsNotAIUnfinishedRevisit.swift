@@ -11,10 +11,10 @@ import SyncEngine
 struct IsNotAIUnfinishedRevisit {
     let settings: IsNotAISettings
 
-    func run(_ pass: SyncPass, listed: Set<String>, plan: IsNotAIPlan?) async throws {
+    func run(_ pass: SyncPass, plan: IsNotAIPlan?) async throws {
         let horizon = pass.startedAt.subtracting((plan ?? .free).historyWindow).adding(IsNotAIDiscovery.windowMargin)
         var candidates: [String: Timestamp] = [:]
-        for session in try await pass.archivedSessions(status: IsNotAISessionMapper.openStatus) where !listed.contains(session.externalID) {
+        for session in try await pass.archivedSessions(status: IsNotAISessionMapper.openStatus, notListedInThisPass: true) {
             let started = session.startedAt.flatMap(Timestamp.init(iso8601:)) ?? horizon
             if started >= horizon { candidates[session.externalID] = started }
         }

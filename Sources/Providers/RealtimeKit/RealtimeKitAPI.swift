@@ -50,17 +50,6 @@ struct RealtimeKitAPI: Sendable {
 
     /// An id as one path segment: ids are UUIDs, but nothing from an answer is put into a path unescaped.
     static func segment(_ id: String) -> String {
-        var result = ""
-        for byte in id.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result
+        APIRequest.pathSegment(id)
     }
 }

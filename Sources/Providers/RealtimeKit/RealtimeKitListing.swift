@@ -11,12 +11,11 @@ struct RealtimeKitListing {
     let api: RealtimeKitAPI
     let settings: RealtimeKitSettings
 
-    /// Runs the listing; returns the ids it saw (their state is current: no revisit needed).
-    func run(_ pass: SyncPass) async throws -> Set<String> {
+    /// Runs the listing; the sessions it upserts are current and need no revisit in this pass.
+    func run(_ pass: SyncPass) async throws {
         let previous = try await pass.timestampCursor(Self.cursorStream)
         let start = try await pass.readFrom(stream: Self.cursorStream)
         let work = RealtimeKitChildWork(settings: settings)
-        var seen = Set<String>()
         var page = 1
         while true {
             try Task.checkCancellation()
@@ -33,7 +32,6 @@ struct RealtimeKitListing {
                 batch.sessions.append(session.record)
                 batch.enqueue += work.requests(for: session)
                 newest = max(newest ?? session.createdAt, session.createdAt)
-                seen.insert(session.record.externalID)
             }
             if let newest {
                 batch.cursors.append(pass.advance(stream: Self.cursorStream, to: newest, previous: previous))
@@ -42,6 +40,5 @@ struct RealtimeKitListing {
             if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { break }
             page += 1
         }
-        return seen
     }
 }

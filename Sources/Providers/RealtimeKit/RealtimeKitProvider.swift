@@ -40,8 +40,8 @@ public struct RealtimeKitProvider: Provider {
     }
 
     public func sync(_ pass: SyncPass) async throws {
-        let listed = try await RealtimeKitListing(api: api, settings: settings).run(pass)
-        try await RealtimeKitRevisits(api: api, settings: settings).run(pass, skipping: listed)
+        try await RealtimeKitListing(api: api, settings: settings).run(pass)
+        try await RealtimeKitRevisits(api: api, settings: settings).run(pass)
         if settings.participants {
             try await RealtimeKitParticipantsFetcher(api: api, settings: settings).run(pass)
         }

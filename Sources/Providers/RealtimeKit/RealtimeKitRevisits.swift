@@ -8,9 +8,9 @@ struct RealtimeKitRevisits {
     let api: RealtimeKitAPI
     let settings: RealtimeKitSettings
 
-    func run(_ pass: SyncPass, skipping listed: Set<String>) async throws {
+    func run(_ pass: SyncPass) async throws {
         let work = RealtimeKitChildWork(settings: settings)
-        for archived in try await pass.archivedSessions(status: "live") where !listed.contains(archived.externalID) {
+        for archived in try await pass.archivedSessions(status: "live", notListedInThisPass: true) {
             try Task.checkCancellation()
             let document: JSONDocument
             do {

@@ -49,15 +49,13 @@ public struct YourGPTProvider: Provider {
         var listing = YourGPTListing(stopBefore: stopBefore)
 
         var page = 1
-        while true {
-            let more = try await readPage(pass, from: from, page: page, listing: &listing)
-            if !more { break }
+        while try await readPage(pass, from: from, page: page, listing: &listing) {
             page += 1
         }
         // Sessions that got a message while we paged have jumped to the front: read from the top
         // again until a page brings nothing new.
         var recheck = 1
-        while try await readPage(pass, from: from, page: recheck, listing: &listing, onlyNew: true) {
+        while try await readPage(pass, from: from, page: recheck, listing: &listing, recheck: true) {
             recheck += 1
         }
         if let newest = listing.newest {
@@ -69,27 +67,32 @@ public struct YourGPTProvider: Provider {
     }
 
     /// Reads one page and commits it; returns whether the next page should be read.
-    /// With `onlyNew`, it continues only while every row of the page was new or changed.
-    private func readPage(_ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, onlyNew: Bool = false) async throws -> Bool {
+    /// When re-reading from the top (`recheck`), it commits and continues only while the page
+    /// holds sessions that moved there during the pass (all of them, for the next page to matter).
+    private func readPage(_ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, recheck: Bool = false) async throws -> Bool {
         let document = try await fetchSessionsPage(pass, from: from, page: page, limit: settings.pageSize)
         let rows = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
         var batch = ArchiveBatch()
-        var fresh = 0
+        var moved = 0
         var oldest: Timestamp?
         for row in rows.elements {
             let session = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try YourGPTSessionMapper.map(row) }
-            if listing.record(session) { fresh += 1 }
+            if recheck {
+                if listing.movedToFront(session) { moved += 1 }
+            } else {
+                listing.record(session, firstPage: page == 1)
+            }
             batch.sessions.append(session.record)
             if settings.messages, let lastMessageID = session.lastMessageID {
                 batch.enqueue.append(QueueRequest(kind: Self.messagesKind, externalID: session.record.externalID, version: lastMessageID))
             }
             if let time = session.lastMessageTime { oldest = min(oldest ?? time, time) }
         }
-        if onlyNew && fresh == 0 { return false }
+        if recheck && moved == 0 { return false }
         try await pass.commit(batch)
         let count = rows.count
         if count < settings.pageSize { return false }
-        if onlyNew { return fresh == count }
+        if recheck { return moved == count }
         if let stop = listing.stopBefore, let oldest, oldest < stop { return false }
         return true
     }

@@ -167,9 +167,12 @@ public final class SyncPass: Sendable {
         }
     }
 
-    /// Archived sessions of this source with `status` (e.g. meetings still live).
-    public func archivedSessions(status: String, limit: Int = 10_000) async throws -> [ArchivedSession] {
-        try await archive.withStore { [sourceID] store in try store.sessions(sourceID: sourceID, status: status, limit: limit) }
+    /// Archived sessions of this source with `status` (e.g. meetings still live); with
+    /// `notListedInThisPass`, only those this pass has not upserted yet.
+    public func archivedSessions(status: String, limit: Int = 10_000, notListedInThisPass: Bool = false) async throws -> [ArchivedSession] {
+        try await archive.withStore { [sourceID, startedAt] store in
+            try store.sessions(sourceID: sourceID, status: status, limit: limit, notSeenSince: notListedInThisPass ? startedAt : nil)
+        }
     }
 
     public func archivedSession(externalID: String) async throws -> ArchivedSession? {

@@ -49,6 +49,11 @@ public struct APIRequest: Sendable {
         return url
     }
 
+    /// An id as one URL path segment: nothing from an answer goes into a path unescaped.
+    public static func pathSegment(_ id: String) -> String {
+        percentEncode(id)
+    }
+
     /// Percent-encodes everything but RFC 3986's unreserved characters.
     static func percentEncode(_ text: String) -> String {
         var result = ""
