@@ -136,6 +136,34 @@ struct ProcessTests {
         #expect(try fixture.query("SELECT s.name, r.status FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id") == [["chat", "succeeded"], ["chat-two", "succeeded"]])
     }
 
+    @Test("a source stuck on a slow answer delays no other source")
+    func independentSources() async throws {
+        let fixture = try await DaemonFixture(sessions: 10)
+        defer { Task { await fixture.shutdown() } }
+        // A second, independent API whose first answer takes five minutes.
+        var options = YourGPTSimulator.Options()
+        options.apiKey = DaemonFixture.key
+        options.sessions = 5
+        options.clock = .manual(Timestamp(iso8601: "2026-11-20T12:00:00Z")!)
+        let slowServer = try await SimulatorServer(api: YourGPTSimulator(options: options))
+        defer { Task { await slowServer.shutdown() } }
+        let (slowArrived, signal) = AsyncStream<Void>.makeStream()
+        slowServer.hooks.add { _, _ in signal.yield() }
+        slowServer.faults.inject(FaultRule(times: nil, fault: .slow(.seconds(300))))
+        let slow = #", {"name": "stuck", "provider": "yourgpt", "baseURL": "\#(slowServer.baseURL)", "apiKey": {"env": "YG_KEY"}, "timeout": "10m", "schedule": {"every": "1h"}}"#
+        try DaemonFixture.config(server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: slow)
+            .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        let daemon = try SessionSyncProcess(["run", "--config", fixture.configPath], environment: fixture.environment)
+        for await _ in slowArrived { break }
+        // While "stuck" waits for its answer, "chat" runs its whole pass.
+        #expect(daemon.waitFor("source=chat run="), "\(daemon.text)")
+        #expect(daemon.waitFor(": pass finished"), "\(daemon.text)")
+        #expect(try fixture.query("SELECT s.name, r.status FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY s.name") == [["chat", "succeeded"], ["stuck", "running"]])
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        #expect(try fixture.query("SELECT status FROM sync_runs r JOIN sources s ON s.id = r.source_id WHERE s.name = 'stuck'") == [["interrupted"]])
+    }
+
     @Test("`sync` exits 1 when a source fails, after the other sources ran")
     func syncExitStatus() async throws {
         let fixture = try await DaemonFixture(sessions: 10)

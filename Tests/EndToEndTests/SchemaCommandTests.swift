@@ -69,3 +69,76 @@ struct SchemaCommandTests {
         }
     }
 }
+
+@Suite("enqueue and reset-cursor through the binary")
+struct QueueCommandTests {
+    static let config = #"""
+        {"database": "archive.sqlite", "sources": [
+          {"name": "bots", "provider": "isnotai", "apiKey": {"env": "IS_KEY"}},
+          {"name": "chat", "provider": "yourgpt", "apiKey": {"env": "YG_KEY"}}
+        ]}
+        """#
+
+    @Test("enqueue adds the ids to detail_requests for an isnotai source and refuses other providers")
+    func enqueue() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("config.json", Self.config)
+        let result = try runSessionSync(["enqueue", "--config", file, "--source", "bots", "ses_1", "ses_2"], directory: directory.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2 session id(s) queued"))
+        let rows = try readRows(directory.path + "/archive.sqlite", "SELECT source_name, external_id FROM detail_requests ORDER BY external_id")
+        #expect(rows == [["bots", "ses_1"], ["bots", "ses_2"]])
+        let status = try runSessionSync(["status", "--config", file], directory: directory.path)
+        #expect(status.stdout.contains("2 detail request(s) waiting for the next pass"))
+
+        let wrong = try runSessionSync(["enqueue", "--config", file, "--source", "chat", "x"], directory: directory.path)
+        #expect(wrong.status == 78)
+        #expect(wrong.stderr.contains("enqueue is for isnotai sources"))
+        let unknown = try runSessionSync(["enqueue", "--config", file, "--source", "nope", "x"], directory: directory.path)
+        #expect(unknown.status == 78)
+        let none = try runSessionSync(["enqueue", "--config", file, "--source", "bots"], directory: directory.path)
+        #expect(none.status != 0)
+    }
+
+    @Test("reset-cursor forgets one stream or all of a source's cursors")
+    func resetCursor() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("config.json", Self.config)
+        _ = try runSessionSync(["migrate", "--config", file], directory: directory.path)
+        let database = directory.path + "/archive.sqlite"
+        try runSQL(database, """
+            INSERT INTO sources (id, name, provider, created_at) VALUES (1, 'chat', 'yourgpt', '2026-01-01T00:00:00.000Z');
+            INSERT INTO sync_cursors VALUES (1, 'last_message_time', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z');
+            INSERT INTO sync_cursors VALUES (1, 'other', 'x', '2026-11-01T00:00:00.000Z');
+            """)
+        let one = try runSessionSync(["reset-cursor", "--config", file, "--source", "chat", "--stream", "other"], directory: directory.path)
+        #expect(one.status == 0)
+        #expect(try readRows(database, "SELECT stream FROM sync_cursors") == [["last_message_time"]])
+        let all = try runSessionSync(["reset-cursor", "--config", file, "--source", "chat"], directory: directory.path)
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("forgot 1 cursor(s)"))
+        #expect(try readRows(database, "SELECT count(*) FROM sync_cursors") == [["0"]])
+    }
+}
+
+/// Rows of a query, through the sqlite3 shell as a user would run it.
+func readRows(_ database: String, _ sql: String) throws -> [[String]] {
+    let output = try sqlite3(database, sql)
+    return output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+}
+
+func runSQL(_ database: String, _ sql: String) throws {
+    _ = try sqlite3(database, sql)
+}
+
+private func sqlite3(_ database: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [database, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}

@@ -6,10 +6,12 @@ public final class RequestHooks: Sendable {
     public typealias Hook = @Sendable (SimulatedRequest, Int) -> Void
 
     private let hooks = NIOLockedValueBox<[Hook]>([])
+    /// Numbers arrivals itself: requests arrive on several connections at once.
+    private let arrivals = NIOLockedValueBox(0)
 
     public init() {}
 
-    /// Adds `hook`, called with each request and its number (1 for the first the server logs).
+    /// Adds `hook`, called with each request and its number (1 for the first the server received).
     public func add(_ hook: @escaping Hook) {
         hooks.withLockedValue { $0.append(hook) }
     }
@@ -18,7 +20,11 @@ public final class RequestHooks: Sendable {
         hooks.withLockedValue { $0.removeAll() }
     }
 
-    func run(_ request: SimulatedRequest, number: Int) {
+    func run(_ request: SimulatedRequest) {
+        let number = arrivals.withLockedValue { count -> Int in
+            count += 1
+            return count
+        }
         for hook in hooks.withLockedValue({ $0 }) { hook(request, number) }
     }
 }

@@ -79,7 +79,7 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             let request = SimulatedRequest(
                 method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body
             )
-            hooks.run(request, number: log.count + 1)
+            hooks.run(request)
             let fault = faults.fault(for: request)
             let faulted = fault != nil
             let response = fault.map { Self.apply($0, to: request, api: api) } ?? api.respond(to: request)
