@@ -27,7 +27,8 @@ enum IsNotAIDetailsMapper {
         } else if let start, let end {
             record.durationSeconds = Double(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / 1000
         }
-        record.detailRaw = data.rawText
+        let payload = data.rawText
+        record.detailRaw = payload
 
         var children: [ChildSet] = []
         if let counts = try data.optionalObject("eventCounts") {
@@ -62,6 +63,6 @@ enum IsNotAIDetailsMapper {
             children.append(.pageHistory(rows))
         }
         record.children = children
-        return Mapped(record: record, hasEnded: end != nil, payload: data.rawText)
+        return Mapped(record: record, hasEnded: end != nil, payload: payload)
     }
 }

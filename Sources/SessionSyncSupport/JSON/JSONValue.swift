@@ -171,6 +171,16 @@ public struct JSONValue: Sendable {
         return Double(rawText)
     }
 
+    /// A string holding an ISO-8601 date-time, read without building a `String` first.
+    public var timestamp: Timestamp? {
+        let node = node
+        guard node.kind == .string else { return nil }
+        if node.hasEscapes { return string.flatMap(Timestamp.init(iso8601:)) }
+        return document.bytes.withUnsafeBufferPointer { buffer in
+            Timestamp(iso8601Bytes: UnsafeBufferPointer(rebasing: buffer[(Int(node.start) + 1)..<(Int(node.end) - 1)]))
+        }
+    }
+
     /// A string or a number, as text: for ids that some API revisions send as numbers.
     public var stringOrNumberText: String? {
         switch node.kind {

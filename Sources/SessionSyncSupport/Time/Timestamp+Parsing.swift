@@ -9,6 +9,12 @@ extension Timestamp {
         self = parsed
     }
 
+    /// Parses UTF-8 bytes, as ``init(iso8601:)`` parses text (for values read straight out of a JSON body).
+    public init?(iso8601Bytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parse(bytes) else { return nil }
+        self = parsed
+    }
+
     private static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         var position = 0
         func number(_ digits: Int) -> Int? {

@@ -40,22 +40,24 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `2022-06-28T17:39:26.459Z`.
     public var iso8601: String {
         let parts = civil
-        var bytes = [UInt8](repeating: 0, count: 24)
-        Self.put(parts.year, digits: 4, into: &bytes, at: 0)
-        bytes[4] = UInt8(ascii: "-")
-        Self.put(parts.month, digits: 2, into: &bytes, at: 5)
-        bytes[7] = UInt8(ascii: "-")
-        Self.put(parts.day, digits: 2, into: &bytes, at: 8)
-        bytes[10] = UInt8(ascii: "T")
-        Self.put(parts.hour, digits: 2, into: &bytes, at: 11)
-        bytes[13] = UInt8(ascii: ":")
-        Self.put(parts.minute, digits: 2, into: &bytes, at: 14)
-        bytes[16] = UInt8(ascii: ":")
-        Self.put(parts.second, digits: 2, into: &bytes, at: 17)
-        bytes[19] = UInt8(ascii: ".")
-        Self.put(parts.millisecond, digits: 3, into: &bytes, at: 20)
-        bytes[23] = UInt8(ascii: "Z")
-        return String(decoding: bytes, as: UTF8.self)
+        // Written straight into the string's storage: this runs for every timestamp bound.
+        return String(unsafeUninitializedCapacity: 24) { bytes in
+            Self.put(parts.year, digits: 4, into: bytes, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            Self.put(parts.month, digits: 2, into: bytes, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            Self.put(parts.day, digits: 2, into: bytes, at: 8)
+            bytes[10] = UInt8(ascii: "T")
+            Self.put(parts.hour, digits: 2, into: bytes, at: 11)
+            bytes[13] = UInt8(ascii: ":")
+            Self.put(parts.minute, digits: 2, into: bytes, at: 14)
+            bytes[16] = UInt8(ascii: ":")
+            Self.put(parts.second, digits: 2, into: bytes, at: 17)
+            bytes[19] = UInt8(ascii: ".")
+            Self.put(parts.millisecond, digits: 3, into: bytes, at: 20)
+            bytes[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     /// The UTC day, `2022-06-28`.
@@ -138,7 +140,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
     }
 
-    private static func put(_ value: Int, digits: Int, into bytes: inout [UInt8], at offset: Int) {
+    private static func put(_ value: Int, digits: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var value = value
         for position in stride(from: offset + digits - 1, through: offset, by: -1) {
             bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)

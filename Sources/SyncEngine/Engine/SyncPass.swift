@@ -46,7 +46,7 @@ public final class SyncPass: Sendable {
     /// Sends `request` (with retries, rate limits and the provider's credentials).
     public func send(_ request: APIRequest) async throws -> APIResponse {
         try await client.send(request) { [progress] in
-            await progress.countRequest()
+            progress.countRequest()
         }
     }
 
