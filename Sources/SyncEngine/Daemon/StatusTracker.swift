@@ -3,6 +3,8 @@ import Foundation
 import SessionSyncSupport
 
 /// The one-line summary the daemon shows in `systemctl status` (`STATUS=`).
+///
+/// Sendable because `last` and `failing` are only read or written while holding `state`.
 final class StatusTracker: Sendable {
     private let state = NSLock()
     nonisolated(unsafe) private var last: PassOutcome?

@@ -191,7 +191,7 @@ public final class SyncPass: Sendable {
 
     /// Records something a person should know about this run that is not a failure.
     public func warn(_ message: String) async {
-        logger.warning("\(message)")
+        logger.warning("run warning", metadata: ["warning": "\(message)"])
         await progress.warn(message)
     }
 }
