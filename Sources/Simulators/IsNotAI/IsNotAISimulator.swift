@@ -75,7 +75,7 @@ public final class IsNotAISimulator: SimulatedAPI {
         var random: SeededRandom
         var apiKey: String
         var tier: String
-        var lastEvolution: Timestamp
+        var ticks: ActivityTicks
         var failingDetails = 0
     }
 
@@ -85,7 +85,7 @@ public final class IsNotAISimulator: SimulatedAPI {
     public init(options: Options = Options()) {
         self.options = options
         let now = options.clock.now
-        var state = State(random: SeededRandom(seed: options.seed), apiKey: options.apiKey, tier: options.tier, lastEvolution: now)
+        var state = State(random: SeededRandom(seed: options.seed), apiKey: options.apiKey, tier: options.tier, ticks: ActivityTicks(period: options.activityEvery, start: now))
         let start = now.subtracting(options.history)
         let span = max(1, options.history.milliseconds)
         for index in 0..<options.sessions {
@@ -277,15 +277,9 @@ public final class IsNotAISimulator: SimulatedAPI {
 
     /// With `activityEvery` set, new sessions start as time passes.
     private func evolve(_ state: inout State) {
-        guard let every = options.activityEvery else { return }
-        let now = options.clock.now
-        let steps = min(200, (now.millisecondsSinceEpoch - state.lastEvolution.millisecondsSinceEpoch) / max(1, every.milliseconds))
-        guard steps > 0 else { return }
-        for step in 0..<steps {
-            let created = state.lastEvolution.adding(milliseconds: (step + 1) * every.milliseconds)
+        for created in state.ticks.due(at: options.clock.now) {
             Self.addSession(to: &state, createdAt: created, lasting: nil, options: options)
         }
-        state.lastEvolution = state.lastEvolution.adding(milliseconds: steps * every.milliseconds)
     }
 
     static let paths = ["/", "/pricing", "/signup", "/docs/getting-started", "/dashboard", "/settings/billing", "/blog/launch", "/checkout"]

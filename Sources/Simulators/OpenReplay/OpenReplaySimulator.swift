@@ -30,7 +30,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
     struct State {
         var sessions: [OpenReplayLiveSession] = []
         var factory: OpenReplaySessionFactory
-        var lastEvolution: Timestamp
+        var ticks: ActivityTicks
         var nullAnswers = 0
         var emptyAnswers = 0
         /// Page number → sessions that start just before that page is answered.
@@ -43,7 +43,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
     public init(options: Options = Options()) {
         self.options = options
         let now = options.clock.now
-        var state = State(factory: OpenReplaySessionFactory(seed: options.seed), lastEvolution: now)
+        var state = State(factory: OpenReplaySessionFactory(seed: options.seed), ticks: ActivityTicks(period: options.activityEvery, start: now))
         for _ in 0..<options.sessions {
             let age = Int64(state.factory.random.next() % 1_800_000)
             state.sessions.append(state.factory.make(startedAt: now.adding(milliseconds: -age)))
@@ -269,12 +269,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
 
     /// With `activityEvery` set, sessions start, end and change as time passes.
     private func evolve(_ state: inout State) {
-        guard let every = options.activityEvery else { return }
-        let now = options.clock.now
-        let steps = min(200, (now.millisecondsSinceEpoch - state.lastEvolution.millisecondsSinceEpoch) / max(1, every.milliseconds))
-        guard steps > 0 else { return }
-        for step in 0..<steps {
-            let time = state.lastEvolution.adding(milliseconds: (step + 1) * every.milliseconds)
+        for time in state.ticks.due(at: options.clock.now) {
             let roll = state.factory.random.next() % 10
             let count = state.sessions.count
             if count == 0 || (roll < 4 && count < options.sessions * 2) {
@@ -286,7 +281,6 @@ public final class OpenReplaySimulator: SimulatedAPI {
                 state.factory.change(&state.sessions[index])
             }
         }
-        state.lastEvolution = now
     }
 
     /// Ordered by start (the only order the service knows), ties by id.

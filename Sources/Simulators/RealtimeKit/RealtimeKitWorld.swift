@@ -13,7 +13,7 @@ final class RealtimeKitWorld: Sendable {
     struct State: Sendable {
         var sessions: [RealtimeKitSimulatedSession] = []
         var random: SeededRandom
-        var lastEvolution: Timestamp
+        var ticks: ActivityTicks
         var paging: RealtimeKitSimulator.PagingPlacement
         var detailShape: RealtimeKitSimulator.DetailShape
         var exportDelay: Duration
@@ -52,7 +52,7 @@ final class RealtimeKitWorld: Sendable {
         sessions.sort { $0.createdAt < $1.createdAt }
         state = NIOLockedValueBox(
             State(
-                sessions: sessions, random: random, lastEvolution: now, paging: options.paging, detailShape: options.detailShape,
+                sessions: sessions, random: random, ticks: ActivityTicks(period: options.activityEvery, start: now), paging: options.paging, detailShape: options.detailShape,
                 exportDelay: options.exportDelay, notReadyAnswer: options.notReadyAnswer
             )
         )
@@ -61,16 +61,11 @@ final class RealtimeKitWorld: Sendable {
     /// With `activityEvery` set, a new live session starts every period; each ends on its own.
     func evolve(_ state: inout State) {
         guard let every = options.activityEvery else { return }
-        let now = options.clock.now
-        let steps = min(200, (now.millisecondsSinceEpoch - state.lastEvolution.millisecondsSinceEpoch) / max(1, every.milliseconds))
-        guard steps > 0 else { return }
-        for step in 0..<steps {
-            let start = state.lastEvolution.adding(milliseconds: (step + 1) * every.milliseconds)
+        for start in state.ticks.due(at: options.clock.now) {
             let periods = Int64.random(in: 2...8, using: &state.random)
             let end = start.adding(milliseconds: periods * every.milliseconds)
             state.sessions.append(Self.makeSession(createdAt: start, endsAt: end, everyLine: false, options: options, using: &state.random))
         }
-        state.lastEvolution = state.lastEvolution.adding(milliseconds: steps * every.milliseconds)
     }
 
     static func makeSession(

@@ -50,7 +50,7 @@ public final class YourGPTSimulator: SimulatedAPI {
         var nextSessionID: Int64 = 1000
         var nextMessageID: Int64 = 50_000
         var random: SeededRandom
-        var lastEvolution: Timestamp
+        var ticks: ActivityTicks
         /// Page number → sessions to move to the front just before that page is answered.
         var movesBeforePage: [Int: [String]] = [:]
         var rxErrors = 0
@@ -63,7 +63,7 @@ public final class YourGPTSimulator: SimulatedAPI {
         self.options = options
         var random = SeededRandom(seed: options.seed)
         let now = options.clock.now
-        var state = State(random: random, lastEvolution: now)
+        var state = State(random: random, ticks: ActivityTicks(period: options.activityEvery, start: now))
         let start = now.subtracting(options.history)
         let span = max(1, options.history.milliseconds)
         for index in 0..<options.sessions {
@@ -194,14 +194,10 @@ public final class YourGPTSimulator: SimulatedAPI {
 
     /// With `activityEvery` set, conversations get messages (and new ones start) as time passes.
     private func evolve(_ state: inout State) {
-        guard let every = options.activityEvery else { return }
-        let now = options.clock.now
-        var steps = (now.millisecondsSinceEpoch - state.lastEvolution.millisecondsSinceEpoch) / max(1, every.milliseconds)
-        steps = min(steps, 200)
-        guard steps > 0 else { return }
+        let due = state.ticks.due(at: options.clock.now)
+        guard !due.isEmpty else { return }
         var random = state.random
-        for step in 0..<steps {
-            let time = state.lastEvolution.adding(milliseconds: (step + 1) * every.milliseconds)
+        for (step, time) in due.enumerated() {
             if step % 4 == 3 {
                 Self.addSession(to: &state, createdAt: time, using: &random)
             } else if !state.sessions.isEmpty {
@@ -210,7 +206,6 @@ public final class YourGPTSimulator: SimulatedAPI {
             }
         }
         state.random = random
-        state.lastEvolution = now
     }
 
     static let lines = [
