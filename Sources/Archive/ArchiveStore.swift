@@ -28,12 +28,13 @@ public final class ArchiveStore {
     /// Commits `batch` for the source in one transaction and says what it changed.
     public func commit(_ batch: ArchiveBatch, sourceID: Int64, now: Timestamp) throws -> WriteStats {
         let nowText = now.iso8601
+        let passStartedAt = (batch.passStartedAt ?? now).iso8601
         let clock = ContinuousClock()
         let started = clock.now
         var stats = try connection.transaction(.immediate) {
             var stats = WriteStats()
             for record in batch.sessions {
-                try write(record, sourceID: sourceID, now: nowText, stats: &stats)
+                try write(record, sourceID: sourceID, now: nowText, passStartedAt: passStartedAt, stats: &stats)
             }
             if let presence = batch.presence {
                 try applyPresence(presence, sourceID: sourceID, now: nowText, stats: &stats)
@@ -66,8 +67,8 @@ public final class ArchiveStore {
         try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
-    private func write(_ record: SessionRecord, sourceID: Int64, now: String, stats: inout WriteStats) throws {
-        let result = try sessionUpsert.upsert(record, sourceID: sourceID, now: now, connection: connection)
+    private func write(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, stats: inout WriteStats) throws {
+        let result = try sessionUpsert.upsert(record, sourceID: sourceID, now: now, passStartedAt: passStartedAt, connection: connection)
         var childRows = 0
         for set in record.children {
             childRows += try childSetWriter.write(set, sessionID: result.id, isNewSession: result.outcome == .inserted, now: now, connection: connection)
@@ -81,8 +82,9 @@ public final class ArchiveStore {
             try touch.run()
             outcome = .changed
         }
-        if record.columns.isEmpty && outcome != .inserted {
-            // A children-only record (new messages of a known session) is not a session upsert.
+        if (record.columns.isEmpty || result.newInThisPass) && outcome != .inserted {
+            // A children-only record (new messages of a known session) is not a session upsert,
+            // and a session this pass already counted as new is not counted again.
             stats.rowsWritten += childRows
             return
         }

@@ -1,3 +1,5 @@
+import SessionSyncSupport
+
 /// Everything one page of a pass writes: session rows with their child sets, the cursor advance
 /// that covers them, and changes to the fetch queue. An ``ArchiveWriter`` commits a batch in one
 /// transaction, so a crash keeps all of it or none.
@@ -8,6 +10,9 @@ public struct ArchiveBatch: Sendable {
     public var completions: [QueueCompletion] = []
     /// Set on the batch that closes a complete, trusted presence listing.
     public var presence: PresenceSnapshot?
+    /// When the pass writing this batch started: a session first seen since then and written
+    /// again (a listing, then its details) counts once in the statistics, as new.
+    public var passStartedAt: Timestamp?
 
     public init(
         sessions: [SessionRecord] = [],

@@ -11,9 +11,16 @@ final class SessionUpsert {
         case inserted, changed, unchanged
     }
 
+    struct Result {
+        let id: Int64
+        let outcome: Outcome
+        /// First seen at or after the pass's start: written earlier in this same pass.
+        let newInThisPass: Bool
+    }
+
     private var sqlByColumns: [UInt64: String] = [:]
 
-    func upsert(_ record: SessionRecord, sourceID: Int64, now: String, connection: Connection) throws -> (id: Int64, outcome: Outcome) {
+    func upsert(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, connection: Connection) throws -> Result {
         let statement = try connection.cachedStatement(sql(for: record.columns, insertOnly: record.insertOnly))
         try statement.bind(sourceID, at: 1)
         try statement.bind(record.externalID, at: 2)
@@ -35,13 +42,14 @@ final class SessionUpsert {
         try statement.bind(record.raw ?? "{}", at: 18)
         try statement.bind(record.detailRaw, at: 19)
         try statement.bind(now, at: 20)
+        try statement.bind(passStartedAt, at: 21)
         defer { statement.reset() }
         guard try statement.step() else {
             throw SQLiteError(code: .error, message: "the session upsert returned no row", sql: statement.sql)
         }
         let id = statement.int64(at: 0)
         let outcome: Outcome = statement.bool(at: 1) ? .inserted : statement.bool(at: 2) ? .changed : .unchanged
-        return (id, outcome)
+        return Result(id: id, outcome: outcome, newInThisPass: statement.bool(at: 3))
     }
 
     private func sql(for columns: SessionColumns, insertOnly: SessionColumns) -> String {
@@ -63,7 +71,7 @@ final class SessionUpsert {
                 \((assignments + ["last_seen_at = excluded.last_seen_at"]).joined(separator: ",\n    "))
                 , absent_listings = 0
                 , updated_at = CASE WHEN \(changed) THEN excluded.updated_at ELSE sessions.updated_at END
-            RETURNING id, first_seen_at = ?20, updated_at = ?20
+            RETURNING id, first_seen_at = ?20, updated_at = ?20, first_seen_at >= ?21
             """
         sqlByColumns[key] = sql
         return sql

@@ -70,6 +70,8 @@ public final class SyncPass: Sendable {
     @discardableResult
     public func commit(_ batch: ArchiveBatch) async throws -> WriteStats {
         guard !batch.isEmpty else { return WriteStats() }
+        var batch = batch
+        batch.passStartedAt = startedAt
         let stats = try await archive.commit(batch, sourceID: sourceID, now: .now())
         await progress.add(stats)
         return stats

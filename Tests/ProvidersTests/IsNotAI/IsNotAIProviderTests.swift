@@ -66,6 +66,10 @@ struct IsNotAIProviderTests {
         let outcome = await harness.pass()
         #expect(outcome.result == .succeeded)
         #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'activity'") == 130)
+        // Listed, then written again with their details: still counted once each, as new.
+        #expect(outcome.stats.sessionsInserted == 130)
+        #expect(outcome.stats.sessionsChanged == 0)
+        #expect(try harness.count("SELECT sessions_upserted FROM sync_runs") == 130)
 
         let listings = Self.listRequests(harness)
         #expect(listings.count == 6, "130 sessions at 25 a page")
