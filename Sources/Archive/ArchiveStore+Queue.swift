@@ -35,19 +35,18 @@ extension ArchiveStore {
     /// so a pass can work through the queue in chunks without meeting an item twice.
     public func dueQueueItems(sourceID: Int64, kind: String, now: Timestamp, limit: Int, notAttemptedSince: Timestamp? = nil) throws -> [QueueItem] {
         let nowText = now.iso8601
-        try connection.transaction(.immediate) {
-            let expire = try connection.cachedStatement(
-                """
-                UPDATE fetch_queue SET state = 'gave_up',
-                    last_error = coalesce(last_error || '; ', '') || 'gave up: past its deadline ' || expires_at
-                WHERE source_id = ? AND kind = ? AND state = 'pending' AND expires_at IS NOT NULL AND expires_at < ?
-                """
-            )
-            try expire.bind(sourceID, at: 1)
-            try expire.bind(kind, at: 2)
-            try expire.bind(nowText, at: 3)
-            try expire.run()
-        }
+        // One statement commits on its own; an explicit transaction would add nothing.
+        let expire = try connection.cachedStatement(
+            """
+            UPDATE fetch_queue SET state = 'gave_up',
+                last_error = coalesce(last_error || '; ', '') || 'gave up: past its deadline ' || expires_at
+            WHERE source_id = ? AND kind = ? AND state = 'pending' AND expires_at IS NOT NULL AND expires_at < ?
+            """
+        )
+        try expire.bind(sourceID, at: 1)
+        try expire.bind(kind, at: 2)
+        try expire.bind(nowText, at: 3)
+        try expire.run()
         let select = try connection.cachedStatement(
             """
             SELECT kind, external_id, version, done_version, attempts, queued_at FROM fetch_queue

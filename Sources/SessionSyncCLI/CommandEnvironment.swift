@@ -46,33 +46,27 @@ struct CommandEnvironment {
         return selected
     }
 
-    /// Opens (and migrates) the archive, or explains why it cannot.
+    /// Opens (and migrates) the archive for a command that reads or writes it once.
     func openArchive() throws -> ArchiveStore {
-        try Self.openArchive(at: databasePath)
+        try opening { Terminal.error("sessionsync: \($0)") } open: { try ArchiveStore(path: databasePath) }
     }
 
     /// The archive for the daemon and passes: opened (and migrated) once, owned by an actor.
     func openArchiveDatabase(logger: Logger) throws -> ArchiveDatabase {
-        do {
-            return try ArchiveDatabase(path: databasePath)
-        } catch let error as MigrationError {
-            logger.critical("cannot use the archive", metadata: ["database": "\(databasePath)", "error": "\(error)"])
-            throw ExitStatus.failure
-        } catch let error as SQLiteError {
-            logger.critical("cannot open the archive", metadata: ["database": "\(databasePath)", "error": "\(error.message)"])
-            throw ExitStatus.failure
+        try opening { logger.critical("cannot use the archive", metadata: ["error": "\($0)"]) } open: {
+            try ArchiveDatabase(path: databasePath)
         }
     }
 
-    static func openArchive(at path: String) throws -> ArchiveStore {
+    /// Runs `open`, turning the archive's errors into one sentence naming the file (exit 1).
+    private func opening<T>(report: (String) -> Void, open: () throws -> T) throws -> T {
         do {
-            return try ArchiveStore(path: path)
+            return try open()
         } catch let error as MigrationError {
-            Terminal.error("sessionsync: \(path): \(error)")
-            throw ExitStatus.failure
+            report("\(databasePath): \(error)")
         } catch let error as SQLiteError {
-            Terminal.error("sessionsync: cannot open the archive \(path): \(error.message)")
-            throw ExitStatus.failure
+            report("cannot open the archive \(databasePath): \(error.message)")
         }
+        throw ExitStatus.failure
     }
 }

@@ -133,9 +133,7 @@ final class ChildSetWriter {
                 try insert.run()
             }
             return rows.count
-        case .messages(let rows):
-            return try upsertMessages(rows, sessionID: sessionID, connection: connection)
-        case .appendMessages(let rows):
+        case .messages(let rows), .appendMessages(let rows):
             return try upsertMessages(rows, sessionID: sessionID, connection: connection)
         case .transcripts(let rows):
             let insert = try connection.cachedStatement(

@@ -93,7 +93,7 @@ struct IsNotAIDetailFetcher {
         let response: APIResponse
         do {
             response = try await pass.send(
-                APIRequest(path: "/v1/sessions/\(IsNotAIProvider.pathSegment(item.externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
+                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
             )
         } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
             return .refused(item, "\(error)")

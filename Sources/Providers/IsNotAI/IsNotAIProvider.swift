@@ -79,9 +79,4 @@ public struct IsNotAIProvider: Provider {
         }
         try await pass.commit(batch)
     }
-
-    /// A session id as one path segment.
-    static func pathSegment(_ id: String) -> String {
-        APIRequest.pathSegment(id)
-    }
 }

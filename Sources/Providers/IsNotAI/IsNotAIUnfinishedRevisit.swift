@@ -28,7 +28,7 @@ struct IsNotAIUnfinishedRevisit {
             let response: APIResponse
             do {
                 response = try await pass.send(
-                    APIRequest(path: "/v1/sessions/\(IsNotAIProvider.pathSegment(id))", endpoint: IsNotAIProvider.sessionEndpoint)
+                    APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(id))", endpoint: IsNotAIProvider.sessionEndpoint)
                 )
             } catch let error as SyncError where error.httpStatus == 404 {
                 // Gone upstream: nothing to learn; it drops out of the revisits with the history window.

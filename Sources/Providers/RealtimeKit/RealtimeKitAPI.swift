@@ -28,13 +28,13 @@ struct RealtimeKitAPI: Sendable {
     }
 
     func session(_ pass: SyncPass, id: String) async throws -> JSONDocument {
-        let request = APIRequest(path: root + "/sessions/" + Self.segment(id), endpoint: Self.sessionEndpoint)
+        let request = APIRequest(path: root + "/sessions/" + APIRequest.pathSegment(id), endpoint: Self.sessionEndpoint)
         return try RealtimeKitEnvelope.checked(try await pass.send(request))
     }
 
     func participants(_ pass: SyncPass, sessionID: String, page: Int, perPage: Int) async throws -> JSONDocument {
         let request = APIRequest(
-            path: root + "/sessions/" + Self.segment(sessionID) + "/participants",
+            path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/participants",
             query: [("page_no", String(page)), ("per_page", String(perPage)), ("sort_by", "joinedAt"), ("sort_order", "ASC")],
             endpoint: Self.participantsEndpoint
         )
@@ -44,12 +44,7 @@ struct RealtimeKitAPI: Sendable {
     /// The answer carrying an export's download link (`/chat` or `/transcript`), unchecked:
     /// there `success: false` means "not available (yet)", not a failure of the source.
     func exportLink(_ pass: SyncPass, sessionID: String, export: RealtimeKitExport) async throws -> APIResponse {
-        let request = APIRequest(path: root + "/sessions/" + Self.segment(sessionID) + "/" + export.pathSuffix, endpoint: export.linkEndpoint)
+        let request = APIRequest(path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/" + export.pathSuffix, endpoint: export.linkEndpoint)
         return try await pass.send(request)
-    }
-
-    /// An id as one path segment: ids are UUIDs, but nothing from an answer is put into a path unescaped.
-    static func segment(_ id: String) -> String {
-        APIRequest.pathSegment(id)
     }
 }

@@ -116,7 +116,7 @@ public struct SourceRunner: Sendable {
             case .succeeded: (.succeeded, nil)
             case .failed(let message): (.failed, message)
             case .interrupted: (.interrupted, "interrupted: the process was asked to stop; the next pass continues from the last committed page")
-            case .skipped: (.failed, nil)
+            case .skipped: preconditionFailure("a skipped pass returns before it opens a run")
             }
         do {
             try await archive.withStore { store in

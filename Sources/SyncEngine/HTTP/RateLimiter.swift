@@ -4,19 +4,28 @@
 public actor RateLimiter {
     private let limits: [RateLimit]
     private let sleeper: Sleeper
-    /// Start times of recent requests, oldest first (as many as the largest limit needs).
+    /// Start times of the requests inside the longest window, oldest first. Older ones can no
+    /// longer hold anything back, so the log never grows past what a window holds.
     private var starts: [ContinuousClock.Instant] = []
     private let clock = ContinuousClock()
+    private let longestWindow: Duration
 
     public init(limits: [RateLimit], sleeper: Sleeper = .real) {
         self.limits = limits
         self.sleeper = sleeper
+        self.longestWindow = limits.map(\.per).max() ?? .zero
     }
 
     /// Waits until one more request fits every limit, then records it.
     public func acquire() async throws {
+        guard !limits.isEmpty else { return }
         while true {
             let now = clock.now
+            if let keep = starts.firstIndex(where: { now - $0 < longestWindow }) {
+                starts.removeFirst(keep)
+            } else {
+                starts.removeAll(keepingCapacity: true)
+            }
             var wait: Duration = .zero
             for limit in limits where starts.count >= limit.requests {
                 // The request `limit.requests` back must have left the window.
@@ -26,8 +35,6 @@ public actor RateLimiter {
             }
             if wait == .zero {
                 starts.append(now)
-                let keep = limits.map(\.requests).max() ?? 0
-                if starts.count > keep { starts.removeFirst(starts.count - keep) }
                 return
             }
             // Another task may take the slot while we sleep; the loop checks again.
