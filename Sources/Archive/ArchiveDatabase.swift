@@ -14,6 +14,7 @@ public actor ArchiveDatabase {
     public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
         self.store = try ArchiveStore(path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        store.checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Runs `body` with the store, on the actor.

@@ -12,6 +12,9 @@ public final class ArchiveStore {
     /// Commits between WAL checkpoints. SQLite's automatic checkpoint runs inside a COMMIT and
     /// makes that commit slow; this store checkpoints between transactions instead.
     static let commitsPerCheckpoint = 16
+    /// Runs the checkpoints off this connection's thread when set; without it, this store
+    /// checkpoints itself between transactions.
+    public var checkpointer: WALCheckpointer?
 
     /// Opens the archive at `path` and migrates it to the newest schema.
     public init(path: String, options: Connection.Options = Connection.Options()) throws {
@@ -54,7 +57,12 @@ public final class ArchiveStore {
         stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
         commitsSinceCheckpoint += 1
         if commitsSinceCheckpoint >= Self.commitsPerCheckpoint {
-            checkpoint()
+            if let checkpointer {
+                commitsSinceCheckpoint = 0
+                checkpointer.request()
+            } else {
+                checkpoint()
+            }
         }
         return stats
     }

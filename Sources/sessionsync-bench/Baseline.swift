@@ -17,8 +17,8 @@ enum Baseline {
         let insertSession = try connection.prepare(
             """
             INSERT INTO sessions (source_id, external_id, kind, status, title, user_id, started_at, ended_at, country,
-                device_type, metadata, raw, first_seen_at, last_seen_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?13)
+                device_type, metadata, raw, first_seen_at, last_seen_at, updated_at, detail_raw)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?13, ?14)
             """
         )
         let insertParticipant = try connection.prepare(
@@ -38,6 +38,10 @@ enum Baseline {
             case .fanOut: Renderer.realtimekitSession(index, of: count).text
             case .detail: Renderer.isnotaiSession(index, of: count).text
             }
+        }
+        // The detail workload's session rows also keep the details verbatim, as the archive's do.
+        let details: [String?] = (0..<count).map { index in
+            workload == .detail ? Renderer.detailsData(of: index, of: count).text : nil
         }
         let now = Timestamp.now().iso8601
         let clock = ContinuousClock()
@@ -62,6 +66,7 @@ enum Baseline {
                     try insertSession.bind(#"{"chat_mode":"bot","created_at":"\#(created.iso8601)"}"#, at: 11)
                     try insertSession.bind(raws[session], at: 12)
                     try insertSession.bind(now, at: 13)
+                    try insertSession.bind(details[session], at: 14)
                     try insertSession.run()
                     let id = connection.lastInsertedRowID
                     rows += 1

@@ -73,6 +73,11 @@ enum Renderer {
     }
 
     static func details(of index: Int, of count: Int) -> [UInt8] {
+        JSONOutput.object([("data", detailsData(of: index, of: count))]).bytes
+    }
+
+    /// The `data` object of a details answer: what the archive keeps as `detail_raw`.
+    static func detailsData(of index: Int, of count: Int) -> JSONOutput {
         let start = Workload.created(index, of: count)
         var timeline: [JSONOutput] = []
         for point in 0..<Workload.timelinePoints {
@@ -90,16 +95,14 @@ enum Renderer {
             let duration: Int64 = Int64(1000 + visit * 250)
             pages.append(.object([("url", .string(url)), ("timestamp", .string(at)), ("type", .string(type)), ("durationMs", .int(duration))]))
         }
-        return JSONOutput.object([
-            ("data", .object([
-                ("sessionId", .string(isnotaiID(index))), ("startTime", .string(start.iso8601)),
-                ("endTime", .string(start.adding(.seconds(1800)).iso8601)), ("durationSeconds", .double(1800)),
-                ("eventCounts", .object([
-                    ("total", .int(Int64(400 + index % 50))), ("mouse", .int(200)), ("scroll", .int(100)), ("keyboard", .int(80)),
-                    ("touch", .int(0)), ("form", .int(Int64(20 + index % 50))),
-                ])),
-                ("timeline", .array(timeline)), ("pageHistory", .array(pages)),
+        return .object([
+            ("sessionId", .string(isnotaiID(index))), ("startTime", .string(start.iso8601)),
+            ("endTime", .string(start.adding(.seconds(1800)).iso8601)), ("durationSeconds", .double(1800)),
+            ("eventCounts", .object([
+                ("total", .int(Int64(400 + index % 50))), ("mouse", .int(200)), ("scroll", .int(100)), ("keyboard", .int(80)),
+                ("touch", .int(0)), ("form", .int(Int64(20 + index % 50))),
             ])),
-        ]).bytes
+            ("timeline", .array(timeline)), ("pageHistory", .array(pages)),
+        ])
     }
 }

@@ -13,67 +13,49 @@ import SyncEngine
 /// (401, 5xx after the engine's retries, a spent rate budget) stops starting new requests,
 /// commits what arrived, and ends the pass.
 struct IsNotAIDetailFetcher {
+    /// Queue outcomes plus session records per transaction: 25 sessions with their details.
     static let batchSize = 50
     /// Statuses that speak about the requested session, not about the source.
     static let sessionStatuses: Set<Int> = [400, 403, 404]
 
-    enum Outcome: Sendable {
-        case fetched(QueueItem, IsNotAIDetailsMapper.Mapped)
-        case refused(QueueItem, String)
-        case unreadable(QueueItem, any Error)
-        case failed(any Error)
-    }
-
     let settings: IsNotAISettings
 
     func run(_ pass: SyncPass) async throws {
-        // The queue hands out each item once per pass, so this ends when everything due was tried.
-        while true {
-            let items = try await pass.dueWork(kind: IsNotAIProvider.detailsKind)
-            guard !items.isEmpty else { return }
-            try await run(items, pass)
+        try await pass.workQueue(kind: IsNotAIProvider.detailsKind, commitEvery: Self.batchSize) { [self] (item: QueueItem) async -> QueueWork in
+            await work(item, pass)
         }
     }
 
-    private func run(_ items: [QueueItem], _ pass: SyncPass) async throws {
-        let width = max(1, min(pass.source.maxConcurrentRequests, items.count))
-        let failure: (any Error)? = try await withThrowingTaskGroup(of: Outcome.self) { group in
-            var queue = items.makeIterator()
-            for _ in 0..<width {
-                guard let item = queue.next() else { break }
-                group.addTask { await Self.fetch(item, pass) }
-            }
-            var failure: (any Error)?
-            var batch = ArchiveBatch()
-            while let outcome = try await group.next() {
-                switch outcome {
-                case .fetched(let item, let details):
-                    var record = details.record
-                    // Requested by id and never listed: the details are all there is to keep as `raw`.
-                    record.raw = details.payload
-                    record.insertOnly.insert(.raw)
-                    batch.sessions.append(record)
-                    batch.completions.append(QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: completion(for: item, hasEnded: details.hasEnded)))
-                case .refused(let item, let message):
-                    batch.completions.append(countedFailure(item, message))
-                case .unreadable(let item, let error):
-                    batch.completions.append(countedFailure(item, "\(error)"))
-                    failure = failure ?? error
-                case .failed(let error):
-                    failure = failure ?? error
-                }
-                if batch.sessions.count + batch.completions.count >= Self.batchSize {
-                    try await pass.commit(batch)
-                    batch = ArchiveBatch()
-                }
-                if failure == nil, let item = queue.next() {
-                    group.addTask { await Self.fetch(item, pass) }
-                }
-            }
-            try await pass.commit(batch)
-            return failure
+    private func work(_ item: QueueItem, _ pass: SyncPass) async -> QueueWork {
+        let response: APIResponse
+        do {
+            response = try await pass.send(
+                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
+            )
+        } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
+            return QueueWork(batch: ArchiveBatch(completions: [countedFailure(item, "\(error)")]))
+        } catch {
+            return QueueWork(failure: error)
         }
-        if let failure { throw failure }
+        let details: IsNotAIDetailsMapper.Mapped
+        do {
+            let document = try response.json()
+            details = try pass.map(IsNotAIProvider.detailsEndpoint) { () throws(JSONShapeError) in
+                try IsNotAIDetailsMapper.map(document.root, externalID: item.externalID)
+            }
+        } catch {
+            return QueueWork(batch: ArchiveBatch(completions: [countedFailure(item, "\(error)")]), failure: error)
+        }
+        var record = details.record
+        // Requested by id and never listed: the details are all there is to keep as `raw`.
+        record.raw = details.payload
+        record.insertOnly.insert(.raw)
+        return QueueWork(
+            batch: ArchiveBatch(
+                sessions: [record],
+                completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: completion(for: item, hasEnded: details.hasEnded))]
+            )
+        )
     }
 
     /// Done at the wanted version once the session has ended; until then it stays due, without
@@ -87,27 +69,5 @@ struct IsNotAIDetailFetcher {
             kind: item.kind, externalID: item.externalID,
             outcome: .retry(error: message, notBefore: nil, countsAsAttempt: true, maxAttempts: settings.maxDetailAttempts)
         )
-    }
-
-    private static func fetch(_ item: QueueItem, _ pass: SyncPass) async -> Outcome {
-        let response: APIResponse
-        do {
-            response = try await pass.send(
-                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
-            )
-        } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
-            return .refused(item, "\(error)")
-        } catch {
-            return .failed(error)
-        }
-        do {
-            let document = try response.json()
-            let details = try pass.map(IsNotAIProvider.detailsEndpoint) { () throws(JSONShapeError) in
-                try IsNotAIDetailsMapper.map(document.root, externalID: item.externalID)
-            }
-            return .fetched(item, details)
-        } catch {
-            return .unreadable(item, error)
-        }
     }
 }

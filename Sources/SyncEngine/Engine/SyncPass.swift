@@ -120,44 +120,70 @@ public final class SyncPass: Sendable {
     public func workQueue(
         kind: String, commitEvery: Int = 50, _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
     ) async throws {
+        try await workQueue(kind: kind, commitEvery: commitEvery) { (item: QueueItem) async -> QueueWork in
+            do {
+                return QueueWork(batch: try await work(item))
+            } catch {
+                return QueueWork(failure: error)
+            }
+        }
+    }
+
+    /// ``workQueue(kind:commitEvery:_:)`` for work whose outcome is both something to commit and
+    /// a failure that ends the pass (an unreadable answer that still counts as an attempt).
+    ///
+    /// Commits overlap with the requests: while one batch is being written the next one is
+    /// fetched, and no new item starts while a full batch waits for the write before it.
+    public func workQueue(
+        kind: String, commitEvery: Int = 50, _ work: @escaping @Sendable (QueueItem) async -> QueueWork
+    ) async throws {
         let width = max(1, source.maxConcurrentRequests)
         while true {
             let items = try await dueWork(kind: kind)
             if items.isEmpty { return }
-            let failure: (any Error)? = await withTaskGroup(of: Result<ArchiveBatch, any Error>.self) { group in
+            let failure: (any Error)? = await withTaskGroup(of: QueueWorkEvent.self) { group in
                 var pending = items.makeIterator()
-                for _ in 0..<width {
-                    guard let item = pending.next() else { break }
-                    group.addTask { await Self.attempt(work, item) }
-                }
+                var working = 0
+                var committing = false
                 var collected = ArchiveBatch()
                 var failure: (any Error)?
-                while let result = await group.next() {
-                    switch result {
-                    case .success(let batch): collected.append(batch)
-                    case .failure(let error): failure = failure ?? error
-                    }
-                    if collected.itemCount >= commitEvery {
-                        do {
-                            try await commit(collected)
-                        } catch {
-                            failure = failure ?? error
-                        }
+                repeat {
+                    if !committing, !collected.isEmpty, collected.itemCount >= commitEvery || working == 0 {
+                        let batch = collected
                         collected = ArchiveBatch()
+                        committing = true
+                        group.addTask { await self.commitEvent(batch) }
                     }
-                    if failure == nil, !Task.isCancelled, let item = pending.next() {
-                        group.addTask { await Self.attempt(work, item) }
+                    while failure == nil, !Task.isCancelled, working < width, !(committing && collected.itemCount >= commitEvery),
+                        let item = pending.next()
+                    {
+                        working += 1
+                        group.addTask { .worked(await work(item)) }
                     }
-                }
-                do {
-                    try await commit(collected)
-                } catch {
-                    failure = failure ?? error
-                }
-                return failure
+                    switch await group.next() {
+                    case .worked(let outcome):
+                        working -= 1
+                        collected.append(outcome.batch)
+                        failure = failure ?? outcome.failure
+                    case .committed(let error):
+                        committing = false
+                        failure = failure ?? error
+                    case nil:
+                        return failure
+                    }
+                } while true
             }
             if let failure { throw failure }
             try Task.checkCancellation()
+        }
+    }
+
+    private func commitEvent(_ batch: ArchiveBatch) async -> QueueWorkEvent {
+        do {
+            try await commit(batch)
+            return .committed(nil)
+        } catch {
+            return .committed(error)
         }
     }
 
@@ -179,14 +205,6 @@ public final class SyncPass: Sendable {
 
     public func archivedSession(externalID: String) async throws -> ArchivedSession? {
         try await archive.withStore { [sourceID] store in try store.session(sourceID: sourceID, externalID: externalID) }
-    }
-
-    private static func attempt(_ work: @Sendable (QueueItem) async throws -> ArchiveBatch, _ item: QueueItem) async -> Result<ArchiveBatch, any Error> {
-        do {
-            return .success(try await work(item))
-        } catch {
-            return .failure(error)
-        }
     }
 
     // MARK: Ledger
