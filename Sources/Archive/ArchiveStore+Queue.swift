@@ -72,6 +72,24 @@ extension ArchiveStore {
         return items
     }
 
+    /// The queue items of `kind` for these sessions, by external id (absent when there is none).
+    public func queueStates(sourceID: Int64, kind: String, externalIDs: [String]) throws -> [String: QueueState] {
+        let select = try connection.cachedStatement(
+            """
+            SELECT external_id, version, done_version, state FROM fetch_queue
+            WHERE source_id = ?1 AND kind = ?2 AND external_id IN (SELECT value FROM json_each(?3))
+            """
+        )
+        try select.bind(sourceID, at: 1)
+        try select.bind(kind, at: 2)
+        try select.bind(JSONOutput.array(externalIDs.map(JSONOutput.string)).text, at: 3)
+        var states: [String: QueueState] = [:]
+        try select.forEachRow { row in
+            states[row.text(at: 0) ?? ""] = QueueState(version: row.text(at: 1), doneVersion: row.text(at: 2), state: row.text(at: 3) ?? "pending")
+        }
+        return states
+    }
+
     /// Records the outcome of a piece of work; returns 1 when the queue changed.
     func complete(_ completion: QueueCompletion, sourceID: Int64, now: Timestamp) throws -> Int {
         let statement: Statement

@@ -9,10 +9,15 @@ public final class ArchiveStore {
     let sessionUpsert = SessionUpsert()
     let childSetWriter = ChildSetWriter()
     private var commitsSinceCheckpoint = 0
+    private var backgroundCheckpoints = 0
     /// Commits between WAL checkpoints. SQLite's automatic checkpoint runs inside a COMMIT and
     /// makes that commit slow; this store checkpoints between transactions instead.
     static let commitsPerCheckpoint = 16
-    /// Runs the checkpoints off this connection's thread when set; without it, this store
+    /// Background checkpoints before one the writer runs itself, after waiting for the
+    /// checkpointer. SQLite starts the WAL over only when a checkpoint has caught up with the
+    /// writer; one running beside a busy writer never does, and the WAL would grow all pass long.
+    static let backgroundCheckpointsPerReset = 3
+    /// Runs most checkpoints off this connection's thread when set; without it, this store
     /// checkpoints itself between transactions.
     public var checkpointer: WALCheckpointer?
 
@@ -57,10 +62,13 @@ public final class ArchiveStore {
         stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
         commitsSinceCheckpoint += 1
         if commitsSinceCheckpoint >= Self.commitsPerCheckpoint {
-            if let checkpointer {
+            if let checkpointer, backgroundCheckpoints < Self.backgroundCheckpointsPerReset {
                 commitsSinceCheckpoint = 0
+                backgroundCheckpoints += 1
                 checkpointer.request()
             } else {
+                backgroundCheckpoints = 0
+                checkpointer?.drain()
                 checkpoint()
             }
         }

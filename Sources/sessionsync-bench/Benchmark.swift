@@ -86,7 +86,7 @@ struct Benchmark {
 
         let baseline = try Baseline.run(workload, sessions: count, path: directory + "/baseline.sqlite")
         return Measurement(
-            workload: workload, sessions: count, rows: rows, seconds: first.wallSeconds, requests: firstRequests,
+            workload: workload, sessions: count, rows: rows, seconds: first.wallSeconds, cpuSeconds: first.cpuSeconds, requests: firstRequests,
             peakRSS: first.peakRSSBytes, databaseBytes: size, baselineRowsPerSecond: Double(baseline.rows) / baseline.seconds,
             maxCommitMilliseconds: maxCommit, secondRequests: secondRequests, secondSeconds: second.wallSeconds,
             secondRowsWritten: secondWritten, secondPeakRSS: second.peakRSSBytes

@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs a program to completion and reports its wall time and peak resident set size.
+/// Runs a program to completion and reports its wall time, CPU time and peak resident set size.
 ///
 /// The peak comes from the child's own `VmHWM` in `/proc/PID/status`, read every few
 /// milliseconds until it exits: `wait4`'s `ru_maxrss` cannot be used, because Linux carries the
@@ -14,6 +14,8 @@ enum ChildProcess {
     struct Result {
         let status: Int32
         let wallSeconds: Double
+        /// User plus system time of the child, from `wait4`.
+        let cpuSeconds: Double
         let peakRSSBytes: Int
     }
 
@@ -37,10 +39,11 @@ enum ChildProcess {
             throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
         }
         var status: Int32 = 0
+        var usage = rusage()
         var peakKilobytes = 0
         while true {
             if let hwm = highWaterMark(pid) { peakKilobytes = max(peakKilobytes, hwm) }
-            let reaped = waitpid(pid, &status, WNOHANG)
+            let reaped = wait4(pid, &status, WNOHANG, &usage)
             if reaped == pid { break }
             if reaped < 0 && errno != EINTR { break }
             usleep(2_000)
@@ -50,8 +53,13 @@ enum ChildProcess {
         return Result(
             status: exitStatus,
             wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime),
             peakRSSBytes: peakKilobytes * 1024
         )
+    }
+
+    private static func seconds(_ time: timeval) -> Double {
+        Double(time.tv_sec) + Double(time.tv_usec) / 1e6
     }
 
     /// `VmHWM` of a running process, in kB.

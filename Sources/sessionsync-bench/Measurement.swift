@@ -6,6 +6,7 @@ struct Measurement {
     let sessions: Int
     let rows: Int
     let seconds: Double
+    let cpuSeconds: Double
     let requests: Int
     let peakRSS: Int
     let databaseBytes: Int
@@ -21,17 +22,17 @@ struct Measurement {
     }
 
     var line: String {
-        "\(workload.rawValue) N=\(sessions): \(format(seconds, 2)) s, \(Int(Double(sessions) / seconds)) sessions/s, \(Int(rowsPerSecond)) rows/s, ratio \(format(rowsPerSecond / baselineRowsPerSecond, 2))"
+        "\(workload.rawValue) N=\(sessions): \(format(seconds, 2)) s (CPU \(format(cpuSeconds, 2)) s), \(Int(Double(sessions) / seconds)) sessions/s, \(Int(rowsPerSecond)) rows/s, ratio \(format(rowsPerSecond / baselineRowsPerSecond, 2))"
     }
 
     static func table(_ results: [Measurement]) -> String {
         let header = [
-            "workload", "N", "wall s", "sessions/s", "rows/s", "requests", "peak RSS MB", "DB MB", "vs SQLite",
+            "workload", "N", "wall s", "CPU s", "sessions/s", "rows/s", "requests", "peak RSS MB", "DB MB", "vs SQLite",
             "max commit ms", "2nd pass req", "2nd pass s", "2nd pass writes",
         ]
         let rows: [[String]] = results.map { m in
             [
-                m.workload.rawValue, "\(m.sessions)", format(m.seconds, 2), "\(Int(Double(m.sessions) / m.seconds))",
+                m.workload.rawValue, "\(m.sessions)", format(m.seconds, 2), format(m.cpuSeconds, 2), "\(Int(Double(m.sessions) / m.seconds))",
                 "\(Int(m.rowsPerSecond))", "\(m.requests)", format(Double(m.peakRSS) / 1_048_576, 1),
                 format(Double(m.databaseBytes) / 1_048_576, 1), format(m.rowsPerSecond / m.baselineRowsPerSecond, 2),
                 format(m.maxCommitMilliseconds, 1), "\(m.secondRequests)", format(m.secondSeconds, 2), "\(m.secondRowsWritten)",

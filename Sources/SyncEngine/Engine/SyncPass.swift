@@ -187,6 +187,15 @@ public final class SyncPass: Sendable {
         }
     }
 
+    /// The queue items of `kind` for these sessions, by external id, to decide which work to
+    /// do right away instead of queueing it.
+    public func queueStates(kind: String, externalIDs: [String]) async throws -> [String: QueueState] {
+        guard !externalIDs.isEmpty else { return [:] }
+        return try await archive.withStore { [sourceID] store in
+            try store.queueStates(sourceID: sourceID, kind: kind, externalIDs: externalIDs)
+        }
+    }
+
     /// Moves the `detail_requests` rows for this source into the queue as `kind` items.
     @discardableResult
     public func drainDetailRequests(kind: String) async throws -> Int {

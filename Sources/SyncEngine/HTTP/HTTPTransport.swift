@@ -39,24 +39,36 @@ public final class HTTPTransport: Sendable {
     }
 
     /// Sends one request and collects its body up to `maxBytes`.
+    ///
+    /// The body is gathered on the event loop and handed over once, when complete: streaming it
+    /// part by part into the calling task costs a thread hand-off per part.
     func perform(method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration, maxBytes: Int) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
-        for (name, value) in headers {
-            request.headers.add(name: name, value: value)
+        var requestHeaders = HTTPHeaders(headers)
+        if !requestHeaders.contains(name: "Accept-Encoding") {
+            requestHeaders.add(name: "Accept-Encoding", value: "gzip")
         }
-        if !request.headers.contains(name: "Accept-Encoding") {
-            request.headers.add(name: "Accept-Encoding", value: "gzip")
-        }
-        if let body {
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
+        let request: HTTPClient.Request
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
-            let buffer = try await response.body.collect(upTo: maxBytes)
+            request = try HTTPClient.Request(
+                url: url, method: HTTPMethod(rawValue: method), headers: requestHeaders, body: body.map { .bytes($0) }
+            )
+        } catch {
+            throw Failure.transport(String(describing: error))
+        }
+        let task = client.execute(
+            request: request,
+            delegate: ResponseAccumulator(request: request, maxBodySize: maxBytes),
+            deadline: .now() + .milliseconds(timeout.milliseconds)
+        )
+        do {
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
             let replyHeaders = response.headers.map { ($0.name, $0.value) }
-            return Reply(status: Int(response.status.code), headers: replyHeaders, body: Array(buffer.readableBytesView))
-        } catch is NIOTooManyBytesError {
+            return Reply(status: Int(response.status.code), headers: replyHeaders, body: response.body.map { Array($0.readableBytesView) } ?? [])
+        } catch is ResponseAccumulator.ResponseTooBigError {
             throw Failure.tooLarge
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw Failure.timedOut

@@ -1,0 +1,21 @@
+/// Where one `fetch_queue` item stands, read before deciding to do its work right away.
+public struct QueueState: Sendable, Equatable {
+    public let version: String?
+    public let doneVersion: String?
+    /// `pending`, `done` or `gave_up`.
+    public let state: String
+
+    public init(version: String?, doneVersion: String?, state: String) {
+        self.version = version
+        self.doneVersion = doneVersion
+        self.state = state
+    }
+
+    /// Whether requesting `version` makes this item newly pending, as ``QueueRequest`` does: a
+    /// new version not already done. An item that was pending already is the queue's to retry,
+    /// with its attempts and backoff.
+    public static func requestMakesPending(_ existing: QueueState?, version: String?) -> Bool {
+        guard let existing else { return true }
+        return existing.version != version && !(existing.doneVersion == version && existing.state == "done")
+    }
+}
