@@ -15,9 +15,16 @@ extension Timestamp {
         self = parsed
     }
 
-    private static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    /// Reads a date-time left to right. A struct with mutating methods, not closures over a
+    /// local: a captured `var` is boxed and every access to it checked for exclusivity at run
+    /// time, and this runs for every timestamp of every answer.
+    private struct Reader {
+        let s: UnsafeBufferPointer<UInt8>
         var position = 0
-        func number(_ digits: Int) -> Int? {
+
+        var atEnd: Bool { position == s.count }
+
+        mutating func number(_ digits: Int) -> Int? {
             guard position + digits <= s.count else { return nil }
             var value = 0
             for offset in 0..<digits {
@@ -28,52 +35,67 @@ extension Timestamp {
             position += digits
             return value
         }
-        func expect(_ character: Character) -> Bool {
-            guard position < s.count, s[position] == character.asciiValue else { return false }
+
+        mutating func expect(_ byte: UInt8) -> Bool {
+            guard position < s.count, s[position] == byte else { return false }
             position += 1
             return true
         }
-        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2) else { return nil }
-        if position == s.count {
-            return Timestamp(year: year, month: month, day: day)
-        }
-        guard expect("T") || expect("t") || expect(" ") else { return nil }
-        guard let hour = number(2), expect(":"), let minute = number(2) else { return nil }
-        var second = 0
-        var millisecond = 0
-        if expect(":") {
-            guard let value = number(2) else { return nil }
-            second = value
-            if expect(".") || expect(",") {
-                var digits = 0
-                while position < s.count, s[position] >= UInt8(ascii: "0"), s[position] <= UInt8(ascii: "9") {
-                    if digits < 3 { millisecond = millisecond * 10 + Int(s[position] - UInt8(ascii: "0")) }
-                    digits += 1
-                    position += 1
-                }
-                guard digits > 0 else { return nil }
-                if digits < 3 {
-                    for _ in digits..<3 { millisecond *= 10 }
-                }
-            }
-        }
-        var offsetMinutes = 0
-        if position < s.count {
-            if expect("Z") || expect("z") {
-                // UTC
-            } else if s[position] == UInt8(ascii: "+") || s[position] == UInt8(ascii: "-") {
-                let sign = s[position] == UInt8(ascii: "-") ? -1 : 1
+
+        /// Up to three digits of a fraction as milliseconds, the rest skipped; nil without a digit.
+        mutating func milliseconds() -> Int? {
+            var millisecond = 0
+            var digits = 0
+            while position < s.count, s[position] >= UInt8(ascii: "0"), s[position] <= UInt8(ascii: "9") {
+                if digits < 3 { millisecond = millisecond * 10 + Int(s[position] - UInt8(ascii: "0")) }
+                digits += 1
                 position += 1
-                guard let hours = number(2) else { return nil }
-                _ = expect(":")
-                let minutes = number(2) ?? 0
-                guard hours <= 23, minutes <= 59 else { return nil }
-                offsetMinutes = sign * (hours * 60 + minutes)
+            }
+            guard digits > 0 else { return nil }
+            for _ in min(digits, 3)..<3 { millisecond *= 10 }
+            return millisecond
+        }
+
+        /// `Z`, nothing, or `±hh[:mm]`, as minutes east of UTC; nil when malformed.
+        mutating func offsetMinutes() -> Int? {
+            if atEnd || expect(UInt8(ascii: "Z")) || expect(UInt8(ascii: "z")) { return 0 }
+            let sign: Int
+            if expect(UInt8(ascii: "+")) {
+                sign = 1
+            } else if expect(UInt8(ascii: "-")) {
+                sign = -1
             } else {
                 return nil
             }
+            guard let hours = number(2) else { return nil }
+            _ = expect(UInt8(ascii: ":"))
+            let minutes = number(2) ?? 0
+            guard hours <= 23, minutes <= 59 else { return nil }
+            return sign * (hours * 60 + minutes)
         }
-        guard position == s.count else { return nil }
+    }
+
+    private static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        var reader = Reader(s: s)
+        guard let year = reader.number(4), reader.expect(UInt8(ascii: "-")), let month = reader.number(2),
+            reader.expect(UInt8(ascii: "-")), let day = reader.number(2)
+        else { return nil }
+        if reader.atEnd {
+            return Timestamp(year: year, month: month, day: day)
+        }
+        guard reader.expect(UInt8(ascii: "T")) || reader.expect(UInt8(ascii: "t")) || reader.expect(UInt8(ascii: " ")) else { return nil }
+        guard let hour = reader.number(2), reader.expect(UInt8(ascii: ":")), let minute = reader.number(2) else { return nil }
+        var second = 0
+        var millisecond = 0
+        if reader.expect(UInt8(ascii: ":")) {
+            guard let value = reader.number(2) else { return nil }
+            second = value
+            if reader.expect(UInt8(ascii: ".")) || reader.expect(UInt8(ascii: ",")) {
+                guard let value = reader.milliseconds() else { return nil }
+                millisecond = value
+            }
+        }
+        guard let offsetMinutes = reader.offsetMinutes(), reader.atEnd else { return nil }
         // A leap second (":60") is folded into the next second.
         let leap = second == 60 ? 1 : 0
         guard let base = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second - leap, millisecond: millisecond) else {

@@ -90,13 +90,14 @@ public struct APIClient: Sendable {
 
     private func sendFollowingRedirects(_ request: APIRequest, onAttempt: @Sendable () async -> Void) async throws -> HTTPTransport.Reply {
         var url = request.url(base: baseURL)
-        let origin = Self.origin(of: url)
         var method = request.method
         var body = request.body
+        // Credentials go only to the origin the request was meant for; only a redirect can leave it.
+        let credentialed = request.authenticated && request.absoluteURL == nil
+        var atOrigin = true
         for _ in 0...5 {
             var headers = request.headers
-            // Credentials go only to the origin the request was meant for.
-            if request.authenticated && Self.origin(of: url) == origin && request.absoluteURL == nil {
+            if credentialed && atOrigin {
                 headers += credentials
             }
             try await rateLimiter.acquire()
@@ -107,7 +108,9 @@ public struct APIClient: Sendable {
             guard [301, 302, 303, 307, 308].contains(reply.status), let location = Self.header("Location", in: reply.headers) else {
                 return reply
             }
-            url = Self.resolve(location, against: url)
+            let next = Self.resolve(location, against: url)
+            atOrigin = atOrigin && Self.origin(of: next) == Self.origin(of: url)
+            url = next
             if reply.status == 303 || ((reply.status == 301 || reply.status == 302) && method == "POST") {
                 method = "GET"
                 body = nil
