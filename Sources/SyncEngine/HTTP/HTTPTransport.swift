@@ -21,8 +21,8 @@ public final class HTTPTransport: Sendable {
         )
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
         // One event-loop thread: the sockets need little CPU, and every extra thread that takes
-        // turns with the task pool adds wake-ups and context switches per response (measured:
-        // a quarter less CPU outside the archive writer than with one thread per core).
+        // turns with the task pool and the archive writer adds wake-ups and context switches
+        // per response.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         client = HTTPClient(eventLoopGroup: group, configuration: configuration)
     }
