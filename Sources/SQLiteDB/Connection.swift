@@ -59,6 +59,7 @@ public final class Connection {
     ///
     /// Related SQLite documentation: <https://www.sqlite.org/c3ref/open.html>
     public init(path: String, options: Options = Options()) throws(SQLiteError) {
+        Self.configureLibrary
         var opened: OpaquePointer?
         // NOMUTEX: the connection is confined to one owner, so SQLite's per-call mutex is pure cost.
         let flags = options.mode.flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -96,6 +97,11 @@ public final class Connection {
         try execute(options.foreignKeys ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")
     }
 
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configureLibrary: Void = {
+        _ = sessionsync_sqlite_disable_memory_statistics()
+    }()
+
     deinit {
         // Cached statements go first; the handle closes once no statement holds it.
         cache = nil
@@ -130,7 +136,9 @@ public final class Connection {
 
     /// The rowid of the last row inserted through this connection.
     public var lastInsertedRowID: Int64 {
-        sqlite3_last_insert_rowid(handle)
+        get { sqlite3_last_insert_rowid(handle) }
+        // Settable so that an upsert can tell its INSERT from its DO UPDATE: only an insert sets it.
+        set { sqlite3_set_last_insert_rowid(handle, newValue) }
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.

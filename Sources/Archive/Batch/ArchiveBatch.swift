@@ -37,6 +37,14 @@ public struct ArchiveBatch: Sendable {
         if let presence = other.presence { self.presence = presence }
     }
 
+    /// Fingerprints the records' child sets now, on the caller's thread, so that the archive's
+    /// one writer spends its time on SQL only.
+    public mutating func computeFingerprints() {
+        for index in sessions.indices where sessions[index].childFingerprints == nil {
+            sessions[index].childFingerprints = sessions[index].children.map(ChildSetFingerprint.of)
+        }
+    }
+
     /// Session records plus queue outcomes: a measure of how much a commit carries.
     public var itemCount: Int {
         sessions.count + completions.count + enqueue.count

@@ -35,7 +35,10 @@ public struct SessionRecord: Sendable {
     public var insertOnly: SessionColumns = []
 
     /// Child sets that replace the archived ones (or, for ``ChildSet/appendMessages(_:)``, add to them).
-    public var children: [ChildSet] = []
+    public var children: [ChildSet] = [] { didSet { childFingerprints = nil } }
+    /// The fingerprint of each child set, when computed ahead of the write (see
+    /// ``ArchiveBatch/computeFingerprints()``); the writer computes missing ones itself.
+    var childFingerprints: [String]?
 
     public init(externalID: String, kind: SessionKind) {
         self.externalID = externalID

@@ -4,11 +4,12 @@ import SessionSyncSupport
 /// Replaces one child set of a session, or leaves it alone when its fingerprint is unchanged.
 final class ChildSetWriter {
     /// Writes `set` for the session and returns how many rows changed (0 when the set is unchanged).
-    func write(_ set: ChildSet, sessionID: Int64, isNewSession: Bool, now: String, connection: Connection) throws -> Int {
+    /// `fingerprint` is the set's, when computed ahead.
+    func write(_ set: ChildSet, fingerprint: String?, sessionID: Int64, isNewSession: Bool, now: String, connection: Connection) throws -> Int {
         if case .appendMessages(let messages) = set {
             return try upsertMessages(messages, sessionID: sessionID, connection: connection)
         }
-        let fingerprint = ChildSetFingerprint.of(set)
+        let fingerprint = fingerprint ?? ChildSetFingerprint.of(set)
         var deleted = 0
         if !isNewSession {
             let stored = try connection.cachedStatement(

@@ -44,12 +44,15 @@ final class SessionUpsert {
         try statement.bind(now, at: 20)
         try statement.bind(passStartedAt, at: 21)
         defer { statement.reset() }
+        // Only the INSERT branch sets the last inserted rowid: comparing timestamps cannot tell a
+        // new row from one inserted earlier in the same millisecond.
+        connection.lastInsertedRowID = 0
         guard try statement.step() else {
             throw SQLiteError(code: .error, message: "the session upsert returned no row", sql: statement.sql)
         }
         let id = statement.int64(at: 0)
-        let outcome: Outcome = statement.bool(at: 1) ? .inserted : statement.bool(at: 2) ? .changed : .unchanged
-        return Result(id: id, outcome: outcome, newInThisPass: statement.bool(at: 3))
+        let outcome: Outcome = connection.lastInsertedRowID == id ? .inserted : statement.bool(at: 1) ? .changed : .unchanged
+        return Result(id: id, outcome: outcome, newInThisPass: statement.bool(at: 2))
     }
 
     private func sql(for columns: SessionColumns, insertOnly: SessionColumns) -> String {
@@ -71,7 +74,7 @@ final class SessionUpsert {
                 \((assignments + ["last_seen_at = excluded.last_seen_at"]).joined(separator: ",\n    "))
                 , absent_listings = 0
                 , updated_at = CASE WHEN \(changed) THEN excluded.updated_at ELSE sessions.updated_at END
-            RETURNING id, first_seen_at = ?20, updated_at = ?20, first_seen_at >= ?21
+            RETURNING id, updated_at = ?20, first_seen_at >= ?21
             """
         sqlByColumns[key] = sql
         return sql

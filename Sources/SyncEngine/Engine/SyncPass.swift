@@ -72,6 +72,7 @@ public final class SyncPass: Sendable {
         guard !batch.isEmpty else { return WriteStats() }
         var batch = batch
         batch.passStartedAt = startedAt
+        batch.computeFingerprints()
         let stats = try await archive.commit(batch, sourceID: sourceID, now: .now())
         await progress.add(stats)
         return stats

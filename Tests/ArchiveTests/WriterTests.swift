@@ -1,0 +1,65 @@
+import Archive
+import Foundation
+import SQLiteDB
+import SessionSyncSupport
+import Testing
+
+@Suite("The archive writer: its own thread, fingerprints computed ahead, new rows told from updated ones")
+struct WriterTests {
+    @Test("writes run on the writer's own thread, named for `top -H`")
+    func ownThread() async throws {
+        let path = NSTemporaryDirectory() + "sessionsync-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let archive = try ArchiveDatabase(path: path + "/archive.sqlite")
+        let names = try await archive.withStore { _ in [Thread.current.name ?? "", Thread.isMainThread ? "main" : ""] }
+        #expect(names == ["archive-writer", ""])
+    }
+
+    @Test("a record whose child sets change after fingerprinting is written with the new sets' fingerprints")
+    func fingerprintsFollowTheChildren() throws {
+        try withTemporaryDirectory { (directory: String) throws in
+            let store = try ArchiveStore(path: directory + "/archive.sqlite")
+            let source = try store.ensureSource(name: "s", provider: "isnotai", now: .now())
+            func record(_ counts: [Int64]) -> SessionRecord {
+                var record = SessionRecord(externalID: "a", kind: .activity)
+                record.raw = "{}"
+                record.children = [.eventCounts(counts.enumerated().map { EventCount(eventType: ["total", "mouse"][$0.offset], count: $0.element) })]
+                return record
+            }
+            var first = ArchiveBatch(sessions: [record([1, 2])])
+            first.computeFingerprints()
+            first.sessions[0].children = record([3, 4]).children
+            _ = try store.commit(first, sourceID: source.id, now: .now())
+
+            var again = ArchiveBatch(sessions: [record([3, 4])])
+            again.computeFingerprints()
+            let stats = try store.commit(again, sourceID: source.id, now: .now())
+            #expect(stats.rowsWritten == 0, "the stored fingerprint is the one of the rows written: \(stats)")
+            #expect(try store.connection.scalarInt("SELECT sum(count) FROM event_counts") == 7)
+        }
+    }
+
+    @Test("a session written twice at the same instant is new once, and its second page history replaces the first")
+    func sameInstant() throws {
+        try withTemporaryDirectory { (directory: String) throws in
+            let store = try ArchiveStore(path: directory + "/archive.sqlite")
+            let now = Timestamp(iso8601: "2026-11-22T10:00:00.000Z")!
+            let source = try store.ensureSource(name: "s", provider: "isnotai", now: now)
+            func batch(_ urls: [String]) -> ArchiveBatch {
+                var record = SessionRecord(externalID: "a", kind: .activity)
+                record.raw = "{}"
+                record.children = [.pageHistory(urls.map { PageVisit(url: $0, visitedAt: nil, type: nil, durationMilliseconds: nil) })]
+                return ArchiveBatch(sessions: [record])
+            }
+            let first = try store.commit(batch(["/a", "/b"]), sourceID: source.id, now: now)
+            let second = try store.commit(batch(["/c"]), sourceID: source.id, now: now)
+            #expect(first.sessionsInserted == 1)
+            #expect(second.sessionsInserted == 0)
+            let urls = try store.connection.prepare("SELECT url FROM page_history ORDER BY seq")
+            var read: [String] = []
+            try urls.forEachRow { read.append($0.text(at: 0) ?? "") }
+            #expect(read == ["/c"])
+        }
+    }
+}
