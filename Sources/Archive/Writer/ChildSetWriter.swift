@@ -3,6 +3,14 @@ import SessionSyncSupport
 
 /// Replaces one child set of a session, or leaves it alone when its fingerprint is unchanged.
 final class ChildSetWriter {
+    private let pageHistory = MultiRowInsert("INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms)", columns: 6)
+    // Two points in one bucket would break the key; the later one wins, as in the API's order.
+    private let timeline = MultiRowInsert(
+        "INSERT OR REPLACE INTO timeline (session_id, bucket_at, event_count, dominant_event_type, activity_level)", columns: 5
+    )
+    private let eventCounts = MultiRowInsert("INSERT OR REPLACE INTO event_counts (session_id, event_type, count)", columns: 3)
+    private let metadata = MultiRowInsert("INSERT OR REPLACE INTO session_metadata (session_id, key, value)", columns: 3)
+
     /// Writes `set` for the session and returns how many rows changed (0 when the set is unchanged).
     /// `fingerprint` is the set's, when computed ahead.
     func write(_ set: ChildSet, fingerprint: String?, sessionID: Int64, isNewSession: Bool, now: String, connection: Connection) throws -> Int {
@@ -82,56 +90,36 @@ final class ChildSetWriter {
             }
             return rows.count
         case .pageHistory(let rows):
-            let insert = try connection.cachedStatement(
-                "INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms) VALUES (?, ?, ?, ?, ?, ?)"
-            )
-            for (seq, row) in rows.enumerated() {
-                try insert.bind(sessionID, at: 1)
-                try insert.bind(Int64(seq), at: 2)
-                try insert.bind(row.url, at: 3)
-                try insert.bind(row.visitedAt?.iso8601, at: 4)
-                try insert.bind(row.type, at: 5)
-                try insert.bind(row.durationMilliseconds, at: 6)
-                try insert.run()
+            try pageHistory.run(rows, connection: connection) { statement, row, seq, first in
+                try statement.bind(sessionID, at: first)
+                try statement.bind(Int64(seq), at: first + 1)
+                try statement.bind(row.url, at: first + 2)
+                try statement.bind(row.visitedAt?.iso8601, at: first + 3)
+                try statement.bind(row.type, at: first + 4)
+                try statement.bind(row.durationMilliseconds, at: first + 5)
             }
             return rows.count
         case .timeline(let rows):
-            // Two points in one bucket would break the key; the later one wins, as in the API's order.
-            let insert = try connection.cachedStatement(
-                """
-                INSERT OR REPLACE INTO timeline (session_id, bucket_at, event_count, dominant_event_type, activity_level)
-                VALUES (?, ?, ?, ?, ?)
-                """
-            )
-            for row in rows {
-                try insert.bind(sessionID, at: 1)
-                try insert.bind(row.bucketAt.iso8601, at: 2)
-                try insert.bind(row.eventCount, at: 3)
-                try insert.bind(row.dominantEventType, at: 4)
-                try insert.bind(row.activityLevel, at: 5)
-                try insert.run()
+            try timeline.run(rows, connection: connection) { statement, row, _, first in
+                try statement.bind(sessionID, at: first)
+                try statement.bind(row.bucketAt.iso8601, at: first + 1)
+                try statement.bind(row.eventCount, at: first + 2)
+                try statement.bind(row.dominantEventType, at: first + 3)
+                try statement.bind(row.activityLevel, at: first + 4)
             }
             return rows.count
         case .eventCounts(let rows):
-            let insert = try connection.cachedStatement(
-                "INSERT OR REPLACE INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)"
-            )
-            for row in rows {
-                try insert.bind(sessionID, at: 1)
-                try insert.bind(row.eventType, at: 2)
-                try insert.bind(row.count, at: 3)
-                try insert.run()
+            try eventCounts.run(rows, connection: connection) { statement, row, _, first in
+                try statement.bind(sessionID, at: first)
+                try statement.bind(row.eventType, at: first + 1)
+                try statement.bind(row.count, at: first + 2)
             }
             return rows.count
         case .metadata(let rows):
-            let insert = try connection.cachedStatement(
-                "INSERT OR REPLACE INTO session_metadata (session_id, key, value) VALUES (?, ?, ?)"
-            )
-            for row in rows {
-                try insert.bind(sessionID, at: 1)
-                try insert.bind(row.key, at: 2)
-                try insert.bind(row.value, at: 3)
-                try insert.run()
+            try metadata.run(rows, connection: connection) { statement, row, _, first in
+                try statement.bind(sessionID, at: first)
+                try statement.bind(row.key, at: first + 1)
+                try statement.bind(row.value, at: first + 2)
             }
             return rows.count
         case .messages(let rows), .appendMessages(let rows):
