@@ -62,4 +62,29 @@ struct WriterTests {
             #expect(read == ["/c"])
         }
     }
+
+    @Test("many-row child sets are written whole and in order across several statements; of two buckets with one time, the later wins")
+    func manyRows() throws {
+        try withTemporaryDirectory { (directory: String) throws in
+            let store = try ArchiveStore(path: directory + "/archive.sqlite")
+            let now = Timestamp(iso8601: "2026-11-22T10:00:00.000Z")!
+            let source = try store.ensureSource(name: "s", provider: "isnotai", now: now)
+            var record = SessionRecord(externalID: "a", kind: .activity)
+            record.raw = "{}"
+            let visits = (0..<45).map { PageVisit(url: "/p/\($0)", visitedAt: nil, type: nil, durationMilliseconds: Int64($0)) }
+            // Bucket 30 repeats bucket 3's time: a later point in the same bucket.
+            let buckets = (0..<45).map { index in
+                TimelineBucket(bucketAt: now.adding(.seconds(Int64(index == 30 ? 3 : index) * 30)), eventCount: Int64(index), dominantEventType: nil, activityLevel: nil)
+            }
+            record.children = [.pageHistory(visits), .timeline(buckets)]
+            _ = try store.commit(ArchiveBatch(sessions: [record]), sourceID: source.id, now: now)
+
+            let pages = try store.connection.prepare("SELECT seq, url, duration_ms FROM page_history ORDER BY seq")
+            var read: [String] = []
+            try pages.forEachRow { read.append("\($0.int(at: 0)) \($0.text(at: 1) ?? "") \($0.int(at: 2))") }
+            #expect(read == (0..<45).map { "\($0) /p/\($0) \($0)" })
+            #expect(try store.connection.scalarInt("SELECT count(*) FROM timeline") == 44)
+            #expect(try store.connection.scalarInt("SELECT event_count FROM timeline WHERE bucket_at = ?", .text(now.adding(.seconds(90)).iso8601)) == 30)
+        }
+    }
 }
