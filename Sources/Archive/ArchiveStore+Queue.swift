@@ -30,6 +30,31 @@ extension ArchiveStore {
         return connection.changes
     }
 
+    /// Records work requested and done at once. A new item is inserted done, in one statement;
+    /// an existing one goes through ``enqueue(_:sourceID:now:)`` and ``complete(_:sourceID:now:)``
+    /// so that it ends exactly as a request and its completion would leave it.
+    func fulfill(_ request: QueueRequest, sourceID: Int64, now: Timestamp) throws -> Int {
+        let nowText = now.iso8601
+        let insert = try connection.cachedStatement(
+            """
+            INSERT INTO fetch_queue (source_id, kind, external_id, version, done_version, state, attempts,
+                queued_at, last_attempt_at, done_at, expires_at)
+            VALUES (?1, ?2, ?3, ?4, ?4, 'done', 1, ?5, ?5, ?5, ?6)
+            ON CONFLICT (source_id, kind, external_id) DO NOTHING
+            """
+        )
+        try insert.bind(sourceID, at: 1)
+        try insert.bind(request.kind, at: 2)
+        try insert.bind(request.externalID, at: 3)
+        try insert.bind(request.version, at: 4)
+        try insert.bind(nowText, at: 5)
+        try insert.bind(request.expiresAt?.iso8601, at: 6)
+        try insert.run()
+        if connection.changes == 1 { return 1 }
+        let completion = QueueCompletion(kind: request.kind, externalID: request.externalID, outcome: .done(version: request.version))
+        return try enqueue(request, sourceID: sourceID, now: nowText) + complete(completion, sourceID: sourceID, now: now)
+    }
+
     /// Pending items of `kind` that are due, oldest first. Items past their deadline are given up first.
     /// With `notAttemptedSince`, items tried at or after that instant (in the current pass) are left out,
     /// so a pass can work through the queue in chunks without meeting an item twice.

@@ -50,6 +50,9 @@ public final class ArchiveStore {
             for request in batch.enqueue {
                 stats.rowsWritten += try enqueue(request, sourceID: sourceID, now: nowText)
             }
+            for request in batch.fulfilled {
+                stats.rowsWritten += try fulfill(request, sourceID: sourceID, now: now)
+            }
             for completion in batch.completions {
                 stats.rowsWritten += try complete(completion, sourceID: sourceID, now: now)
             }

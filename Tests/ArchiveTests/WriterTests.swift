@@ -87,4 +87,48 @@ struct WriterTests {
             #expect(try store.connection.scalarInt("SELECT event_count FROM timeline WHERE bucket_at = ?", .text(now.adding(.seconds(90)).iso8601)) == 30)
         }
     }
+
+    @Test("work fulfilled in a batch leaves its queue item exactly as a request and its completion would, new or not")
+    func fulfilledEqualsRequestThenDone() throws {
+        try withTemporaryDirectory { (directory: String) throws in
+            let now = Timestamp(iso8601: "2026-11-22T10:00:00.000Z")!
+            let later = now.adding(.seconds(60))
+            func queue(at path: String, fulfilling: Bool) throws -> [[String]] {
+                let store = try ArchiveStore(path: path)
+                let source = try store.ensureSource(name: "s", provider: "isnotai", now: now)
+                // "old" was requested at v1 and done; "failing" was tried and failed; "new" is not queued.
+                var setup = ArchiveBatch(enqueue: [
+                    QueueRequest(kind: "details", externalID: "old", version: "v1"),
+                    QueueRequest(kind: "details", externalID: "failing", version: "v1"),
+                ])
+                setup.completions = [
+                    QueueCompletion(kind: "details", externalID: "old", outcome: .done(version: "v1")),
+                    QueueCompletion(kind: "details", externalID: "failing", outcome: .retry(error: "HTTP 404", notBefore: nil, countsAsAttempt: true, maxAttempts: 5)),
+                ]
+                _ = try store.commit(setup, sourceID: source.id, now: now)
+                let requests = [
+                    QueueRequest(kind: "details", externalID: "new", version: "v1"),
+                    QueueRequest(kind: "details", externalID: "old", version: "v2"),
+                    QueueRequest(kind: "details", externalID: "failing", version: "v2"),
+                ]
+                var batch = ArchiveBatch()
+                if fulfilling {
+                    batch.fulfilled = requests
+                } else {
+                    batch.enqueue = requests
+                    batch.completions = requests.map { QueueCompletion(kind: $0.kind, externalID: $0.externalID, outcome: .done(version: $0.version)) }
+                }
+                _ = try store.commit(batch, sourceID: source.id, now: later)
+                let rows = try store.connection.prepare(
+                    "SELECT external_id, version, done_version, state, attempts, last_error, queued_at, last_attempt_at, next_attempt_at, done_at FROM fetch_queue ORDER BY external_id"
+                )
+                var read: [[String]] = []
+                try rows.forEachRow { row in read.append((0..<10).map { row.text(at: Int32($0)) ?? "NULL" }) }
+                return read
+            }
+            let viaFulfilled = try queue(at: directory + "/a.sqlite", fulfilling: true)
+            #expect(viaFulfilled == (try queue(at: directory + "/b.sqlite", fulfilling: false)))
+            #expect(viaFulfilled.map { $0[3] } == ["done", "done", "done"])
+        }
+    }
 }

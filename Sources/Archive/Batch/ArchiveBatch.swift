@@ -8,6 +8,10 @@ public struct ArchiveBatch: Sendable {
     public var cursors: [CursorUpdate] = []
     public var enqueue: [QueueRequest] = []
     public var completions: [QueueCompletion] = []
+    /// Work requested and already done by this batch (a listing that fetched a session's details
+    /// right away): recorded as done at the request's version, as a request followed by its
+    /// completion would be.
+    public var fulfilled: [QueueRequest] = []
     /// Set on the batch that closes a complete, trusted presence listing.
     public var presence: PresenceSnapshot?
     /// When the pass writing this batch started: a session first seen since then and written
@@ -34,6 +38,7 @@ public struct ArchiveBatch: Sendable {
         cursors += other.cursors
         enqueue += other.enqueue
         completions += other.completions
+        fulfilled += other.fulfilled
         if let presence = other.presence { self.presence = presence }
     }
 
@@ -47,10 +52,10 @@ public struct ArchiveBatch: Sendable {
 
     /// Session records plus queue outcomes: a measure of how much a commit carries.
     public var itemCount: Int {
-        sessions.count + completions.count + enqueue.count
+        sessions.count + completions.count + enqueue.count + fulfilled.count
     }
 
     public var isEmpty: Bool {
-        sessions.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && presence == nil
+        sessions.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && fulfilled.isEmpty && presence == nil
     }
 }

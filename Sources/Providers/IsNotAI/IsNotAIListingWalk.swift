@@ -147,8 +147,12 @@ struct IsNotAIListingWalk {
 
     private func add(_ session: ListedSession, _ completion: QueueCompletion?, to chunk: inout ArchiveBatch, pipeline: inout CommitPipeline) async throws {
         chunk.sessions.append(session.record)
-        if let request = session.detailsRequest { chunk.enqueue.append(request) }
-        if let completion { chunk.completions.append(completion) }
+        if let request = session.detailsRequest, completion?.outcome == .done(version: request.version) {
+            chunk.fulfilled.append(request)
+        } else {
+            if let request = session.detailsRequest { chunk.enqueue.append(request) }
+            if let completion { chunk.completions.append(completion) }
+        }
         if chunk.sessions.count >= Self.sessionsPerCommit {
             try await pipeline.submit(chunk)
             chunk = ArchiveBatch()
