@@ -5,17 +5,12 @@ import SyncEngine
 /// One walk of `GET /v1/sessions` from a `startDate` until `hasMore` is false, committing each
 /// page (its rows, and a details request for each finished session) as it arrives.
 ///
-/// A finished session whose details are wanted anew (never fetched, or changed upstream) gets
-/// them right away: its listing row and its details are written together, once, with its queue
-/// item already done. Any other details request (a retry, one the source failed on) is left to
-/// ``IsNotAIDetailFetcher``. Pages commit in chunks, in the background, while the walk goes on.
+/// A finished session whose details are wanted anew gets them right away (``IsNotAIPageWriter``);
+/// pages commit in chunks, in the background, while the walk goes on.
 ///
 /// The sort order of the listing is undocumented, so the walk never stops early and never
 /// assumes which page holds the newest session. The opaque `nextCursor` lives only for the walk.
 struct IsNotAIListingWalk {
-    /// Sessions per transaction: short enough that other writers wait milliseconds.
-    static let sessionsPerCommit = 25
-
     struct Summary {
         var rows = 0
         var pages = 0
@@ -58,7 +53,7 @@ struct IsNotAIListingWalk {
             let document = try response.json()
             let page = try pass.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try Page(document.root) }
 
-            var listed: [ListedSession] = []
+            var listed: [IsNotAIPageWriter.ListedSession] = []
             for row in page.rows.elements {
                 var session = try pass.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try IsNotAISessionMapper.map(row) }
                 let id = session.record.externalID
@@ -66,11 +61,11 @@ struct IsNotAIListingWalk {
                 session.record.startedAt = session.createdAt
                 session.record.insertOnly.insert(.startedAt)
                 let request = session.isOpen ? nil : QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version)
-                listed.append(ListedSession(record: session.record, detailsRequest: request))
+                listed.append(IsNotAIPageWriter.ListedSession(record: session.record, detailsRequest: request))
                 if status != nil { summary.seen.insert(id) }
                 summary.newestCreatedAt = max(summary.newestCreatedAt ?? session.createdAt, session.createdAt)
             }
-            if let failure = try await archive(listed, pass, &pipeline) {
+            if let failure = try await IsNotAIPageWriter(settings: settings).write(listed, pass, &pipeline) {
                 throw failure
             }
             summary.rows += page.rows.count
@@ -91,72 +86,6 @@ struct IsNotAIListingWalk {
             cursor = next
         }
         return summary
-    }
-
-    /// A listing row and, for a finished session, its details request.
-    struct ListedSession: Sendable {
-        var record: SessionRecord
-        let detailsRequest: QueueRequest?
-    }
-
-    /// Submits one page's sessions, fetching the details wanted anew first (up to the source's
-    /// `maxConcurrentRequests` at once). Returns the failure that ends the pass once the page is
-    /// committed: sessions whose details were not fetched keep their pending request.
-    private func archive(_ listed: [ListedSession], _ pass: SyncPass, _ pipeline: inout CommitPipeline) async throws -> (any Error)? {
-        let requested = listed.compactMap { $0.detailsRequest?.externalID }
-        let states = try await pass.queueStates(kind: IsNotAIProvider.detailsKind, externalIDs: requested)
-        var chunk = ArchiveBatch()
-        var waiting: [Int] = []
-        for (index, session) in listed.enumerated() {
-            if let request = session.detailsRequest, QueueState.requestMakesPending(states[request.externalID], version: request.version) {
-                waiting.append(index)
-            } else {
-                try await add(session, nil, to: &chunk, pipeline: &pipeline)
-            }
-        }
-        let fetch = IsNotAIDetailFetch(settings: settings)
-        let width = max(1, pass.source.maxConcurrentRequests)
-        var failure: (any Error)?
-        var unstarted = waiting.makeIterator()
-        try await withThrowingTaskGroup(of: (Int, IsNotAIDetailFetch.Result).self) { group in
-            func start(_ index: Int) {
-                let request = listed[index].detailsRequest
-                group.addTask { (index, await fetch.fetch(externalID: request?.externalID ?? "", version: request?.version, pass)) }
-            }
-            for _ in 0..<width {
-                guard let index = unstarted.next() else { break }
-                start(index)
-            }
-            while let (index, result) = try await group.next() {
-                var session = listed[index]
-                if let details = result.record { session.record.overlay(details) }
-                try await add(session, result.completion, to: &chunk, pipeline: &pipeline)
-                failure = failure ?? result.failure
-                if failure == nil, !Task.isCancelled, let next = unstarted.next() {
-                    start(next)
-                }
-            }
-        }
-        // Not started (the source failed, or the pass was cancelled): listed, details still requested.
-        while let index = unstarted.next() {
-            try await add(listed[index], nil, to: &chunk, pipeline: &pipeline)
-        }
-        try await pipeline.submit(chunk)
-        return failure
-    }
-
-    private func add(_ session: ListedSession, _ completion: QueueCompletion?, to chunk: inout ArchiveBatch, pipeline: inout CommitPipeline) async throws {
-        chunk.sessions.append(session.record)
-        if let request = session.detailsRequest, completion?.outcome == .done(version: request.version) {
-            chunk.fulfilled.append(request)
-        } else {
-            if let request = session.detailsRequest { chunk.enqueue.append(request) }
-            if let completion { chunk.completions.append(completion) }
-        }
-        if chunk.sessions.count >= Self.sessionsPerCommit {
-            try await pipeline.submit(chunk)
-            chunk = ArchiveBatch()
-        }
     }
 
     /// `{"data": [...], "pagination": {"nextCursor", "hasMore", "limit"}}` (`limit` echoes the
