@@ -20,13 +20,7 @@ extension ArchiveStore {
             WHERE fetch_queue.version IS NOT excluded.version
             """
         )
-        try upsert.bind(sourceID, at: 1)
-        try upsert.bind(request.kind, at: 2)
-        try upsert.bind(request.externalID, at: 3)
-        try upsert.bind(request.version, at: 4)
-        try upsert.bind(now, at: 5)
-        try upsert.bind(request.expiresAt?.iso8601, at: 6)
-        try upsert.run()
+        try run(upsert, request, sourceID: sourceID, now: now)
         return connection.changes
     }
 
@@ -43,16 +37,22 @@ extension ArchiveStore {
             ON CONFLICT (source_id, kind, external_id) DO NOTHING
             """
         )
-        try insert.bind(sourceID, at: 1)
-        try insert.bind(request.kind, at: 2)
-        try insert.bind(request.externalID, at: 3)
-        try insert.bind(request.version, at: 4)
-        try insert.bind(nowText, at: 5)
-        try insert.bind(request.expiresAt?.iso8601, at: 6)
-        try insert.run()
+        try run(insert, request, sourceID: sourceID, now: nowText)
         if connection.changes == 1 { return 1 }
         let completion = QueueCompletion(kind: request.kind, externalID: request.externalID, outcome: .done(version: request.version))
         return try enqueue(request, sourceID: sourceID, now: nowText) + complete(completion, sourceID: sourceID, now: now)
+    }
+
+    /// Runs an insert of `request` whose parameters are ?1 source, ?2 kind, ?3 external id,
+    /// ?4 version, ?5 now, ?6 deadline.
+    private func run(_ statement: Statement, _ request: QueueRequest, sourceID: Int64, now: String) throws {
+        try statement.bind(sourceID, at: 1)
+        try statement.bind(request.kind, at: 2)
+        try statement.bind(request.externalID, at: 3)
+        try statement.bind(request.version, at: 4)
+        try statement.bind(now, at: 5)
+        try statement.bind(request.expiresAt?.iso8601, at: 6)
+        try statement.run()
     }
 
     /// Pending items of `kind` that are due, oldest first. Items past their deadline are given up first.
