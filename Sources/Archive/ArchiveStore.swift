@@ -89,7 +89,8 @@ public final class ArchiveStore {
     private func write(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, stats: inout WriteStats) throws {
         let result = try sessionUpsert.upsert(record, sourceID: sourceID, now: now, passStartedAt: passStartedAt, connection: connection)
         var childRows = 0
-        let fingerprints = record.childFingerprints.flatMap { $0.count == record.children.count ? $0 : nil }
+        // Cleared whenever `children` changes, so it matches them when present.
+        let fingerprints = record.childFingerprints
         for (index, set) in record.children.enumerated() {
             childRows += try childSetWriter.write(
                 set, fingerprint: fingerprints?[index], sessionID: result.id, isNewSession: result.outcome == .inserted, now: now, connection: connection

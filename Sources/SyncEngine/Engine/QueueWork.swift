@@ -11,10 +11,3 @@ public struct QueueWork: Sendable {
         self.failure = failure
     }
 }
-
-/// A child task of ``SyncPass/workQueue(kind:commitEvery:_:)-(_,_,(QueueItem)->QueueWork)``
-/// finished: an item's work, or the commit of a batch (with its error).
-enum QueueWorkEvent: Sendable {
-    case worked(QueueWork)
-    case committed((any Error)?)
-}

@@ -133,8 +133,8 @@ public final class SyncPass: Sendable {
     /// ``workQueue(kind:commitEvery:_:)`` for work whose outcome is both something to commit and
     /// a failure that ends the pass (an unreadable answer that still counts as an attempt).
     ///
-    /// Commits overlap with the requests: while one batch is being written the next one is
-    /// fetched, and no new item starts while a full batch waits for the write before it.
+    /// Commits overlap with the requests (through a ``CommitPipeline`` of one): while one batch is
+    /// being written the next one is fetched, and a full batch waits for the write before it.
     public func workQueue(
         kind: String, commitEvery: Int = 50, _ work: @escaping @Sendable (QueueItem) async -> QueueWork
     ) async throws {
@@ -142,49 +142,41 @@ public final class SyncPass: Sendable {
         while true {
             let items = try await dueWork(kind: kind)
             if items.isEmpty { return }
-            let failure: (any Error)? = await withTaskGroup(of: QueueWorkEvent.self) { group in
+            let failure: (any Error)? = await withTaskGroup(of: QueueWork.self) { group in
+                var pipeline = CommitPipeline(self, capacity: 1)
                 var pending = items.makeIterator()
-                var working = 0
-                var committing = false
+                for _ in 0..<width {
+                    guard let item = pending.next() else { break }
+                    group.addTask { await work(item) }
+                }
                 var collected = ArchiveBatch()
                 var failure: (any Error)?
-                repeat {
-                    if !committing, !collected.isEmpty, collected.itemCount >= commitEvery || working == 0 {
-                        let batch = collected
+                while let outcome = await group.next() {
+                    collected.append(outcome.batch)
+                    failure = failure ?? outcome.failure
+                    if collected.itemCount >= commitEvery {
+                        do {
+                            try await pipeline.submit(collected)
+                        } catch {
+                            failure = failure ?? error
+                        }
                         collected = ArchiveBatch()
-                        committing = true
-                        group.addTask { await self.commitEvent(batch) }
                     }
-                    while failure == nil, !Task.isCancelled, working < width, !(committing && collected.itemCount >= commitEvery),
-                        let item = pending.next()
-                    {
-                        working += 1
-                        group.addTask { .worked(await work(item)) }
+                    if failure == nil, !Task.isCancelled, let item = pending.next() {
+                        group.addTask { await work(item) }
                     }
-                    switch await group.next() {
-                    case .worked(let outcome):
-                        working -= 1
-                        collected.append(outcome.batch)
-                        failure = failure ?? outcome.failure
-                    case .committed(let error):
-                        committing = false
-                        failure = failure ?? error
-                    case nil:
-                        return failure
-                    }
-                } while true
+                }
+                do {
+                    try await pipeline.submit(collected)
+                    try await pipeline.drain()
+                } catch {
+                    failure = failure ?? error
+                    await pipeline.drainIgnoringErrors()
+                }
+                return failure
             }
             if let failure { throw failure }
             try Task.checkCancellation()
-        }
-    }
-
-    private func commitEvent(_ batch: ArchiveBatch) async -> QueueWorkEvent {
-        do {
-            try await commit(batch)
-            return .committed(nil)
-        } catch {
-            return .committed(error)
         }
     }
 
