@@ -11,8 +11,11 @@ enum Baseline {
     }
 
     static func run(_ workload: Workload, sessions count: Int, path: String) throws -> Result {
-        let store = try ArchiveStore(path: path)
-        let connection = store.connection
+        // Our SQLite layer with SQLite's own settings, as a plain loader would have them: in
+        // particular the automatic WAL checkpoint, which `ArchiveStore` replaces with its own.
+        let connection = try Connection(path: path)
+        try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
+        let store = ArchiveStore(connection: connection)
         let source = try store.ensureSource(name: "bench", provider: "baseline", now: .now())
         let insertSession = try connection.prepare(
             """
