@@ -14,6 +14,7 @@ let strict: [SwiftSetting] = [
 let migrationFiles = [
     "0001_initial.sql",
     "0002_run_commit_timing.sql",
+    "0003_compact_bookkeeping.sql",
 ]
 
 let package = Package(

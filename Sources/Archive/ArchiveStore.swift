@@ -88,14 +88,11 @@ public final class ArchiveStore {
 
     private func write(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, stats: inout WriteStats) throws {
         let result = try sessionUpsert.upsert(record, sourceID: sourceID, now: now, passStartedAt: passStartedAt, connection: connection)
-        var childRows = 0
-        // Cleared whenever `children` changes, so it matches them when present.
-        let fingerprints = record.childFingerprints
-        for (index, set) in record.children.enumerated() {
-            childRows += try childSetWriter.write(
-                set, fingerprint: fingerprints?[index], sessionID: result.id, isNewSession: result.outcome == .inserted, now: now, connection: connection
-            )
-        }
+        // Fingerprints are cleared whenever `children` changes, so they match them when present.
+        let childRows = try childSetWriter.write(
+            record.children, fingerprints: record.childFingerprints, sessionID: result.id, isNewSession: result.outcome == .inserted,
+            connection: connection
+        )
         var outcome = result.outcome
         if childRows > 0 && outcome == .unchanged {
             // A changed child set is a change of the session.

@@ -122,7 +122,7 @@ public final class ProviderHarness: Sendable {
             "messages": "SELECT * FROM messages ORDER BY id",
             "transcripts": "SELECT * FROM transcripts ORDER BY session_id, seq",
             "session_metadata": "SELECT * FROM session_metadata ORDER BY session_id, key",
-            "session_child_sets": "SELECT * FROM session_child_sets ORDER BY session_id, child_set",
+            "session_fingerprints": "SELECT * FROM session_fingerprints ORDER BY session_id",
             "fetch_queue": "SELECT source_id, kind, external_id, version, done_version, state, attempts, last_error, expires_at FROM fetch_queue ORDER BY 1, 2, 3",
             "sync_cursors": "SELECT source_id, stream, value FROM sync_cursors ORDER BY 1, 2",
         ]

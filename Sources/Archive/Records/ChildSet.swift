@@ -13,7 +13,7 @@ public enum ChildSet: Sendable {
     /// Messages added to (or updated in) the archived ones, for providers that fetch only what is new.
     case appendMessages([MessageRecord])
 
-    /// The name stored in `session_child_sets.child_set`.
+    /// The set's key in `session_fingerprints.child_sets`.
     var name: String {
         switch self {
         case .participants: "participants"
@@ -23,18 +23,6 @@ public enum ChildSet: Sendable {
         case .metadata: "session_metadata"
         case .messages, .appendMessages: "messages"
         case .transcripts: "transcripts"
-        }
-    }
-
-    var rowCount: Int {
-        switch self {
-        case .participants(let rows): rows.count
-        case .pageHistory(let rows): rows.count
-        case .timeline(let rows): rows.count
-        case .eventCounts(let rows): rows.count
-        case .metadata(let rows): rows.count
-        case .messages(let rows), .appendMessages(let rows): rows.count
-        case .transcripts(let rows): rows.count
         }
     }
 }

@@ -9,6 +9,7 @@ public enum ArchiveMigrations {
     public static let files: [(name: String, bytes: [UInt8])] = [
         ("0001_initial.sql", PackageResources._001_initial_sql),
         ("0002_run_commit_timing.sql", PackageResources._002_run_commit_timing_sql),
+        ("0003_compact_bookkeeping.sql", PackageResources._003_compact_bookkeeping_sql),
     ]
 
     public static func migrator() throws(MigrationError) -> Migrator {

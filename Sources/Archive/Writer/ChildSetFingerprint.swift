@@ -1,6 +1,6 @@
 import SessionSyncSupport
 
-/// A stable fingerprint of a child set's values, stored in `session_child_sets` so that an
+/// A stable fingerprint of a child set's values, stored in `session_fingerprints` so that an
 /// unchanged set is recognised without reading or rewriting its rows.
 enum ChildSetFingerprint {
     static func of(_ set: ChildSet) -> String {

@@ -1,7 +1,7 @@
 import SQLiteDB
 import SessionSyncSupport
 
-/// Replaces one child set of a session, or leaves it alone when its fingerprint is unchanged.
+/// Replaces a session's child sets, leaving alone each one whose fingerprint is unchanged.
 final class ChildSetWriter {
     private let pageHistory = MultiRowInsert("INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms)", columns: 6)
     // Two points in one bucket would break the key; the later one wins, as in the API's order.
@@ -11,43 +11,54 @@ final class ChildSetWriter {
     private let eventCounts = MultiRowInsert("INSERT OR REPLACE INTO event_counts (session_id, event_type, count)", columns: 3)
     private let metadata = MultiRowInsert("INSERT OR REPLACE INTO session_metadata (session_id, key, value)", columns: 3)
 
-    /// Writes `set` for the session and returns how many rows changed (0 when the set is unchanged).
-    /// `fingerprint` is the set's, when computed ahead.
-    func write(_ set: ChildSet, fingerprint: String?, sessionID: Int64, isNewSession: Bool, now: String, connection: Connection) throws -> Int {
-        if case .appendMessages(let messages) = set {
-            return try upsertMessages(messages, sessionID: sessionID, connection: connection)
+    /// Writes `sets` for the session and returns how many rows changed (0 when every set is
+    /// unchanged). `fingerprints` are the sets', in order, when computed ahead.
+    func write(_ sets: [ChildSet], fingerprints: [String]?, sessionID: Int64, isNewSession: Bool, connection: Connection) throws -> Int {
+        guard !sets.isEmpty else { return 0 }
+        let stored = isNewSession ? [:] : try storedFingerprints(sessionID: sessionID, connection: connection)
+        var changed: [(String, JSONOutput)] = []
+        var rows = 0
+        for (index, set) in sets.enumerated() {
+            if case .appendMessages(let messages) = set {
+                rows += try upsertMessages(messages, sessionID: sessionID, connection: connection)
+                continue
+            }
+            let fingerprint = fingerprints?[index] ?? ChildSetFingerprint.of(set)
+            if stored[set.name] == fingerprint { continue }
+            if !isNewSession {
+                let delete = try connection.cachedStatement(Self.deleteSQL(for: set))
+                try delete.bind(sessionID, at: 1)
+                try delete.run()
+                rows += connection.changes
+            }
+            rows += try insertRows(of: set, sessionID: sessionID, connection: connection)
+            changed.append((set.name, .string(fingerprint)))
         }
-        let fingerprint = fingerprint ?? ChildSetFingerprint.of(set)
-        var deleted = 0
-        if !isNewSession {
-            let stored = try connection.cachedStatement(
-                "SELECT fingerprint FROM session_child_sets WHERE session_id = ? AND child_set = ?"
+        if !changed.isEmpty {
+            // json_patch keeps the fingerprints of the sets this record does not carry.
+            let record = try connection.cachedStatement(
+                """
+                INSERT INTO session_fingerprints (session_id, child_sets) VALUES (?, ?)
+                ON CONFLICT (session_id) DO UPDATE SET child_sets = json_patch(child_sets, excluded.child_sets)
+                """
             )
-            try stored.bind(sessionID, at: 1)
-            try stored.bind(set.name, at: 2)
-            let previous = try stored.step() ? stored.text(at: 0) : nil
-            stored.reset()
-            if previous == fingerprint { return 0 }
-            let delete = try connection.cachedStatement(Self.deleteSQL(for: set))
-            try delete.bind(sessionID, at: 1)
-            try delete.run()
-            deleted = connection.changes
+            try record.bind(sessionID, at: 1)
+            try record.bind(JSONOutput.object(changed).text, at: 2)
+            try record.run()
         }
-        let inserted = try insertRows(of: set, sessionID: sessionID, connection: connection)
-        let record = try connection.cachedStatement(
-            """
-            INSERT INTO session_child_sets (session_id, child_set, fingerprint, rows, written_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (session_id, child_set) DO UPDATE SET
-                fingerprint = excluded.fingerprint, rows = excluded.rows, written_at = excluded.written_at
-            """
+        return rows
+    }
+
+    private func storedFingerprints(sessionID: Int64, connection: Connection) throws -> [String: String] {
+        let select = try connection.cachedStatement(
+            "SELECT key, value FROM session_fingerprints, json_each(session_fingerprints.child_sets) WHERE session_id = ?"
         )
-        try record.bind(sessionID, at: 1)
-        try record.bind(set.name, at: 2)
-        try record.bind(fingerprint, at: 3)
-        try record.bind(Int64(set.rowCount), at: 4)
-        try record.bind(now, at: 5)
-        try record.run()
-        return deleted + inserted
+        try select.bind(sessionID, at: 1)
+        var stored: [String: String] = [:]
+        try select.forEachRow { row in
+            if let key = row.text(at: 0), let value = row.text(at: 1) { stored[key] = value }
+        }
+        return stored
     }
 
     private static func deleteSQL(for set: ChildSet) -> String {
