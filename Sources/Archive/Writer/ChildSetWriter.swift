@@ -14,8 +14,8 @@ final class ChildSetWriter {
     /// Writes `sets` for the session and returns how many rows changed (0 when every set is
     /// unchanged). `fingerprints` are the sets', in order, when computed ahead.
     func write(_ sets: [ChildSet], fingerprints: [String]?, sessionID: Int64, isNewSession: Bool, connection: Connection) throws -> Int {
-        guard !sets.isEmpty else { return 0 }
-        let stored = isNewSession ? [:] : try storedFingerprints(sessionID: sessionID, connection: connection)
+        // Read on first need: a record of appended messages only has no fingerprint to compare.
+        var stored: [String: String]? = isNewSession ? [:] : nil
         var changed: [(String, JSONOutput)] = []
         var rows = 0
         for (index, set) in sets.enumerated() {
@@ -24,7 +24,8 @@ final class ChildSetWriter {
                 continue
             }
             let fingerprint = fingerprints?[index] ?? ChildSetFingerprint.of(set)
-            if stored[set.name] == fingerprint { continue }
+            if stored == nil { stored = try storedFingerprints(sessionID: sessionID, connection: connection) }
+            if stored?[set.name] == fingerprint { continue }
             if !isNewSession {
                 let delete = try connection.cachedStatement(Self.deleteSQL(for: set))
                 try delete.bind(sessionID, at: 1)
