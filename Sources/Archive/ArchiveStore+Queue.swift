@@ -55,6 +55,15 @@ extension ArchiveStore {
         try statement.run()
     }
 
+    /// Parameters: ?1 source, ?2 kind, ?3 now, ?4 limit, ?5 not attempted since. `state = 'pending'`
+    /// lets SQLite use the partial index `fetch_queue_pending_due`.
+    static let dueItemsSQL = """
+        SELECT kind, external_id, version, done_version, attempts, queued_at FROM fetch_queue
+        WHERE source_id = ?1 AND kind = ?2 AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
+            AND (?5 IS NULL OR last_attempt_at IS NULL OR last_attempt_at < ?5)
+        ORDER BY queued_at, external_id LIMIT ?4
+        """
+
     /// Pending items of `kind` that are due, oldest first. Items past their deadline are given up first.
     /// With `notAttemptedSince`, items tried at or after that instant (in the current pass) are left out,
     /// so a pass can work through the queue in chunks without meeting an item twice.
@@ -72,14 +81,7 @@ extension ArchiveStore {
         try expire.bind(kind, at: 2)
         try expire.bind(nowText, at: 3)
         try expire.run()
-        let select = try connection.cachedStatement(
-            """
-            SELECT kind, external_id, version, done_version, attempts, queued_at FROM fetch_queue
-            WHERE source_id = ?1 AND kind = ?2 AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
-                AND (?5 IS NULL OR last_attempt_at IS NULL OR last_attempt_at < ?5)
-            ORDER BY queued_at, external_id LIMIT ?4
-            """
-        )
+        let select = try connection.cachedStatement(Self.dueItemsSQL)
         try select.bind(sourceID, at: 1)
         try select.bind(kind, at: 2)
         try select.bind(nowText, at: 3)

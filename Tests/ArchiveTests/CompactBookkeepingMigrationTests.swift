@@ -1,4 +1,4 @@
-import Archive
+@testable import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
@@ -88,12 +88,12 @@ struct CompactBookkeepingMigrationTests {
 
             let due = try store.dueQueueItems(sourceID: source.id, kind: "details", now: Self.now, limit: 10)
             #expect(due.map(\.externalID) == ["pending"])
-            let plan = try store.connection.prepare(
-                """
-                EXPLAIN QUERY PLAN SELECT external_id FROM fetch_queue
-                WHERE source_id = 1 AND kind = 'details' AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= 'z')
-                """
-            )
+            // The plan of the very statement `dueQueueItems` runs.
+            let plan = try store.connection.prepare("EXPLAIN QUERY PLAN " + ArchiveStore.dueItemsSQL)
+            try plan.bind(source.id, at: 1)
+            try plan.bind("details", at: 2)
+            try plan.bind(Self.now.iso8601, at: 3)
+            try plan.bind(Int64(10), at: 4)
             var details: [String] = []
             try plan.forEachRow { details.append($0.text(at: 3) ?? "") }
             #expect(details.contains { $0.contains("fetch_queue_pending_due") }, "\(details)")
