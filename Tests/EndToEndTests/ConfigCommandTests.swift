@@ -1,4 +1,6 @@
 import Foundation
+import SQLiteDB
+import Simulators
 import Testing
 
 @Suite("Config validation through the binary: exit 78 with every problem and its JSON path")
@@ -35,6 +37,55 @@ struct ConfigCommandTests {
         ("bad log level", config(sources: openreplay + "}").replacingOccurrences(of: #""database""#, with: #""logLevel": "loud", "database""#), [#"logLevel: "loud" is not one of"#]),
         ("rate limit without per", config(sources: openreplay + #", "rateLimit": {"requests": 5}}"#), ["sources[0].rateLimit.per: missing (required)"]),
     ]
+
+    /// Ids that cannot be a path segment: the only ones refused.
+    static let badIDs: [(String, String, [String])] = [
+        ("app id with a slash", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "abc/def", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].appId", "is not a RealtimeKit app id", "'/'"]),
+        ("app id with a pasted newline", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001\n", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].appId", "whitespace or a control character"]),
+        ("empty account id", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].accountId: must not be empty"]),
+        ("project key with a space", config(sources: #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYa FHia", "apiKey": {"env": "OR_KEY"}}"#), ["sources[0].projectKey", "is not an OpenReplay project key"]),
+    ]
+
+    @Test("an id that cannot be a path segment exits 78 and says why", arguments: badIDs)
+    func badID(what: String, text: String, expected: [String]) throws {
+        try badConfig(what: what, text: text, expected: expected)
+    }
+
+    /// Ids as the providers' documents and dashboards show them: a RealtimeKit app id is a UUID
+    /// (36 characters), a Cloudflare account id 32 hex digits, OpenReplay project keys 20
+    /// characters in the docs and longer on self-hosted instances.
+    @Test("ids as the real services issue them pass check-config")
+    func realIDs() throws {
+        let directory = try TemporaryDirectory()
+        let sources = [
+            #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001", "apiToken": {"env": "OR_KEY"}}"#,
+            #"{"name": "m2", "provider": "realtimekit", "accountId": "023E105F4ECEF8AD9CA31A8372D0C353", "appId": "0192d4c1-7a7e-7cc4-b2f1-3e4b5a6c7d8e", "apiToken": {"env": "OR_KEY"}}"#,
+            #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYaFHiagqdXKEmVlmvJ", "apiKey": {"env": "OR_KEY"}}"#,
+            #"{"name": "or2", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "k3Hq9ZrT0vXw2YbNc8LmPaSd4FgJh6Ke7Ui1Oy5R", "apiKey": {"env": "OR_KEY"}}"#,
+        ]
+        let file = try directory.write("config.json", Self.config(sources: sources.joined(separator: ", ")))
+        let result = try runSessionSync(["check-config", "--config", file], environment: ["OR_KEY": "k"], directory: directory.path)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("valid, 4 source(s)"))
+    }
+
+    @Test("a RealtimeKit source with a UUID app id syncs through the binary")
+    func uuidAppSyncs() async throws {
+        let directory = try TemporaryDirectory()
+        var options = RealtimeKitSimulator.Options()
+        options.sessions = 6
+        options.appID = "9f1c2d3e-aaaa-4bbb-8ccc-000000000001"
+        let server = try await SimulatorServer(api: RealtimeKitSimulator(options: options))
+        defer { Task { await server.shutdown() } }
+        let source = #"{"name": "m", "provider": "realtimekit", "baseURL": "\#(server.baseURL)", "accountId": "\#(options.accountID)", "appId": "\#(options.appID)", "apiToken": {"env": "RTK"}, "chat": false}"#
+        let file = try directory.write("config.json", Self.config(database: directory.path + "/a.sqlite", sources: source))
+        let result = try runSessionSync(["sync", "--config", file], environment: ["RTK": options.apiToken], directory: directory.path)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let paths = server.log.all.map(\.request.path)
+        #expect(paths.contains { $0.hasPrefix("/accounts/\(options.accountID)/realtime/kit/\(options.appID)/sessions") })
+        let archive = try Connection(path: directory.path + "/a.sqlite", options: Connection.Options(mode: .readOnly))
+        #expect(try archive.scalarInt("SELECT count(*) FROM sessions") == 6)
+    }
 
     @Test("a bad config exits 78 and names the JSON path", arguments: cases)
     func badConfig(what: String, text: String, expected: [String]) throws {

@@ -35,6 +35,35 @@ struct HTTPBehaviourTests {
         #expect(slept > .seconds(30) && slept <= .seconds(40))
     }
 
+    @Test(
+        "a hostile Retry-After is clamped to a day or ignored, never a trap",
+        arguments: [
+            ("10000000000000000", RetryPolicy.retryAfterCeiling),
+            ("99999999999999999999999", RetryPolicy.retryAfterCeiling),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", RetryPolicy.retryAfterCeiling),
+            ("Fri, 31 Dec 999999999 23:59:59 GMT", nil),
+            ("Mon, 01 Jan 0000 00:00:00 GMT", nil),
+            ("-5", nil),
+            ("1e9", nil),
+            ("120", .seconds(120)),
+        ] as [(String, Duration?)]
+    )
+    func hostileRetryAfter(header: String, expected: Duration?) {
+        #expect(RetryPolicy.parseRetryAfter(header, now: Timestamp.now()) == expected)
+    }
+
+    @Test("a 429 asking for 10^16 seconds ends the pass as rate-limited instead of waiting or trapping")
+    func hugeRetryAfterThroughTheClient() async throws {
+        let (harness, _) = try await ProviderHarness.items(count: 5)
+        defer { Task { await harness.shutdown() } }
+        harness.server.faults.inject(FaultRule(times: nil, fault: .tooManyRequests(retryAfter: "10000000000000000")))
+        let outcome = await harness.pass()
+        #expect(harness.sleeps.withLockedValue { $0 }.isEmpty)
+        // A spent rate budget is not a failure: the run keeps what it has and says why it stopped.
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.progress.warnings.contains { $0.contains("Retry-After 1d") })
+    }
+
     @Test("5xx answers and dropped connections are retried with backoff")
     func transientFailures() async throws {
         let (harness, _) = try await ProviderHarness.items(count: 5)

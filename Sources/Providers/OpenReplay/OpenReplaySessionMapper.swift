@@ -50,10 +50,12 @@ enum OpenReplaySessionMapper {
     /// `timestamp`: the session's start in epoch milliseconds (a number, or digits as text).
     private static func startTime(_ row: JSONValue) throws(JSONShapeError) -> Timestamp? {
         guard let value = row["timestamp"], !value.isNull else { return nil }
-        guard let milliseconds = value.int64 ?? value.string.flatMap({ Int64($0) }) else {
-            throw value.mismatch("epoch milliseconds")
+        guard let milliseconds = value.int64 ?? value.string.flatMap({ Int64($0) }),
+            let time = Timestamp(validMillisecondsSinceEpoch: milliseconds)
+        else {
+            throw value.mismatch("epoch milliseconds within the years 0001 to 9999")
         }
-        return Timestamp(millisecondsSinceEpoch: milliseconds)
+        return time
     }
 
     /// A text field; empty (no user id yet, no GeoIP answer) is stored as NULL.

@@ -29,7 +29,7 @@ public struct OpenReplaySettings: ProviderSettings, Equatable {
 
     static func read(_ reader: ConfigObjectReader) -> OpenReplaySettings? {
         let style = reader.string("apiStyle", allowed: ["public", "legacy"]).flatMap(APIStyle.init(rawValue:)) ?? .public
-        let projectKey = reader.string("projectKey", required: true)
+        let projectKey = reader.pathIdentifier("projectKey", required: true, what: "an OpenReplay project key")
         let apiKey = reader.secret("apiKey", required: true)
         let userID = reader.string("userId")
         let pageSize = reader.int("pageSize", range: 1...(style == .legacy ? 200 : 1000)) ?? 200

@@ -28,8 +28,11 @@ struct RealtimeKitPaging: Equatable {
 
     private static func count(_ paging: JSONValue, _ key: String) throws(JSONShapeError) -> Int {
         let value = try paging.require(key)
-        guard let text = value.stringOrNumberText, let number = Int(text) ?? Double(text).map({ Int($0) }) else {
-            throw value.mismatch("a number")
+        // `Int(exactly:)`, not `Int(_:)`: a count of 1e19 or 1e308 is not a count, and must not trap.
+        guard let text = value.stringOrNumberText, let number = Int(text) ?? Double(text).flatMap({ Int(exactly: $0.rounded(.towardZero)) }),
+            number >= 0
+        else {
+            throw value.mismatch("a count (a whole number from 0 to 2^63)")
         }
         return number
     }

@@ -12,13 +12,10 @@ public struct RealtimeKitSettings: ProviderSettings {
     public var pageSize: Int
 
     static func read(_ reader: ConfigObjectReader) -> RealtimeKitSettings? {
-        let accountID = reader.string("accountId", required: true)
-        let appID = reader.string("appId", required: true)
-        for (key, value) in [("accountId", accountID), ("appId", appID)] {
-            if let value, value.count > 32 || !value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
-                reader.problem(key, "\"\(value)\" is not a Cloudflare id (at most 32 letters, digits or '-')")
-            }
-        }
+        // Account ids are 32 hex digits and app ids UUIDs today; either may change, so only
+        // what cannot be a path segment is refused.
+        let accountID = reader.pathIdentifier("accountId", required: true, what: "a Cloudflare account id")
+        let appID = reader.pathIdentifier("appId", required: true, what: "a RealtimeKit app id")
         let token = reader.secret("apiToken", required: true)
         let participants = reader.bool("participants") ?? true
         let chat = reader.bool("chat") ?? true

@@ -30,8 +30,9 @@ public enum DurationText {
                 chars = chars.dropFirst()
             }
             let (part, overflow) = value.multipliedReportingOverflow(by: milliseconds)
-            guard !overflow else { return nil }
-            total += part
+            let (sum, overflow2) = total.addingReportingOverflow(part)
+            guard !overflow, !overflow2 else { return nil }
+            total = sum
             digits = nil
         }
         guard digits == nil else { return nil }

@@ -101,6 +101,7 @@ extension Timestamp {
         guard let base = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second - leap, millisecond: millisecond) else {
             return nil
         }
-        return base.adding(milliseconds: Int64(leap) * 1000 - Int64(offsetMinutes) * 60_000)
+        // The zone can carry the instant past the format's first or last year: refused, not clamped.
+        return Timestamp(validMillisecondsSinceEpoch: base.millisecondsSinceEpoch + Int64(leap) * 1000 - Int64(offsetMinutes) * 60_000)
     }
 }

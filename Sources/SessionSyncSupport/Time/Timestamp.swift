@@ -7,11 +7,34 @@ import Darwin
 /// An instant with millisecond precision, written the one way the archive stores time:
 /// ISO-8601 UTC with milliseconds and `Z` (`2022-06-28T17:39:26.459Z`), which sorts as text and
 /// which SQLite's date functions read.
+///
+/// Every timestamp lies in 0001-01-01T00:00:00.000Z ... 9999-12-31T23:59:59.999Z, the years that
+/// format has four digits for: parsers refuse instants outside it (``init(validMillisecondsSinceEpoch:)``,
+/// ``init(year:month:day:hour:minute:second:millisecond:)``) and arithmetic stops at its ends, so
+/// formatting never meets a year it cannot write.
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let millisecondsSinceEpoch: Int64
 
+    /// 0001-01-01T00:00:00.000Z.
+    public static let earliest = Timestamp(unchecked: -62_135_596_800_000)
+    /// 9999-12-31T23:59:59.999Z.
+    public static let latest = Timestamp(unchecked: 253_402_300_799_999)
+
+    /// The instant `millisecondsSinceEpoch` after 1970, held to ``earliest``...``latest``: for
+    /// values of our own making (clocks, sums). A value from upstream goes through
+    /// ``init(validMillisecondsSinceEpoch:)``, which refuses what is out of range.
     public init(millisecondsSinceEpoch: Int64) {
-        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+        self.millisecondsSinceEpoch = min(max(millisecondsSinceEpoch, Self.earliest.millisecondsSinceEpoch), Self.latest.millisecondsSinceEpoch)
+    }
+
+    /// The instant `millisecondsSinceEpoch` after 1970, or nil outside ``earliest``...``latest``.
+    public init?(validMillisecondsSinceEpoch milliseconds: Int64) {
+        guard milliseconds >= Self.earliest.millisecondsSinceEpoch, milliseconds <= Self.latest.millisecondsSinceEpoch else { return nil }
+        self.millisecondsSinceEpoch = milliseconds
+    }
+
+    private init(unchecked milliseconds: Int64) {
+        self.millisecondsSinceEpoch = milliseconds
     }
 
     /// The current wall-clock time.
@@ -25,8 +48,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
+    /// This instant moved by `milliseconds`, stopping at ``earliest`` or ``latest``.
     public func adding(milliseconds: Int64) -> Timestamp {
-        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+        let (sum, overflow) = millisecondsSinceEpoch.addingReportingOverflow(milliseconds)
+        return Timestamp(millisecondsSinceEpoch: overflow ? (milliseconds < 0 ? .min : .max) : sum)
     }
 
     public func adding(_ duration: Duration) -> Timestamp {
@@ -34,7 +59,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public func subtracting(_ duration: Duration) -> Timestamp {
-        adding(milliseconds: -duration.milliseconds)
+        let milliseconds = duration.milliseconds
+        return adding(milliseconds: milliseconds == .min ? .max : -milliseconds)
     }
 
     /// `2022-06-28T17:39:26.459Z`.
@@ -96,9 +122,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         )
     }
 
-    /// The instant of a UTC calendar time, or nil when a field is out of range.
+    /// The instant of a UTC calendar time, or nil when a field is out of range (years 1 to 9999).
     public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
-        guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
+        guard (1...9999).contains(year), (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
             (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second), (0...999).contains(millisecond)
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
@@ -150,9 +176,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 extension Duration {
-    /// Whole milliseconds (rounded toward zero).
+    /// Whole milliseconds (rounded toward zero), held to `Int64`'s range: a duration read from
+    /// upstream (a `Retry-After` of 10^16 seconds) must not trap.
     public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (sum, overflow2) = whole.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        return overflow2 ? (seconds < 0 ? .min : .max) : sum
     }
 }

@@ -41,7 +41,8 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     public struct Options: Sendable {
         public var apiToken = "rtk-test-token"
         public var accountID = "0123456789abcdef0123456789abcdef"
-        public var appID = "9f1c2d3eaaaa4bbb8ccc000000000001"
+        // A UUID, as the dashboard shows RealtimeKit app ids (36 characters, dashes included).
+        public var appID = "9f1c2d3e-aaaa-4bbb-8ccc-000000000001"
         public var seed: UInt64 = 3
         /// Sessions at the start, of which the newest-started `liveSessions` are live.
         public var sessions = 60

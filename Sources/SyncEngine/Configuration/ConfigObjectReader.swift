@@ -52,6 +52,22 @@ public struct ConfigObjectReader {
         known.keys.formUnion(keys)
     }
 
+    /// An id that becomes one segment of a request path (an account, app or project id).
+    ///
+    /// Refuses only what certainly cannot work: whitespace or control characters (a pasted
+    /// newline), and `/`, `?` or `#`, which no provider's ids contain. Length and alphabet are
+    /// the provider's business: Cloudflare's reference says "maxLength 32" for its generic
+    /// identifier, yet RealtimeKit app ids are 36-character UUIDs.
+    public func pathIdentifier(_ key: String, required: Bool = false, what: String) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        if let bad = text.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "/?#".unicodeScalars.contains($0) }) {
+            let shown = bad.properties.isWhitespace || bad.value < 0x20 || bad.value == 0x7F ? "whitespace or a control character" : "'\(Character(bad))'"
+            problem(key, "\"\(text)\" is not \(what): it contains \(shown), which no such id has")
+            return nil
+        }
+        return text
+    }
+
     public func string(_ key: String, required: Bool = false, allowed: [String]? = nil) -> String? {
         guard let value = value(key, required: required) else { return nil }
         guard let string = value.string else {

@@ -28,14 +28,21 @@ public struct RetryPolicy: Sendable {
         status == 429 || status == 408 || (500...599).contains(status) && status != 501
     }
 
+    /// The longest `Retry-After` taken as said. A server asking for more is asking for "much
+    /// later": a day says that as well, and keeps every sum with it far from overflowing.
+    public static let retryAfterCeiling: Duration = .seconds(86_400)
+
     /// Reads `Retry-After` in both its forms: seconds (`120`) or an HTTP-date
-    /// (`Wed, 21 Oct 2015 07:28:00 GMT`), relative to `now`.
+    /// (`Wed, 21 Oct 2015 07:28:00 GMT`), relative to `now`, clamped to ``retryAfterCeiling``.
+    /// Digits too many for 64 bits are a very long wait, not a missing header.
     public static func parseRetryAfter(_ value: String, now: Timestamp) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int64(trimmed) {
-            return seconds >= 0 ? .seconds(seconds) : nil
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            guard let seconds = Int64(trimmed), seconds < retryAfterCeiling.components.seconds else { return retryAfterCeiling }
+            return .seconds(seconds)
         }
         guard let date = HTTPDate.parse(trimmed) else { return nil }
-        return .milliseconds(max(0, date.millisecondsSinceEpoch - now.millisecondsSinceEpoch))
+        let wait = Duration.milliseconds(max(0, date.millisecondsSinceEpoch - now.millisecondsSinceEpoch))
+        return min(wait, retryAfterCeiling)
     }
 }

@@ -10,7 +10,7 @@ import SyncEngine
 struct RealtimeKitFixture {
     static let token = "cf-rtk-token-7d3e91b0c4"
     static let accountID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-    static let appID = "f00dcafe0000400080001234abcd5678"
+    static let appID = "f00dcafe-0000-4000-8000-1234abcd5678"
 
     let simulator: RealtimeKitSimulator
     let harness: ProviderHarness
