@@ -15,6 +15,7 @@ let migrationFiles = [
     "0001_initial.sql",
     "0002_run_commit_timing.sql",
     "0003_compact_bookkeeping.sql",
+    "0004_schema_drift_and_quarantine.sql",
 ]
 
 let package = Package(

@@ -59,6 +59,12 @@ public final class ArchiveStore {
             for cursor in batch.cursors {
                 try setCursor(cursor, sourceID: sourceID, now: nowText)
             }
+            for drift in batch.drift {
+                try recordDrift(drift, sourceID: sourceID, now: nowText)
+            }
+            for record in batch.quarantined {
+                try quarantine(record, sourceID: sourceID, now: nowText)
+            }
             return stats
         }
         let held = clock.now - started

@@ -60,7 +60,7 @@ struct CompactBookkeepingMigrationTests {
             }
 
             let store = try ArchiveStore(path: path)
-            #expect(try store.connection.scalarInt("SELECT max(version) FROM schema_migrations") == 3)
+            #expect(try store.connection.scalarInt("SELECT max(version) FROM schema_migrations") == Int64(ArchiveMigrations.files.count))
             #expect(try store.connection.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'session_child_sets'") == 0)
             #expect(try store.connection.scalarText("SELECT child_sets ->> 'page_history' FROM session_fingerprints WHERE session_id = 7") == expected["page_history"])
 

@@ -1,7 +1,7 @@
 import SessionSyncSupport
 
 /// Everything one page of a pass writes: session rows with their child sets, the cursor advance
-/// that covers them, and changes to the fetch queue. An ``ArchiveWriter`` commits a batch in one
+/// that covers them, and changes to the fetch queue. ``ArchiveStore/commit(_:sourceID:now:)`` commits a batch in one
 /// transaction, so a crash keeps all of it or none.
 public struct ArchiveBatch: Sendable {
     public var sessions: [SessionRecord] = []
@@ -12,6 +12,10 @@ public struct ArchiveBatch: Sendable {
     /// right away): recorded as done at the request's version, as a request followed by its
     /// completion would be.
     public var fulfilled: [QueueRequest] = []
+    /// Values stored as NULL because they were not what the mapping expected.
+    public var drift: [SchemaDrift] = []
+    /// Records of the page that could not be archived, kept verbatim.
+    public var quarantined: [QuarantinedRecord] = []
     /// Set on the batch that closes a complete, trusted presence listing.
     public var presence: PresenceSnapshot?
     /// When the pass writing this batch started: a session first seen since then and written
@@ -23,10 +27,14 @@ public struct ArchiveBatch: Sendable {
         cursors: [CursorUpdate] = [],
         enqueue: [QueueRequest] = [],
         completions: [QueueCompletion] = [],
-        presence: PresenceSnapshot? = nil
+        presence: PresenceSnapshot? = nil,
+        drift: [SchemaDrift] = [],
+        quarantined: [QuarantinedRecord] = []
     ) {
         self.sessions = sessions
         self.cursors = cursors
+        self.drift = drift
+        self.quarantined = quarantined
         self.enqueue = enqueue
         self.completions = completions
         self.presence = presence
@@ -39,6 +47,8 @@ public struct ArchiveBatch: Sendable {
         enqueue += other.enqueue
         completions += other.completions
         fulfilled += other.fulfilled
+        drift += other.drift
+        quarantined += other.quarantined
         if let presence = other.presence { self.presence = presence }
     }
 
@@ -57,5 +67,6 @@ public struct ArchiveBatch: Sendable {
 
     public var isEmpty: Bool {
         sessions.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && fulfilled.isEmpty && presence == nil
+            && drift.isEmpty && quarantined.isEmpty
     }
 }

@@ -10,6 +10,7 @@ public enum ArchiveMigrations {
         ("0001_initial.sql", PackageResources._001_initial_sql),
         ("0002_run_commit_timing.sql", PackageResources._002_run_commit_timing_sql),
         ("0003_compact_bookkeeping.sql", PackageResources._003_compact_bookkeeping_sql),
+        ("0004_schema_drift_and_quarantine.sql", PackageResources._004_schema_drift_and_quarantine_sql),
     ]
 
     public static func migrator() throws(MigrationError) -> Migrator {

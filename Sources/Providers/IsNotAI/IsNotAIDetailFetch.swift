@@ -19,6 +19,8 @@ struct IsNotAIDetailFetch {
         var completion: QueueCompletion?
         /// Ends the pass once what arrived is committed.
         var failure: (any Error)?
+        /// Fields of the answer stored as NULL.
+        var drift: [SchemaDrift] = []
     }
 
     let settings: IsNotAISettings
@@ -35,10 +37,11 @@ struct IsNotAIDetailFetch {
             return Result(failure: error)
         }
         let details: IsNotAIDetailsMapper.Mapped
+        var drift = SchemaDriftLog(endpoint: IsNotAIProvider.detailsEndpoint)
         do {
             let document = try response.json()
             details = try pass.map(IsNotAIProvider.detailsEndpoint) { () throws(JSONShapeError) in
-                try IsNotAIDetailsMapper.map(document.root, externalID: externalID)
+                try IsNotAIDetailsMapper.map(document.root, externalID: externalID, &drift)
             }
         } catch {
             return Result(completion: countedFailure(externalID, "\(error)"), failure: error)
@@ -51,7 +54,10 @@ struct IsNotAIDetailFetch {
         // without using up attempts (an open session is not a failure).
         let outcome: QueueCompletion.Outcome =
             details.hasEnded ? .done(version: version) : .retry(error: nil, notBefore: nil, countsAsAttempt: false, maxAttempts: nil)
-        return Result(record: record, completion: QueueCompletion(kind: IsNotAIProvider.detailsKind, externalID: externalID, outcome: outcome))
+        return Result(
+            record: record, completion: QueueCompletion(kind: IsNotAIProvider.detailsKind, externalID: externalID, outcome: outcome),
+            drift: drift.drifts
+        )
     }
 
     private func countedFailure(_ externalID: String, _ message: String) -> QueueCompletion {

@@ -20,6 +20,7 @@ struct IsNotAIDetailFetcher {
             var batch = ArchiveBatch()
             if let record = result.record { batch.sessions.append(record) }
             if let completion = result.completion { batch.completions.append(completion) }
+            batch.drift += result.drift
             return QueueWork(batch: batch, failure: result.failure)
         }
     }

@@ -15,14 +15,16 @@ enum IsNotAIDetailsMapper {
     /// The kinds `event_counts` holds; any other member stays in `detail_raw` only.
     static let eventTypes = ["total", "mouse", "scroll", "keyboard", "touch", "form"]
 
-    static func map(_ root: JSONValue, externalID: String) throws(JSONShapeError) -> Mapped {
+    /// Maps a details answer: `data` must be an object; every field in it that drifted is left
+    /// NULL (a timeline bucket without a usable time is left out) and recorded in `drift`.
+    static func map(_ root: JSONValue, externalID: String, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> Mapped {
         let data = try root.requireObject("data")
         var record = SessionRecord(externalID: externalID, kind: .activity)
-        let start = try IsNotAITime.optional(data, "startTime")
-        let end = try IsNotAITime.optional(data, "endTime")
+        let start = data.lenientTimestamp("startTime", &drift)
+        let end = data.lenientTimestamp("endTime", &drift)
         if let start { record.startedAt = start }
         if let end { record.endedAt = end }
-        if let duration = try data.optionalDouble("durationSeconds") {
+        if let duration = data.lenientDouble("durationSeconds", &drift) {
             record.durationSeconds = duration
         } else if let start, let end {
             record.durationSeconds = Double(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / 1000
@@ -31,32 +33,43 @@ enum IsNotAIDetailsMapper {
         record.detailRaw = payload
 
         var children: [ChildSet] = []
-        if let counts = try data.optionalObject("eventCounts") {
+        if let counts = data.lenientObject("eventCounts", &drift) {
             var rows: [EventCount] = []
             for type in eventTypes {
-                if let count = try counts.optionalInt64(type) { rows.append(EventCount(eventType: type, count: count)) }
+                if let count = counts.lenientInt64(type, &drift) { rows.append(EventCount(eventType: type, count: count)) }
             }
             children.append(.eventCounts(rows))
         }
-        if let timeline = try data.optionalArray("timeline") {
+        if let timeline = data.lenientArray("timeline", &drift) {
             var rows: [TimelineBucket] = []
             for bucket in timeline.elements {
+                guard bucket.kind == .object else {
+                    drift.record(bucket, expected: "an object")
+                    continue
+                }
+                // The bucket's time is its key in `timeline`: without it there is no row to keep.
+                guard let bucketAt = bucket.lenientTimestamp("timestamp", &drift) else { continue }
                 rows.append(
                     TimelineBucket(
-                        bucketAt: try IsNotAITime.required(bucket, "timestamp"), eventCount: try bucket.optionalInt64("eventCount"),
-                        dominantEventType: try bucket.optionalString("dominantEventType"), activityLevel: try bucket.optionalDouble("activityLevel")
+                        bucketAt: bucketAt, eventCount: bucket.lenientInt64("eventCount", &drift),
+                        dominantEventType: bucket.lenientString("dominantEventType", &drift),
+                        activityLevel: bucket.lenientDouble("activityLevel", &drift)
                     )
                 )
             }
             children.append(.timeline(rows))
         }
-        if let history = try data.optionalArray("pageHistory") {
+        if let history = data.lenientArray("pageHistory", &drift) {
             var rows: [PageVisit] = []
             for visit in history.elements {
+                guard visit.kind == .object else {
+                    drift.record(visit, expected: "an object")
+                    continue
+                }
                 rows.append(
                     PageVisit(
-                        url: try visit.optionalString("url"), visitedAt: try IsNotAITime.optional(visit, "timestamp"),
-                        type: try visit.optionalString("type"), durationMilliseconds: try visit.optionalInt64("durationMs")
+                        url: visit.lenientString("url", &drift), visitedAt: visit.lenientTimestamp("timestamp", &drift),
+                        type: visit.lenientString("type", &drift), durationMilliseconds: visit.lenientInt64("durationMs", &drift)
                     )
                 )
             }

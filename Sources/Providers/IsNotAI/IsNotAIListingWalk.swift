@@ -43,7 +43,7 @@ struct IsNotAIListingWalk {
         var summary = Summary()
         var cursor: String?
         var usedCursors: Set<String> = []
-        while true {
+        for _ in 1...ListingBound.pages {
             try Task.checkCancellation()
             var query = [("pageSize", "\(settings.pageSize)"), ("startDate", startDate.iso8601)]
             if let status { query.append(("status", status)) }
@@ -54,8 +54,12 @@ struct IsNotAIListingWalk {
             let page = try pass.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try Page(document.root) }
 
             var listed: [IsNotAIPageWriter.ListedSession] = []
-            for row in page.rows.elements {
-                var session = try pass.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try IsNotAISessionMapper.map(row) }
+            var rowsBatch = ArchiveBatch()
+            let sessions = rowsBatch.mapRows(page.rows.elements, endpoint: IsNotAIProvider.listEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+                try IsNotAISessionMapper.map(row, &drift)
+            }
+            try await pipeline.submit(rowsBatch)
+            for var session in sessions {
                 let id = session.record.externalID
                 // Creation time stands in for the start until the details bring the real one.
                 session.record.startedAt = session.createdAt
@@ -71,7 +75,7 @@ struct IsNotAIListingWalk {
             summary.rows += page.rows.count
             summary.pages += 1
 
-            guard page.hasMore else { break }
+            guard page.hasMore else { return summary }
             guard let next = page.nextCursor else {
                 throw SyncError.malformedResponse(
                     endpoint: IsNotAIProvider.listEndpoint, detail: "pagination.hasMore is true but pagination.nextCursor is missing or empty"
@@ -85,6 +89,7 @@ struct IsNotAIListingWalk {
             }
             cursor = next
         }
+        await ListingBound.reached(IsNotAIProvider.listEndpoint, pass)
         return summary
     }
 

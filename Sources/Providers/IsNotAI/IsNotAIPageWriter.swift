@@ -49,6 +49,7 @@ struct IsNotAIPageWriter {
             while let (index, result) = try await group.next() {
                 var session = listed[index]
                 if let details = result.record { session.record.overlay(details) }
+                chunk.drift += result.drift
                 try await add(session, result.completion, to: &chunk, pipeline: &pipeline)
                 failure = failure ?? result.failure
                 if failure == nil, !Task.isCancelled, let next = unstarted.next() {

@@ -15,25 +15,30 @@ enum IsNotAISessionMapper {
 
     static let openStatus = "active"
 
-    static func map(_ row: JSONValue) throws(JSONShapeError) -> Mapped {
+    /// Maps `row`; only its id and `createdAt` (the listing's cursor) are required, any other
+    /// field that drifted is left NULL and recorded in `drift`.
+    static func map(_ row: JSONValue, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> Mapped {
         let id = try row.requireID("id")
+        let createdAt = try row.requireTimestamp("createdAt")
         var record = SessionRecord(externalID: id, kind: .activity)
-        let createdAt = try IsNotAITime.required(row, "createdAt")
-        let updatedAt = try IsNotAITime.optional(row, "updatedAt")
-        let status = try row.optionalString("status")?.lowercased()
+        let updatedAt = row.lenientTimestamp("updatedAt", &drift)
+        let status = row.lenientString("status", &drift)?.lowercased()
         record.status = status
-        record.botScore = try row.optionalDouble("botScore")
-        record.userID = try row.optionalID("userId")
-        record.url = try row.optionalString("pageUrl")
+        record.botScore = row.lenientDouble("botScore", &drift)
+        record.userID = row.lenientID("userId", &drift)
+        record.url = row.lenientString("pageUrl", &drift)
 
-        let userName = try row.optionalString("userName")
-        let userURL = try row.optionalString("userUrl")
-        let userAgent = try row.optionalString("userAgentSummary")
+        let userName = row.lenientString("userName", &drift)
+        let userURL = row.lenientString("userUrl", &drift)
+        let userAgent = row.lenientString("userAgentSummary", &drift)
         var flags: [String] = []
-        if let array = try row.optionalArray("detectionFlags") {
+        if let array = row.lenientArray("detectionFlags", &drift) {
             for flag in array.elements {
-                guard let text = flag.stringOrNumberText else { throw flag.mismatch("a string") }
-                flags.append(text)
+                if let text = flag.stringOrNumberText {
+                    flags.append(text)
+                } else {
+                    drift.record(flag, expected: "a string")
+                }
             }
         }
         var metadata: [(String, JSONOutput)] = [("createdAt", .string(createdAt.iso8601))]

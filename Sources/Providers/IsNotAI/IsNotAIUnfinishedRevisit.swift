@@ -35,10 +35,14 @@ struct IsNotAIUnfinishedRevisit {
                 continue
             }
             let document = try response.json()
+            var batch = ArchiveBatch()
             let session = try pass.map(IsNotAIProvider.sessionEndpoint) { () throws(JSONShapeError) in
-                try IsNotAISessionMapper.map(try document.root.requireObject("data"))
+                let data = try document.root.requireObject("data")
+                return try batch.mapRecord(endpoint: IsNotAIProvider.sessionEndpoint) { drift throws(JSONShapeError) in
+                    try IsNotAISessionMapper.map(data, &drift)
+                }
             }
-            var batch = ArchiveBatch(sessions: [session.record])
+            batch.sessions.append(session.record)
             if !session.isOpen {
                 batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
             }

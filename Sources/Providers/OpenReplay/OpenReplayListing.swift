@@ -41,6 +41,11 @@ struct OpenReplayListing {
         return false
     }
 
+    /// Marks the listing as not to be believed about absences, for `reason`.
+    mutating func distrust(_ reason: String) {
+        silentFailure = silentFailure ?? reason
+    }
+
     /// Whether the finished listing is believed, given what the previous believed listing held.
     func verdict(previousSessions: Int, awaitingConfirmation: Bool) -> Verdict {
         if let silentFailure { return .untrusted(silentFailure) }

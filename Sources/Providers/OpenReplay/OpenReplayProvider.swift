@@ -52,10 +52,16 @@ public struct OpenReplayProvider: Provider {
                     endpoint: search.endpoint, message: "the assist service did not answer (data: null); no session was marked ended"
                 )
             }
-            var batch = ArchiveBatch()
-            for row in page.sessions {
-                let record = try pass.map(search.endpoint) { () throws(JSONShapeError) in try OpenReplaySessionMapper.map(row) }
-                if listing.admit(record.externalID) { batch.sessions.append(record) }
+            var batch = ArchiveBatch(drift: page.drift)
+            let records = batch.mapRows(page.sessions, endpoint: search.endpoint, idKey: "sessionID") { row, drift throws(JSONShapeError) in
+                try OpenReplaySessionMapper.map(row, &drift)
+            }
+            for record in records where listing.admit(record.externalID) {
+                batch.sessions.append(record)
+            }
+            if !batch.quarantined.isEmpty {
+                // A live session whose id could not be read would look absent, and be ended wrongly.
+                listing.distrust("\(batch.quarantined.count) listed session(s) had no usable sessionID (see the quarantine table)")
             }
             let isLast = listing.notePage(total: page.total, rowCount: page.sessions.count)
             if isLast {
@@ -107,6 +113,7 @@ public struct OpenReplayProvider: Provider {
     private struct Page {
         let total: Int?
         let sessions: [JSONValue]
+        var drift: [SchemaDrift] = []
     }
 
     /// One page of the search; nil when the service answered `data: null`.
@@ -116,12 +123,13 @@ public struct OpenReplayProvider: Provider {
             let data = try document.root.require("data")
             if data.isNull { return nil }
             guard data.kind == .object else { throw data.mismatch("an object or null") }
-            let total = try data.optionalInt64("total").map { Int($0) }
+            var drift = SchemaDriftLog(endpoint: search.endpoint)
+            let total = data.lenientInt64("total", &drift).map { Int($0) }
             let sessions = try data.require("sessions")
             // Go writes an empty slice as null.
-            if sessions.isNull { return Page(total: total, sessions: []) }
+            if sessions.isNull { return Page(total: total, sessions: [], drift: drift.drifts) }
             guard sessions.kind == .array else { throw sessions.mismatch("an array or null") }
-            return Page(total: total, sessions: Array(sessions.elements))
+            return Page(total: total, sessions: Array(sessions.elements), drift: drift.drifts)
         }
     }
 }

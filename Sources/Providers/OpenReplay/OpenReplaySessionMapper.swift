@@ -8,30 +8,31 @@ enum OpenReplaySessionMapper {
         "trackerVersion", "userUUID", "userDevice", "userState", "userCity", "active", "assistOnly", "isSnippet", "revID", "projectKey", "tabId",
     ]
 
-    static func map(_ row: JSONValue) throws(JSONShapeError) -> SessionRecord {
+    /// Maps `row`; only `sessionID` is required, any other field that drifted is left NULL.
+    static func map(_ row: JSONValue, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> SessionRecord {
         guard row.kind == .object else { throw row.mismatch("a session object") }
         var record = SessionRecord(externalID: try row.requireID("sessionID"), kind: .web)
         // A listed session is live, also when it had been marked ended and came back.
         record.status = "live"
         record.endedAt = nil
         record.durationSeconds = nil
-        record.startedAt = try startTime(row)
-        record.userID = try text(row, "userID")
-        record.title = try text(row, "pageTitle")
-        record.deviceType = try text(row, "userDeviceType")
-        record.os = try text(row, "userOs")
-        record.browser = try text(row, "userBrowser")
-        record.browserVersion = try text(row, "userBrowserVersion")
-        record.country = try text(row, "userCountry")
+        record.startedAt = startTime(row, &drift)
+        record.userID = text(row, "userID", &drift)
+        record.title = text(row, "pageTitle", &drift)
+        record.deviceType = text(row, "userDeviceType", &drift)
+        record.os = text(row, "userOs", &drift)
+        record.browser = text(row, "userBrowser", &drift)
+        record.browserVersion = text(row, "userBrowserVersion", &drift)
+        record.country = text(row, "userCountry", &drift)
 
-        let custom = try row.optionalObject("metadata")
+        let custom = row.lenientObject("metadata", &drift)
         var members: [(String, JSONOutput)] = []
         for key in attributes {
             if let value = row[key], !value.isNull { members.append((key, .raw(value.rawText))) }
         }
         // The tracker sends `projectID` (text); the documents and the old Python path `projectId` (a number).
-        var projectID = try row.optionalID("projectID")
-        if projectID == nil { projectID = try row.optionalID("projectId") }
+        var projectID = row.lenientID("projectID", &drift)
+        if projectID == nil { projectID = row.lenientID("projectId", &drift) }
         if let projectID {
             members.append(("projectId", .string(projectID)))
         }
@@ -48,19 +49,20 @@ enum OpenReplaySessionMapper {
     }
 
     /// `timestamp`: the session's start in epoch milliseconds (a number, or digits as text).
-    private static func startTime(_ row: JSONValue) throws(JSONShapeError) -> Timestamp? {
+    private static func startTime(_ row: JSONValue, _ drift: inout SchemaDriftLog) -> Timestamp? {
         guard let value = row["timestamp"], !value.isNull else { return nil }
         guard let milliseconds = value.int64 ?? value.string.flatMap({ Int64($0) }),
             let time = Timestamp(validMillisecondsSinceEpoch: milliseconds)
         else {
-            throw value.mismatch("epoch milliseconds within the years 0001 to 9999")
+            drift.record(value, expected: "epoch milliseconds within the years 0001 to 9999")
+            return nil
         }
         return time
     }
 
     /// A text field; empty (no user id yet, no GeoIP answer) is stored as NULL.
-    private static func text(_ row: JSONValue, _ key: String) throws(JSONShapeError) -> String? {
-        guard let text = try row.optionalID(key), !text.isEmpty else { return nil }
+    private static func text(_ row: JSONValue, _ key: String, _ drift: inout SchemaDriftLog) -> String? {
+        guard let text = row.lenientID(key, &drift), !text.isEmpty else { return nil }
         return text
     }
 }

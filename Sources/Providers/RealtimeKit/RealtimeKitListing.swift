@@ -16,19 +16,21 @@ struct RealtimeKitListing {
         let previous = try await pass.timestampCursor(Self.cursorStream)
         let start = try await pass.readFrom(stream: Self.cursorStream)
         let work = RealtimeKitChildWork(settings: settings)
-        var page = 1
-        while true {
+        for page in 1...ListingBound.pages {
             try Task.checkCancellation()
             let document = try await api.sessions(pass, createdSince: start, page: page, perPage: settings.pageSize)
-            let (rows, paging) = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in
-                let data = try document.root.requireObject("data")
-                let sessions = try data.optionalArray("sessions").map { Array($0.elements) } ?? []
-                return (sessions, try RealtimeKitPaging.read(from: document.root))
+            let rows = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in
+                try document.root.requireObject("data").optionalArray("sessions").map { Array($0.elements) } ?? []
             }
             var batch = ArchiveBatch()
+            var drift = SchemaDriftLog(endpoint: RealtimeKitAPI.sessionsEndpoint)
+            let paging = RealtimeKitPaging.read(from: document.root, &drift)
+            batch.record(drift)
             var newest: Timestamp?
-            for row in rows {
-                let session = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in try RealtimeKitSessionMapper.map(row) }
+            let sessions = batch.mapRows(rows, endpoint: RealtimeKitAPI.sessionsEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+                try RealtimeKitSessionMapper.map(row, &drift)
+            }
+            for session in sessions {
                 batch.sessions.append(session.record)
                 batch.enqueue += work.requests(for: session)
                 newest = max(newest ?? session.createdAt, session.createdAt)
@@ -37,8 +39,8 @@ struct RealtimeKitListing {
                 batch.cursors.append(pass.advance(stream: Self.cursorStream, to: newest, previous: previous))
             }
             try await pass.commit(batch)
-            if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { break }
-            page += 1
+            if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { return }
         }
+        await ListingBound.reached(RealtimeKitAPI.sessionsEndpoint, pass)
     }
 }

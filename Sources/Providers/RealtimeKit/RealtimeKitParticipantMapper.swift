@@ -3,22 +3,24 @@ import SessionSyncSupport
 
 /// Maps a `/sessions/{id}/participants` row: the peer id is the key, `duration` is in minutes.
 enum RealtimeKitParticipantMapper {
-    static func map(_ row: JSONValue) throws(JSONShapeError) -> ParticipantRecord {
-        let minutes = try row.optionalDouble("duration")
+    static func map(_ row: JSONValue, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> ParticipantRecord {
+        let id = try row.requireID("id")
         return ParticipantRecord(
-            externalID: try row.requireID("id"),
-            userID: try row.optionalID("user_id"),
-            displayName: try row.optionalString("display_name"),
-            role: try row.optionalString("preset_name"),
-            joinedAt: try RealtimeKitSessionMapper.timestamp(row, "joined_at"),
-            leftAt: try RealtimeKitSessionMapper.timestamp(row, "left_at"),
-            durationSeconds: minutes.map(seconds(fromMinutes:)),
+            externalID: id,
+            userID: row.lenientID("user_id", &drift),
+            displayName: row.lenientString("display_name", &drift),
+            role: row.lenientString("preset_name", &drift),
+            joinedAt: row.lenientTimestamp("joined_at", &drift),
+            leftAt: row.lenientTimestamp("left_at", &drift),
+            durationSeconds: row.lenientDouble("duration", &drift).flatMap(seconds(fromMinutes:)),
             raw: row.rawText
         )
     }
 
     /// Minutes as seconds, rounded to the millisecond so that float noise does not look like a change.
-    static func seconds(fromMinutes minutes: Double) -> Double {
-        (minutes * 60_000).rounded() / 1000
+    static func seconds(fromMinutes minutes: Double) -> Double? {
+        let seconds = (minutes * 60_000).rounded() / 1000
+        // 1e308 minutes are finite, their seconds are not.
+        return seconds.isFinite ? seconds : nil
     }
 }

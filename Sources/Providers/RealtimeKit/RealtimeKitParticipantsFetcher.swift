@@ -13,31 +13,35 @@ struct RealtimeKitParticipantsFetcher {
 
     func run(_ pass: SyncPass) async throws {
         try await pass.workQueue(kind: RealtimeKitChildWork.participantsKind) { [self] item in
-                        let participants: [ParticipantRecord]
+            var batch = ArchiveBatch()
+            let participants: [ParticipantRecord]
             do {
-                participants = try await fetchAll(pass, sessionID: item.externalID)
+                participants = try await fetchAll(pass, sessionID: item.externalID, into: &batch)
             } catch let error as SyncError where error.httpStatus == 404 {
                 return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))])
             }
             var record = SessionRecord(externalID: item.externalID, kind: .meeting)  // children only: the archived kind stays
             record.children = [.participants(participants)]
-            return ArchiveBatch(
-                sessions: [record],
-                completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))]
-            )
+            batch.sessions.append(record)
+            batch.completions.append(QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version)))
+            return batch
         }
     }
 
-    private func fetchAll(_ pass: SyncPass, sessionID: String) async throws -> [ParticipantRecord] {
+    /// Every page of the session's participants; drift and quarantined rows go into `batch`.
+    private func fetchAll(_ pass: SyncPass, sessionID: String, into batch: inout ArchiveBatch) async throws -> [ParticipantRecord] {
         var participants: [ParticipantRecord] = []
         for page in 1...Self.maximumPages {
             let document = try await api.participants(pass, sessionID: sessionID, page: page, perPage: settings.pageSize)
-            let (rows, paging) = try pass.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
-                let data = try document.root.requireObject("data")
-                let rows = try data.optionalArray("participants").map { Array($0.elements) } ?? []
-                return (try rows.map(RealtimeKitParticipantMapper.map), try RealtimeKitPaging.read(from: document.root))
+            let rows = try pass.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
+                try document.root.requireObject("data").optionalArray("participants").map { Array($0.elements) } ?? []
             }
-            participants += rows
+            var drift = SchemaDriftLog(endpoint: RealtimeKitAPI.participantsEndpoint)
+            let paging = RealtimeKitPaging.read(from: document.root, &drift)
+            batch.record(drift)
+            participants += batch.mapRows(rows, endpoint: RealtimeKitAPI.participantsEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+                try RealtimeKitParticipantMapper.map(row, &drift)
+            }
             if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { return participants }
         }
         throw SyncError.malformedResponse(

@@ -32,8 +32,8 @@ public struct RealtimeKitProvider: Provider {
 
     public func probe(_ pass: SyncPass) async throws -> String {
         let document = try await api.sessions(pass, createdSince: pass.startedAt.subtracting(.seconds(30 * 86_400)), page: 1, perPage: 1)
-        let paging = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in try RealtimeKitPaging.read(from: document.root) }
-        if let paging {
+        var drift = SchemaDriftLog(endpoint: RealtimeKitAPI.sessionsEndpoint)
+        if let paging = RealtimeKitPaging.read(from: document.root, &drift) {
             return "authenticated; \(paging.totalCount) session(s) created in the last 30 days"
         }
         return "authenticated; the sessions list answered"

@@ -19,14 +19,19 @@ struct RealtimeKitRevisits {
                 await pass.warn("live session \(archived.externalID) is no longer found upstream (\(error)); it stays live in the archive")
                 continue
             }
+            var batch = ArchiveBatch()
             let session = try pass.map(RealtimeKitAPI.sessionEndpoint) { () throws(JSONShapeError) in
                 let data = try document.root.requireObject("data")
-                // Older revisions wrap the session in `data.session`, newer ones return it as `data`.
-                var session = try RealtimeKitSessionMapper.map(try data.optionalObject("session") ?? data)
-                session.record.detailRaw = data.rawText
-                return session
+                return try batch.mapRecord(endpoint: RealtimeKitAPI.sessionEndpoint) { drift throws(JSONShapeError) in
+                    // Older revisions wrap the session in `data.session`, newer ones return it as `data`.
+                    var session = try RealtimeKitSessionMapper.map(try data.optionalObject("session") ?? data, &drift)
+                    session.record.detailRaw = data.rawText
+                    return session
+                }
             }
-            try await pass.commit(ArchiveBatch(sessions: [session.record], enqueue: work.requests(for: session)))
+            batch.sessions.append(session.record)
+            batch.enqueue += work.requests(for: session)
+            try await pass.commit(batch)
         }
     }
 }

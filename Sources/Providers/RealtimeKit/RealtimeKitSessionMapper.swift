@@ -15,16 +15,17 @@ enum RealtimeKitSessionMapper {
     /// Members copied into the `metadata` JSON (besides the normalised timestamps).
     static let metadataKeys = ["associated_id", "organization_id", "live_participants", "max_concurrent_participants", "minutes_consumed"]
 
-    static func map(_ row: JSONValue) throws(JSONShapeError) -> Mapped {
+    /// Maps `row`; only its id and `created_at` (the listing's cursor) are required, any other
+    /// field of an unexpected type or format is left NULL and recorded in `drift`.
+    static func map(_ row: JSONValue, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> Mapped {
         let id = try row.requireID("id")
-        let type = try row.optionalString("type")
-        var record = SessionRecord(externalID: id, kind: kind(type))
-        let status = try row.requireString("status").lowercased()
+        let createdAt = try row.requireTimestamp("created_at")
+        var record = SessionRecord(externalID: id, kind: kind(row.lenientString("type", &drift)))
+        let status = row.lenientString("status", &drift)?.lowercased()
         record.status = status
-        record.title = try row.optionalString("meeting_display_name")
-        let createdAt = try requireTimestamp(row, "created_at")
-        let startedAt = try timestamp(row, "started_at")
-        let endedAt = try timestamp(row, "ended_at")
+        record.title = row.lenientString("meeting_display_name", &drift)
+        let startedAt = row.lenientTimestamp("started_at", &drift)
+        let endedAt = row.lenientTimestamp("ended_at", &drift)
         let isEnded = status == "ended"
         record.startedAt = startedAt
         record.endedAt = endedAt
@@ -33,7 +34,7 @@ enum RealtimeKitSessionMapper {
         } else {
             record.durationSeconds = nil
         }
-        let updatedAt = try timestamp(row, "updated_at")
+        let updatedAt = row.lenientTimestamp("updated_at", &drift)
         var metadata: [(String, JSONOutput)] = []
         for key in metadataKeys {
             if let value = row[key], !value.isNull { metadata.append((key, .raw(value.rawText))) }
@@ -44,10 +45,10 @@ enum RealtimeKitSessionMapper {
         if let meta = row["meta"], !meta.isNull { metadata.append(("meta", .raw(meta.rawText))) }
         record.metadata = JSONOutput.object(metadata).text
         record.raw = row.rawText
-        record.children = [.metadata(try entries(row))]
-        return Mapped(
-            record: record, createdAt: createdAt, updatedAtText: try row.optionalString("updated_at"), isEnded: isEnded, endedAt: endedAt
-        )
+        record.children = [.metadata(entries(row, &drift))]
+        // The text as the API wrote it is the participants' version; a drifted one is no version.
+        let updatedAtText = updatedAt == nil ? nil : row["updated_at"]?.string
+        return Mapped(record: record, createdAt: createdAt, updatedAtText: updatedAtText, isEnded: isEnded, endedAt: endedAt)
     }
 
     /// The session's kind; an unknown type (a newer API) is archived as a meeting, its raw keeps the truth.
@@ -60,31 +61,16 @@ enum RealtimeKitSessionMapper {
     }
 
     /// `session_metadata` rows: the meeting id and the members of `meta`, for BI filters.
-    private static func entries(_ row: JSONValue) throws(JSONShapeError) -> [MetadataEntry] {
+    private static func entries(_ row: JSONValue, _ drift: inout SchemaDriftLog) -> [MetadataEntry] {
         var entries: [MetadataEntry] = []
-        if let associated = try row.optionalID("associated_id") {
+        if let associated = row.lenientID("associated_id", &drift) {
             entries.append(MetadataEntry(key: "associated_id", value: associated))
         }
-        if let meta = row["meta"], meta.kind == .object {
+        if let meta = row.lenientObject("meta", &drift) {
             for (key, value) in meta.members {
                 entries.append(MetadataEntry(key: "meta.\(key)", value: value.isNull ? nil : value.string ?? value.rawText))
             }
         }
         return entries
-    }
-
-    static func timestamp(_ row: JSONValue, _ key: String) throws(JSONShapeError) -> Timestamp? {
-        guard let text = try row.optionalString(key) else { return nil }
-        guard let value = Timestamp(iso8601: text) else {
-            throw JSONShapeError(path: row[key]?.path ?? row.path, problem: "\"\(text)\" is not an ISO-8601 date-time")
-        }
-        return value
-    }
-
-    private static func requireTimestamp(_ row: JSONValue, _ key: String) throws(JSONShapeError) -> Timestamp {
-        guard let value = try timestamp(row, key) else {
-            throw JSONShapeError(path: row[key]?.path ?? row.path, problem: "missing member \"\(key)\" (the listing's cursor)")
-        }
-        return value
     }
 }

@@ -3,16 +3,10 @@ import SessionSyncSupport
 
 /// Maps a `getSessionMessages` row to a message.
 enum YourGPTMessageMapper {
-    static func map(_ row: JSONValue) throws(JSONShapeError) -> MessageRecord {
-        let id = try row.requireID("id")
-        let sentText = try row.optionalString("createdAt")
-        let sentAt = sentText.flatMap(Timestamp.init(iso8601:))
-        if let sentText, sentAt == nil {
-            throw JSONShapeError(path: (row["createdAt"]?.path ?? row.path), problem: "\"\(sentText)\" is not an ISO-8601 date-time")
-        }
-        return MessageRecord(
-            externalID: id, sender: try row.optionalString("send_by"), sentAt: sentAt,
-            contentType: try row.optionalString("content_type"), body: try row.optionalString("message"), raw: row.rawText
+    static func map(_ row: JSONValue, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> MessageRecord {
+        MessageRecord(
+            externalID: try row.requireID("id"), sender: row.lenientString("send_by", &drift), sentAt: row.lenientTimestamp("createdAt", &drift),
+            contentType: row.lenientString("content_type", &drift), body: row.lenientString("message", &drift), raw: row.rawText
         )
     }
 }

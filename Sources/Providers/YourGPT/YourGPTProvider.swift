@@ -48,15 +48,21 @@ public struct YourGPTProvider: Provider {
         let stopBefore = previous?.subtracting(pass.source.lookback)
         var listing = YourGPTListing(stopBefore: stopBefore)
 
-        var page = 1
-        while try await readPage(pass, from: from, page: page, listing: &listing) {
-            page += 1
+        var complete = false
+        for page in 1...ListingBound.pages where !complete {
+            complete = try await !readPage(pass, from: from, page: page, listing: &listing)
         }
         // Sessions that got a message while we paged have jumped to the front: read from the top
         // again until a page brings nothing new.
-        var recheck = 1
-        while try await readPage(pass, from: from, page: recheck, listing: &listing, recheck: true) {
-            recheck += 1
+        var rechecked = complete
+        for page in 1...ListingBound.pages where complete && rechecked {
+            rechecked = try await readPage(pass, from: from, page: page, listing: &listing, recheck: true)
+        }
+        guard complete else {
+            // The cursor vouches for a complete listing only.
+            await ListingBound.reached(Self.sessionsEndpoint, pass)
+            if settings.messages { try await fetchMessages(pass) }
+            return
         }
         if let newest = listing.newest {
             try await pass.commit(ArchiveBatch(cursors: [pass.advance(stream: Self.cursorStream, to: newest, previous: previous)]))
@@ -75,8 +81,10 @@ public struct YourGPTProvider: Provider {
         var batch = ArchiveBatch()
         var moved = 0
         var oldest: Timestamp?
-        for row in rows.elements {
-            let session = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try YourGPTSessionMapper.map(row) }
+        let sessions = batch.mapRows(rows.elements, endpoint: Self.sessionsEndpoint, idKey: "session_uid") { row, drift throws(JSONShapeError) in
+            try YourGPTSessionMapper.map(row, &drift)
+        }
+        for session in sessions {
             if recheck {
                 if listing.movedToFront(session) { moved += 1 }
             } else {
@@ -88,11 +96,15 @@ public struct YourGPTProvider: Provider {
             }
             if let time = session.lastMessageTime { oldest = min(oldest ?? time, time) }
         }
-        if recheck && moved == 0 { return false }
+        if recheck && moved == 0 {
+            // Nothing moved, but what the page taught about drift and bad rows is kept.
+            try await pass.commit(ArchiveBatch(drift: batch.drift, quarantined: batch.quarantined))
+            return false
+        }
         try await pass.commit(batch)
         let count = rows.count
         if count < settings.pageSize { return false }
-        if recheck { return moved == count }
+        if recheck { return moved == sessions.count }
         if let stop = listing.stopBefore, let oldest, oldest < stop { return false }
         return true
     }
@@ -121,8 +133,9 @@ public struct YourGPTProvider: Provider {
         try await pass.workQueue(kind: Self.messagesKind) { item in
             let known = item.doneVersion.flatMap(Int64.init)
             var messages: [MessageRecord] = []
-            var page = 1
-            pages: while true {
+            var batch = ArchiveBatch()
+            var complete = false
+            pages: for page in 1...ListingBound.pages {
                 let body = JSONOutput.object([
                     ("session_uid", .string(item.externalID)),
                     ("orderBy", .string("DESC")),
@@ -132,20 +145,27 @@ public struct YourGPTProvider: Provider {
                 let response = try await pass.send(.postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
                 let document = try YourGPTEnvelope.checked(response)
                 let rows = try pass.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
-                for row in rows.elements {
-                    let message = try pass.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try YourGPTMessageMapper.map(row) }
+                let mapped = batch.mapRows(rows.elements, endpoint: Self.messagesEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+                    try YourGPTMessageMapper.map(row, &drift)
+                }
+                complete = true
+                for message in mapped {
                     if let known, let id = Int64(message.externalID), id <= known { break pages }
                     messages.append(message)
                 }
                 if rows.count < 100 { break }
-                page += 1
+                complete = false
+            }
+            guard complete else {
+                throw SyncError.malformedResponse(
+                    endpoint: Self.messagesEndpoint, detail: "session \(item.externalID) still had more pages after \(ListingBound.pages): the server seems to ignore page"
+                )
             }
             var record = SessionRecord(externalID: item.externalID, kind: .chat)
             record.children = [.appendMessages(messages.reversed())]
-            return ArchiveBatch(
-                sessions: [record],
-                completions: [QueueCompletion(kind: Self.messagesKind, externalID: item.externalID, outcome: .done(version: item.version))]
-            )
+            batch.sessions.append(record)
+            batch.completions.append(QueueCompletion(kind: Self.messagesKind, externalID: item.externalID, outcome: .done(version: item.version)))
+            return batch
         }
     }
 }

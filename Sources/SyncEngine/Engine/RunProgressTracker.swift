@@ -1,4 +1,5 @@
 import Archive
+import SessionSyncSupport
 import Synchronization
 
 /// The counters of the pass in flight, shared by its concurrent requests and commits.
@@ -10,11 +11,40 @@ public actor RunProgressTracker {
 
     public init() {}
 
-    /// The counters so far.
+    /// Drifted fields of this run by endpoint and path, in the order first seen, with their counts.
+    private var drift: [SchemaDrift] = []
+    private var quarantined = 0
+
+    /// The counters so far; drift and quarantine are summed up in one warning each.
     public var progress: RunProgress {
         var snapshot = counters
         snapshot.requests = requests.load(ordering: .relaxed)
+        if !drift.isEmpty {
+            let values = drift.reduce(0) { $0 + $1.count }
+            let shown = drift.prefix(3).map { "\($0.endpoint) \($0.path): expected \($0.expected), found \($0.found)" }
+            let more = drift.count > 3 ? "; and \(drift.count - 3) more field(s)" : ""
+            snapshot.warnings.append(
+                "schema drift: \(values) value(s) in \(drift.count) field(s) stored as NULL, the rest of their records archived (\(shown.joined(separator: "; "))\(more)); see the schema_drift table"
+            )
+        }
+        if quarantined > 0 {
+            snapshot.warnings.append(
+                "quarantine: \(quarantined) record(s) without a usable id or cursor time kept aside verbatim, the rest of their pages archived; see the quarantine table"
+            )
+        }
         return snapshot
+    }
+
+    /// Counts what a committed batch recorded as drift or quarantined.
+    func note(drift batchDrift: [SchemaDrift], quarantined batchQuarantined: Int) {
+        quarantined += batchQuarantined
+        for item in batchDrift {
+            if let index = drift.firstIndex(where: { $0.endpoint == item.endpoint && $0.path == item.path && $0.expected == item.expected }) {
+                drift[index].count += item.count
+            } else {
+                drift.append(item)
+            }
+        }
     }
 
     nonisolated func countRequest() {

@@ -75,6 +75,9 @@ public final class SyncPass: Sendable {
         batch.computeFingerprints()
         let stats = try await archive.commit(batch, sourceID: sourceID, now: .now())
         await progress.add(stats)
+        if !batch.drift.isEmpty || !batch.quarantined.isEmpty {
+            await progress.note(drift: batch.drift, quarantined: batch.quarantined.count)
+        }
         return stats
     }
 

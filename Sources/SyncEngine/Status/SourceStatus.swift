@@ -16,4 +16,6 @@ public struct SourceStatus: Sendable {
     public var rows: SourceRowCounts
     public var queue: [QueueCounts]
     public var pendingDetailRequests: Int
+    /// Fields stored as NULL because upstream changed their type or format, and records kept aside.
+    public var drift = DriftSummary()
 }

@@ -59,6 +59,16 @@ extension StatusReport {
                 if let error = queue.lastPendingError { lines.append("              waiting: \(error)") }
                 if let error = queue.lastGiveUpError { lines.append("              given up: \(error)") }
             }
+            let drift = source.drift
+            if let first = drift.fields.first, let last = drift.lastDriftAt {
+                let values = drift.fields.reduce(0) { $0 + $1.count }
+                lines.append("  drift:      \(drift.fields.count) field(s) stored as NULL (\(values) value(s)), last seen \(last); see schema_drift")
+                lines.append("              e.g. \(first.endpoint) \(first.path): expected \(first.expected), found \(first.found)")
+            }
+            if drift.quarantined > 0 {
+                lines.append("  quarantine: \(drift.quarantined) record(s) kept aside, last \(drift.lastQuarantinedAt ?? "?"); see the quarantine table")
+                if let reason = drift.lastQuarantineReason { lines.append("              last reason: \(reason)") }
+            }
             if source.pendingDetailRequests > 0 {
                 lines.append("  requests:   \(source.pendingDetailRequests) detail request(s) waiting for the next pass")
             }
@@ -108,6 +118,22 @@ extension SourceStatus {
                 })
             ),
             ("pendingDetailRequests", .int(Int64(pendingDetailRequests))),
+            (
+                "schemaDrift",
+                .array(drift.fields.map {
+                    .object([
+                        ("endpoint", .string($0.endpoint)), ("jsonPath", .string($0.path)), ("expected", .string($0.expected)),
+                        ("foundSample", .string($0.found)), ("count", .int(Int64($0.count))),
+                    ])
+                })
+            ),
+            (
+                "quarantine",
+                .object([
+                    ("records", .int(Int64(drift.quarantined))), ("lastSeenAt", .optional(drift.lastQuarantinedAt)),
+                    ("lastReason", .optional(drift.lastQuarantineReason)),
+                ])
+            ),
         ])
     }
 }

@@ -38,6 +38,7 @@ public struct StatusReport: Sendable {
             status.cursors = try store.cursors(sourceID: row.id)
             status.rows = try store.rowCounts(sourceID: row.id)
             status.queue = try store.queueCounts(sourceID: row.id)
+            status.drift = try store.driftSummary(sourceID: row.id)
         }
         status.pendingDetailRequests = Int(
             try store.connection.scalarInt("SELECT count(*) FROM detail_requests WHERE source_name = ?", .text(name)) ?? 0
