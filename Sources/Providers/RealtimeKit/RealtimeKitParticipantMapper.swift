@@ -5,6 +5,11 @@ import SessionSyncSupport
 enum RealtimeKitParticipantMapper {
     static func map(_ row: JSONValue, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> ParticipantRecord {
         let id = try row.requireID("id")
+        var durationSeconds: Double?
+        if let minutes = row.lenientDouble("duration", &drift), let value = row["duration"] {
+            durationSeconds = seconds(fromMinutes: minutes)
+            if durationSeconds == nil { drift.record(value, expected: "minutes that fit a finite number of seconds") }
+        }
         return ParticipantRecord(
             externalID: id,
             userID: row.lenientID("user_id", &drift),
@@ -12,7 +17,7 @@ enum RealtimeKitParticipantMapper {
             role: row.lenientString("preset_name", &drift),
             joinedAt: row.lenientTimestamp("joined_at", &drift),
             leftAt: row.lenientTimestamp("left_at", &drift),
-            durationSeconds: row.lenientDouble("duration", &drift).flatMap(seconds(fromMinutes:)),
+            durationSeconds: durationSeconds,
             raw: row.rawText
         )
     }
