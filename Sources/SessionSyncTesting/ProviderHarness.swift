@@ -80,6 +80,12 @@ public final class ProviderHarness: Sendable {
         await server.shutdown()
     }
 
+    /// Makes every backed-off queue item due now, as if its backoff had passed: the engine
+    /// reads the real clock, so tests move the queue's times instead of waiting.
+    public func endBackoffs() throws {
+        try Connection(path: databasePath).execute("UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = 'pending'")
+    }
+
     // MARK: Reading the archive
 
     /// A second connection, as a user's `sqlite3` would open it.

@@ -5,9 +5,10 @@ import SyncEngine
 /// One `GET /v1/sessions/{id}/details` and what it means for the session's `details` queue item.
 ///
 /// An answer about the one session (404 unknown id, 403 another integration's session, 400 an id
-/// the API rejects) counts as one attempt, given up after `maxDetailAttempts`; a body that cannot
-/// be read counts as one attempt too and fails the run; any other failure (401, 5xx after the
-/// engine's retries, a spent rate budget) leaves the item as it was and fails the run.
+/// the API rejects) counts as one attempt, backed off and given up after `maxDetailAttempts`; a
+/// body that cannot be read counts as one attempt too, and is reported as this item's failure;
+/// any other failure (401, 5xx after the engine's retries, a spent rate budget) is left to
+/// ``ItemRetryPolicy`` through the caller.
 struct IsNotAIDetailFetch {
     /// Statuses that speak about the requested session, not about the source.
     static let sessionStatuses: Set<Int> = [400, 403, 404]
@@ -25,14 +26,15 @@ struct IsNotAIDetailFetch {
 
     let settings: IsNotAISettings
 
-    func fetch(externalID: String, version: String?, _ pass: SyncPass) async -> Result {
+    /// Fetches the details of `externalID`, whose queue item has failed `attempts` times so far.
+    func fetch(externalID: String, version: String?, attempts: Int, _ pass: SyncPass) async -> Result {
         let response: APIResponse
         do {
             response = try await pass.send(
                 APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
             )
         } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
-            return Result(completion: countedFailure(externalID, "\(error)"))
+            return Result(completion: countedFailure(externalID, attempts: attempts, error))
         } catch {
             return Result(failure: error)
         }
@@ -44,7 +46,7 @@ struct IsNotAIDetailFetch {
                 try IsNotAIDetailsMapper.map(document.root, externalID: externalID, &drift)
             }
         } catch {
-            return Result(completion: countedFailure(externalID, "\(error)"), failure: error)
+            return Result(completion: countedFailure(externalID, attempts: attempts, error), failure: error)
         }
         var record = details.record
         // Kept as `raw` only for a session known by id alone; a listing's row has its own.
@@ -60,10 +62,8 @@ struct IsNotAIDetailFetch {
         )
     }
 
-    private func countedFailure(_ externalID: String, _ message: String) -> QueueCompletion {
-        QueueCompletion(
-            kind: IsNotAIProvider.detailsKind, externalID: externalID,
-            outcome: .retry(error: message, notBefore: nil, countsAsAttempt: true, maxAttempts: settings.maxDetailAttempts)
-        )
+    /// An answer about this one session: an attempt that counts, backed off (``ItemRetryPolicy``).
+    private func countedFailure(_ externalID: String, attempts: Int, _ error: any Error) -> QueueCompletion {
+        ItemRetryPolicy(maxAttempts: settings.maxDetailAttempts).retry(kind: IsNotAIProvider.detailsKind, externalID: externalID, attempts: attempts, error: error)
     }
 }

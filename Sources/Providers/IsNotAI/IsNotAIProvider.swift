@@ -60,13 +60,18 @@ public struct IsNotAIProvider: Provider {
         return "authenticated; \(plan.name) plan (\(plan.windowDescription) history, pages of up to \(plan.maxPageSize)); \(count) session(s) on the first page"
     }
 
+    /// A discovery that fails still leaves the details already asked for to be fetched (see ``PassStages``).
     public func sync(_ pass: SyncPass) async throws {
-        try await pass.drainDetailRequests(kind: Self.detailsKind)
-        try await queueConfiguredSessions(pass)
-        if settings.discover {
-            try await IsNotAIDiscovery(settings: settings).run(pass)
+        var stages = PassStages()
+        await stages.run {
+            try await pass.drainDetailRequests(kind: Self.detailsKind)
+            try await queueConfiguredSessions(pass)
         }
-        try await IsNotAIDetailFetcher(settings: settings).run(pass)
+        if settings.discover {
+            await stages.run { try await IsNotAIDiscovery(settings: settings).run(pass) }
+        }
+        await stages.run { try await IsNotAIDetailFetcher(settings: settings).run(pass) }
+        try stages.finish()
     }
 
     /// Queues the configured ids that are not archived yet. Once a session is archived, its

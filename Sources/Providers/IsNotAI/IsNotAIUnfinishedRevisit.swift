@@ -23,30 +23,42 @@ struct IsNotAIUnfinishedRevisit {
         let startDate = max(horizon, oldest.subtracting(.seconds(60)))
         let active = try await IsNotAIListingWalk(settings: settings, startDate: startDate, status: IsNotAISessionMapper.openStatus).run(pass)
         let changed = candidates.keys.filter { !active.seen.contains($0) }.sorted()
+        var tally = ItemTally()
         for id in changed {
             try Task.checkCancellation()
-            let response: APIResponse
             do {
-                response = try await pass.send(
-                    APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(id))", endpoint: IsNotAIProvider.sessionEndpoint)
-                )
-            } catch let error as SyncError where error.httpStatus == 404 {
-                // Gone upstream: nothing to learn; it drops out of the revisits with the history window.
-                continue
+                try await revisit(id, pass)
+                tally.succeeded += 1
+            } catch where !ItemRetryPolicy.isSourceWide(error) {
+                // One session's failure costs that session only; it is revisited on the next pass.
+                tally.failed(error)
             }
-            let document = try response.json()
-            var batch = ArchiveBatch()
-            let session = try pass.map(IsNotAIProvider.sessionEndpoint) { () throws(JSONShapeError) in
-                let data = try document.root.requireObject("data")
-                return try batch.mapRecord(endpoint: IsNotAIProvider.sessionEndpoint) { drift throws(JSONShapeError) in
-                    try IsNotAISessionMapper.map(data, &drift)
-                }
-            }
-            batch.sessions.append(session.record)
-            if !session.isOpen {
-                batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
-            }
-            try await pass.commit(batch)
         }
+        try await tally.conclude("unfinished session revisit(s) failed and are tried again next pass", pass)
+    }
+
+    private func revisit(_ id: String, _ pass: SyncPass) async throws {
+        let response: APIResponse
+        do {
+            response = try await pass.send(
+                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(id))", endpoint: IsNotAIProvider.sessionEndpoint)
+            )
+        } catch let error as SyncError where error.httpStatus == 404 {
+            // Gone upstream: nothing to learn; it drops out of the revisits with the history window.
+            return
+        }
+        let document = try response.json()
+        var batch = ArchiveBatch()
+        let session = try pass.map(IsNotAIProvider.sessionEndpoint) { () throws(JSONShapeError) in
+            let data = try document.root.requireObject("data")
+            return try batch.mapRecord(endpoint: IsNotAIProvider.sessionEndpoint) { drift throws(JSONShapeError) in
+                try IsNotAISessionMapper.map(data, &drift)
+            }
+        }
+        batch.sessions.append(session.record)
+        if !session.isOpen {
+            batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
+        }
+        try await pass.commit(batch)
     }
 }

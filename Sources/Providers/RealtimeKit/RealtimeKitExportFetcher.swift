@@ -21,7 +21,9 @@ struct RealtimeKitExportFetcher {
     }
 
     func run(_ pass: SyncPass) async throws {
-        try await pass.workQueue(kind: export.queueKind, commitEvery: 10) { [self] item in
+        // The queue's deadline (upstream retention) gives an export up; attempts only bound a
+        // file that keeps failing on the way.
+        try await pass.workQueue(kind: export.queueKind, commitEvery: 10, retry: ItemRetryPolicy(maxAttempts: 30)) { [self] item in
             let completion: QueueCompletion
             var sessions: [SessionRecord] = []
             switch try await fetch(pass, sessionID: item.externalID) {

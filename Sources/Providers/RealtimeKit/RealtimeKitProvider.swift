@@ -39,14 +39,18 @@ public struct RealtimeKitProvider: Provider {
         return "authenticated; the sessions list answered"
     }
 
+    /// Each stage runs whatever an earlier one met; exports, which expire upstream after 7
+    /// days, also run after the rate budget is spent (see ``PassStages``).
     public func sync(_ pass: SyncPass) async throws {
-        try await RealtimeKitListing(api: api, settings: settings).run(pass)
-        try await RealtimeKitRevisits(api: api, settings: settings).run(pass)
+        var stages = PassStages()
+        await stages.run { try await RealtimeKitListing(api: api, settings: settings).run(pass) }
+        await stages.run { try await RealtimeKitRevisits(api: api, settings: settings).run(pass) }
         if settings.participants {
-            try await RealtimeKitParticipantsFetcher(api: api, settings: settings).run(pass)
+            await stages.run { try await RealtimeKitParticipantsFetcher(api: api, settings: settings).run(pass) }
         }
         for export in RealtimeKitChildWork(settings: settings).exports {
-            try await RealtimeKitExportFetcher(api: api, export: export).run(pass)
+            await stages.run(expires: true) { try await RealtimeKitExportFetcher(api: api, export: export).run(pass) }
         }
+        try stages.finish()
     }
 }

@@ -40,7 +40,18 @@ public struct YourGPTProvider: Provider {
         return "authenticated; \(count) session(s) on the first page of the last day"
     }
 
+    /// The listing, then the messages: a listing that fails still leaves the messages already
+    /// asked for to be fetched (see ``PassStages``).
     public func sync(_ pass: SyncPass) async throws {
+        var stages = PassStages()
+        await stages.run { try await list(pass) }
+        if settings.messages {
+            await stages.run { try await fetchMessages(pass) }
+        }
+        try stages.finish()
+    }
+
+    private func list(_ pass: SyncPass) async throws {
         let previous = try await pass.timestampCursor(Self.cursorStream)
         // The API filters by day: start the day before the cursor's day, so nothing near midnight is missed.
         let start = try await pass.readFrom(stream: Self.cursorStream)
@@ -61,14 +72,10 @@ public struct YourGPTProvider: Provider {
         guard complete else {
             // The cursor vouches for a complete listing only.
             await ListingBound.reached(Self.sessionsEndpoint, pass)
-            if settings.messages { try await fetchMessages(pass) }
             return
         }
         if let newest = listing.newest {
             try await pass.commit(ArchiveBatch(cursors: [pass.advance(stream: Self.cursorStream, to: newest, previous: previous)]))
-        }
-        if settings.messages {
-            try await fetchMessages(pass)
         }
     }
 

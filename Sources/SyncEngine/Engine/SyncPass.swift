@@ -119,12 +119,14 @@ public final class SyncPass: Sendable {
     /// `maxConcurrentRequests` items are in flight at once, and the results of several items
     /// share a transaction (at most `commitEvery` items), which is what keeps fan-out cheap.
     ///
-    /// When `work` throws, no new item starts; what already arrived is committed, then the
-    /// error ends the pass.
+    /// When `work` throws, ``ItemRetryPolicy`` decides: an item's own failure schedules its
+    /// retry and the other items go on; a failure of the whole source stops the stage once
+    /// what arrived is committed.
     public func workQueue(
-        kind: String, commitEvery: Int = 50, _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
+        kind: String, commitEvery: Int = 50, retry: ItemRetryPolicy = ItemRetryPolicy(),
+        _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
     ) async throws {
-        try await workQueue(kind: kind, commitEvery: commitEvery) { (item: QueueItem) async -> QueueWork in
+        try await workQueue(kind: kind, commitEvery: commitEvery, retry: retry) { (item: QueueItem) async -> QueueWork in
             do {
                 return QueueWork(batch: try await work(item))
             } catch {
@@ -133,30 +135,51 @@ public final class SyncPass: Sendable {
         }
     }
 
-    /// ``workQueue(kind:commitEvery:_:)`` for work whose outcome is both something to commit and
-    /// a failure that ends the pass (an unreadable answer that still counts as an attempt).
+    /// ``workQueue(kind:commitEvery:retry:_:)`` for work whose outcome is both something to
+    /// commit and a failure (an unreadable answer that already counted its attempt).
     ///
     /// Commits overlap with the requests (through a ``CommitPipeline`` of one): while one batch is
     /// being written the next one is fetched, and a full batch waits for the write before it.
+    ///
+    /// Items that failed on their own are retried on later passes, each attempt counted and
+    /// backed off, and the stage leaves a warning. When every item the stage tried failed, the
+    /// endpoint rather than the items looks broken: no attempt is counted, and the stage fails.
     public func workQueue(
-        kind: String, commitEvery: Int = 50, _ work: @escaping @Sendable (QueueItem) async -> QueueWork
+        kind: String, commitEvery: Int = 50, retry: ItemRetryPolicy = ItemRetryPolicy(),
+        _ work: @escaping @Sendable (QueueItem) async -> QueueWork
     ) async throws {
         let width = max(1, source.maxConcurrentRequests)
+        var tally = ItemTally()
+        var uncounted: [(QueueItem, any Error)] = []
         while true {
             let items = try await dueWork(kind: kind)
-            if items.isEmpty { return }
-            let failure: (any Error)? = await withTaskGroup(of: QueueWork.self) { group in
+            if items.isEmpty { break }
+            let sourceFailure: (any Error)? = await withTaskGroup(of: (QueueItem, QueueWork).self) { group in
                 var pipeline = CommitPipeline(self, capacity: 1)
                 var pending = items.makeIterator()
                 for _ in 0..<width {
                     guard let item = pending.next() else { break }
-                    group.addTask { await work(item) }
+                    group.addTask { (item, await work(item)) }
                 }
                 var collected = ArchiveBatch()
                 var failure: (any Error)?
-                while let outcome = await group.next() {
-                    collected.append(outcome.batch)
-                    failure = failure ?? outcome.failure
+                while let (item, outcome) = await group.next() {
+                    var batch = outcome.batch
+                    if let error = outcome.failure {
+                        if ItemRetryPolicy.isSourceWide(error) {
+                            failure = failure ?? error
+                        } else {
+                            tally.failed(error)
+                            if !batch.completions.contains(where: { $0.externalID == item.externalID && $0.kind == item.kind }) {
+                                // Tried, not yet counted: whether it was this item's fault is known at the stage's end.
+                                batch.completions.append(ItemRetryPolicy.uncounted(item, error: error))
+                                uncounted.append((item, error))
+                            }
+                        }
+                    } else {
+                        tally.succeeded += 1
+                    }
+                    collected.append(batch)
                     if collected.itemCount >= commitEvery {
                         do {
                             try await pipeline.submit(collected)
@@ -166,7 +189,7 @@ public final class SyncPass: Sendable {
                         collected = ArchiveBatch()
                     }
                     if failure == nil, !Task.isCancelled, let item = pending.next() {
-                        group.addTask { await work(item) }
+                        group.addTask { (item, await work(item)) }
                     }
                 }
                 do {
@@ -178,9 +201,17 @@ public final class SyncPass: Sendable {
                 }
                 return failure
             }
-            if let failure { throw failure }
+            if let sourceFailure { throw sourceFailure }
             try Task.checkCancellation()
         }
+        if tally.succeeded > 0 && !uncounted.isEmpty {
+            // Other items of the stage went through, so these failures were the items' own: they
+            // count, and back off.
+            var counted = ArchiveBatch()
+            for (item, error) in uncounted { counted.completions.append(retry.retry(item, error: error)) }
+            try await commit(counted)
+        }
+        try await tally.conclude("\(kind) item(s) failed and will be retried on a later pass (given up after \(retry.maxAttempts) attempts)", self)
     }
 
     /// The queue items of `kind` for these sessions, by external id, to decide which work to
