@@ -21,7 +21,7 @@ struct IsNotAIPageWriter {
     /// Submits one page's sessions, fetching the details wanted anew first (up to the source's
     /// `maxConcurrentRequests` at once). A session whose details failed keeps its request,
     /// retried with backoff (``ItemRetryPolicy``). Returns the failure that ends the pass once the
-    /// page is committed: the whole source failing, or every details fetch of the page.
+    /// page is committed: the whole source failing.
     func write(_ listed: [ListedSession], _ pass: SyncPass, _ pipeline: inout CommitPipeline) async throws -> (any Error)? {
         let requested = listed.compactMap { $0.detailsRequest?.externalID }
         let states = try await pass.queueStates(kind: IsNotAIProvider.detailsKind, externalIDs: requested)
@@ -39,7 +39,6 @@ struct IsNotAIPageWriter {
         let width = max(1, pass.source.maxConcurrentRequests)
         var failure: (any Error)?
         var tally = ItemTally()
-        var uncounted: [(QueueRequest, any Error)] = []
         var unstarted = waiting.makeIterator()
         try await withThrowingTaskGroup(of: (Int, IsNotAIDetailFetch.Result).self) { group in
             func start(_ index: Int) {
@@ -62,9 +61,7 @@ struct IsNotAIPageWriter {
                         // This session's details failed: its request waits for a later pass, with backoff.
                         tally.failed(error)
                         if completion == nil, let request = session.detailsRequest {
-                            // Tried, not yet counted: whether it was this session's fault is known at the page's end.
-                            completion = ItemRetryPolicy.uncounted(kind: request.kind, externalID: request.externalID, error: error)
-                            uncounted.append((request, error))
+                            completion = retry.retry(kind: request.kind, externalID: request.externalID, attempts: 0, error: error)
                         }
                     }
                 } else {
@@ -80,18 +77,8 @@ struct IsNotAIPageWriter {
         while let index = unstarted.next() {
             try await add(listed[index], nil, to: &chunk, pipeline: &pipeline)
         }
-        if failure == nil, tally.succeeded > 0 {
-            // Other sessions' details went through, so these failures were the sessions' own.
-            for (request, error) in uncounted {
-                chunk.completions.append(retry.retry(kind: request.kind, externalID: request.externalID, attempts: 0, error: error))
-            }
-        }
         try await pipeline.submit(chunk)
-        if failure == nil, let error = tally.firstError {
-            // A page's details fail together only when the endpoint does: then the pass says so.
-            if tally.succeeded == 0 { return error }
-            await pass.warn("\(tally.failures) session detail fetch(es) failed and will be retried on a later pass; first error: \(error)")
-        }
+        await tally.conclude("session detail fetch(es) failed and will be retried on a later pass", pass)
         return failure
     }
 

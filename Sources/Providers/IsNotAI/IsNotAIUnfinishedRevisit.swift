@@ -34,7 +34,7 @@ struct IsNotAIUnfinishedRevisit {
                 tally.failed(error)
             }
         }
-        try await tally.conclude("unfinished session revisit(s) failed and are tried again next pass", pass)
+        await tally.conclude("unfinished session revisit(s) failed and are tried again next pass", pass)
     }
 
     private func revisit(_ id: String, _ pass: SyncPass) async throws {

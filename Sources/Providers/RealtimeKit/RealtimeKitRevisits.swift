@@ -20,7 +20,7 @@ struct RealtimeKitRevisits {
                 tally.failed(error)
             }
         }
-        try await tally.conclude("live session revisit(s) failed and are tried again next pass", pass)
+        await tally.conclude("live session revisit(s) failed and are tried again next pass", pass)
     }
 
     private func revisit(_ id: String, _ pass: SyncPass) async throws {

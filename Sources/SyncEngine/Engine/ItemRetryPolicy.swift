@@ -6,9 +6,9 @@ import SessionSyncSupport
 ///
 /// A failure that speaks about the source as a whole (the key refused, the rate budget spent,
 /// the process stopping) ends the stage: every other item would fail the same way. Any other
-/// failure (a 5xx after the HTTP retries, a timeout, an answer that cannot be read) belongs to
-/// its item: the item is tried again on a later pass, after a backoff that doubles with each
-/// attempt (with jitter, so that items failing together do not come back together), and is
+/// failure (a 5xx after the HTTP retries, a timeout, an answer that cannot be read) is counted
+/// against its item: the item is tried again on a later pass, after a backoff that doubles with
+/// each attempt (with jitter, so that items failing together do not come back together), and is
 /// given up after ``maxAttempts``, keeping its last error. The other items go on.
 public struct ItemRetryPolicy: Sendable {
     /// Attempts before an item is given up.
@@ -17,9 +17,10 @@ public struct ItemRetryPolicy: Sendable {
     public var baseDelay: Duration
     public var maxDelay: Duration
 
-    /// Eight attempts over about a day: 1, 2, 4 ... 64 minutes, then 2 and 4 hours (each between
-    /// half and all of that, for jitter).
-    public init(maxAttempts: Int = 8, baseDelay: Duration = .seconds(60), maxDelay: Duration = .seconds(6 * 3600)) {
+    /// Ten attempts over half a day to a day: 1, 2, 4 ... 256 minutes, then 6 hours (each wait
+    /// between half and all of that, for jitter), so that an endpoint outage of some hours is
+    /// outlasted while a session that always fails is given up within a day.
+    public init(maxAttempts: Int = 10, baseDelay: Duration = .seconds(60), maxDelay: Duration = .seconds(6 * 3600)) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -42,16 +43,6 @@ public struct ItemRetryPolicy: Sendable {
     /// times before this one.
     public func retry(_ item: QueueItem, error: any Error, now: Timestamp = .now()) -> QueueCompletion {
         retry(kind: item.kind, externalID: item.externalID, attempts: item.attempts, error: error, now: now)
-    }
-
-    /// The outcome of an item that failed while the whole endpoint may be failing: marked as
-    /// tried in this pass, with its error, but no attempt counted and no backoff.
-    public static func uncounted(_ item: QueueItem, error: any Error) -> QueueCompletion {
-        uncounted(kind: item.kind, externalID: item.externalID, error: error)
-    }
-
-    public static func uncounted(kind: String, externalID: String, error: any Error) -> QueueCompletion {
-        QueueCompletion(kind: kind, externalID: externalID, outcome: .retry(error: "\(error)", notBefore: nil, countsAsAttempt: false, maxAttempts: nil))
     }
 
     /// ``retry(_:error:now:)`` for an item known by kind and id.

@@ -1,5 +1,4 @@
-/// How the items of one queue stage fared in a pass: enough to tell "one item is broken" (a
-/// warning) from "the endpoint is broken" (every item failed: the stage fails).
+/// How the items of one stage of per-session work fared in a pass, for its warning.
 public struct ItemTally: Sendable {
     public var succeeded = 0
     public private(set) var failures = 0
@@ -12,12 +11,12 @@ public struct ItemTally: Sendable {
         firstError = firstError ?? error
     }
 
-    /// Ends a stage: with failures and no success, the endpoint looks broken and the first
-    /// error fails the stage; with some success, the failed items are `what` (e.g. "participants
-    /// item(s) failed and will be retried") in a warning.
-    public func conclude(_ what: String, _ pass: SyncPass) async throws {
+    /// Ends a stage: failed items are recorded on their queue items (or revisited next pass),
+    /// so they make a warning, `what` (e.g. "participants item(s) failed and will be retried"),
+    /// not a failed run: a session that keeps failing must not turn every run red, and `status`
+    /// shows the items waiting with their errors and the ones given up.
+    public func conclude(_ what: String, _ pass: SyncPass) async {
         guard let firstError else { return }
-        if succeeded == 0 { throw firstError }
         await pass.warn("\(failures) \(what); \(succeeded) succeeded; first error: \(firstError)")
     }
 }

@@ -141,16 +141,14 @@ public final class SyncPass: Sendable {
     /// Commits overlap with the requests (through a ``CommitPipeline`` of one): while one batch is
     /// being written the next one is fetched, and a full batch waits for the write before it.
     ///
-    /// Items that failed on their own are retried on later passes, each attempt counted and
-    /// backed off, and the stage leaves a warning. When every item the stage tried failed, the
-    /// endpoint rather than the items looks broken: no attempt is counted, and the stage fails.
+    /// An item that failed is retried on later passes, each attempt counted and backed off, and
+    /// the stage leaves a warning.
     public func workQueue(
         kind: String, commitEvery: Int = 50, retry: ItemRetryPolicy = ItemRetryPolicy(),
         _ work: @escaping @Sendable (QueueItem) async -> QueueWork
     ) async throws {
         let width = max(1, source.maxConcurrentRequests)
         var tally = ItemTally()
-        var uncounted: [(QueueItem, any Error)] = []
         while true {
             let items = try await dueWork(kind: kind)
             if items.isEmpty { break }
@@ -171,9 +169,7 @@ public final class SyncPass: Sendable {
                         } else {
                             tally.failed(error)
                             if !batch.completions.contains(where: { $0.externalID == item.externalID && $0.kind == item.kind }) {
-                                // Tried, not yet counted: whether it was this item's fault is known at the stage's end.
-                                batch.completions.append(ItemRetryPolicy.uncounted(item, error: error))
-                                uncounted.append((item, error))
+                                batch.completions.append(retry.retry(item, error: error))
                             }
                         }
                     } else {
@@ -204,14 +200,7 @@ public final class SyncPass: Sendable {
             if let sourceFailure { throw sourceFailure }
             try Task.checkCancellation()
         }
-        if tally.succeeded > 0 && !uncounted.isEmpty {
-            // Other items of the stage went through, so these failures were the items' own: they
-            // count, and back off.
-            var counted = ArchiveBatch()
-            for (item, error) in uncounted { counted.completions.append(retry.retry(item, error: error)) }
-            try await commit(counted)
-        }
-        try await tally.conclude("\(kind) item(s) failed and will be retried on a later pass (given up after \(retry.maxAttempts) attempts)", self)
+        await tally.conclude("\(kind) item(s) failed and will be retried on a later pass (given up after \(retry.maxAttempts) attempts)", self)
     }
 
     /// The queue items of `kind` for these sessions, by external id, to decide which work to

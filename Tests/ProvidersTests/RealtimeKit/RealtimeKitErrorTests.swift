@@ -111,7 +111,7 @@ struct RealtimeKitErrorTests {
         #expect(try harness.count("SELECT count(*) FROM sessions") == 16)
     }
 
-    @Test("a details answer without the session fails the run naming the JSON path")
+    @Test("a details answer without a usable session is that revisit's failure: a warning naming the JSON path, nothing written")
     func malformedDetails() async throws {
         let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 4, live: 1))
         defer { Task { await fixture.shutdown() } }
@@ -121,10 +121,9 @@ struct RealtimeKitErrorTests {
         let live = fixture.simulator.liveSessionIDs[0]
         harness.server.faults.inject(
             FaultRule(pathContains: "/sessions/\(live)", fault: .status(200, body: #"{"success": true, "data": {"session": {"id": 7}}}"#)))
-        guard case .failed(let message) = await harness.pass().result else {
-            Issue.record("expected a failed run")
-            return
-        }
+        let outcome = await harness.pass()
+        #expect(outcome.result == .succeeded)
+        let message = try #require(outcome.progress.warnings.first { $0.contains("live session revisit(s) failed") })
         #expect(message.contains("GET /realtime/kit/{app_id}/sessions/{session_id}"))
         #expect(message.contains("data.session"))
         #expect(try harness.contentDigest() == digest)
