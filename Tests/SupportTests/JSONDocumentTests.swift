@@ -24,6 +24,30 @@ struct JSONDocumentTests {
         #expect(root.members.map(\.key) == ["s", "i", "big", "d", "t", "f", "n", "a", "o"])
     }
 
+    @Test(
+        "a body of the tiniest values costs under 8 times its size parsed, and reads back whole",
+        arguments: ["[" + Array(repeating: "0", count: 500_000).joined(separator: ",") + "]",
+            "{" + (0..<200_000).map { _ in #""":0"# }.joined(separator: ",") + "}",
+            "[" + Array(repeating: "[]", count: 300_000).joined(separator: ",") + "]"]
+    )
+    func boundedTape(text: String) throws {
+        let bytes = Array(text.utf8)
+        let document = try JSONDocument(bytes: bytes)
+        #expect(document.storageBytes < 8 * bytes.count, "\(document.storageBytes) bytes for a body of \(bytes.count)")
+        let count = document.root.count
+        #expect(count == 500_000 || count == 200_000 || count == 300_000)
+        #expect(document.root.rawText.utf8.count == bytes.count)
+    }
+
+    @Test("kinds, flags and subtree links survive the packed tape", arguments: [#"["a\nb", true, null, {"k": [1.5, "x"]}, false]"#])
+    func packedTape(text: String) throws {
+        let root = try JSONDocument(text: text).root
+        #expect(root.elements.map(\.kind) == [.string, .bool, .null, .object, .bool])
+        let elements = Array(root.elements)
+        #expect(elements[0].string == "a\nb")
+        #expect(elements[3]["k"]?.elements.map(\.rawText) == ["1.5", #""x""#])
+    }
+
     @Test("raw text is the exact slice of the input")
     func rawText() throws {
         let text = #"{"data": {"sessions": [ {"id" : 1,  "x": [1, 2]} , {"id":2} ]}}"#

@@ -11,11 +11,18 @@ struct JSONParser {
         self.maximumDepth = maximumDepth
     }
 
+    /// The most nodes a valid document of this size can have: every value but the last takes at
+    /// least one byte and a separator. The tape never grows past it, so that a body of tiny values
+    /// costs at most this many 12-byte nodes (6 times its size), not a doubling beyond.
+    private var maximumNodes: Int {
+        bytes.count / 2 + 2
+    }
+
     mutating func parseDocument() throws(JSONParseError) -> [JSONDocument.Node] {
-        guard bytes.count < Int(UInt32.max) else {
-            throw JSONParseError(offset: 0, message: "document larger than 4 GiB")
+        guard bytes.count < JSONDocument.Node.maximumIndex else {
+            throw JSONParseError(offset: 0, message: "document larger than 256 MiB")
         }
-        nodes.reserveCapacity(max(16, bytes.count / 12))
+        nodes.reserveCapacity(min(max(16, bytes.count / 12), maximumNodes))
         skipWhitespace()
         if position == bytes.count {
             throw JSONParseError(offset: 0, message: "empty document", isTruncated: true)
@@ -43,7 +50,13 @@ struct JSONParser {
         }
     }
 
-    private mutating func beginNode(_ kind: JSONKind) -> Int {
+    private mutating func beginNode(_ kind: JSONKind) throws(JSONParseError) -> Int {
+        if nodes.count == nodes.capacity {
+            guard nodes.count < maximumNodes else {
+                throw JSONParseError(offset: position, message: "more values than a document of \(bytes.count) bytes can hold")
+            }
+            nodes.reserveCapacity(min(nodes.capacity * 2, maximumNodes))
+        }
         nodes.append(JSONDocument.Node(kind: kind, hasEscapes: false, start: UInt32(position), end: 0, next: 0))
         return nodes.count - 1
     }
@@ -55,7 +68,7 @@ struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) {
         guard depth < maximumDepth else { throw JSONParseError(offset: position, message: "nesting deeper than \(maximumDepth)") }
-        let index = beginNode(.object)
+        let index = try beginNode(.object)
         position += 1
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
@@ -89,7 +102,7 @@ struct JSONParser {
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) {
         guard depth < maximumDepth else { throw JSONParseError(offset: position, message: "nesting deeper than \(maximumDepth)") }
-        let index = beginNode(.array)
+        let index = try beginNode(.array)
         position += 1
         skipWhitespace()
         if try peek() == UInt8(ascii: "]") {
@@ -112,7 +125,7 @@ struct JSONParser {
     }
 
     private mutating func parseString() throws(JSONParseError) {
-        let index = beginNode(.string)
+        let index = try beginNode(.string)
         let scanned = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) in
             try Self.scanString(buffer, openingQuote: position)
         }
@@ -165,7 +178,7 @@ struct JSONParser {
     }
 
     private mutating func parseNumber() throws(JSONParseError) {
-        let index = beginNode(.number)
+        let index = try beginNode(.number)
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count else { throw truncated("number ends after '-'") }
         if bytes[position] == UInt8(ascii: "0") {
@@ -198,7 +211,7 @@ struct JSONParser {
     }
 
     private mutating func parseLiteral(_ literal: StaticString, kind: JSONKind) throws(JSONParseError) {
-        let index = beginNode(kind)
+        let index = try beginNode(kind)
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         for byte in expected {
             guard position < bytes.count else { throw truncated("incomplete literal") }
