@@ -14,7 +14,9 @@ final class WriterExecutor: SerialExecutor, @unchecked Sendable {
     /// `name` (at most 15 bytes) is what `top -H` and `ps -L` show for the thread.
     init(name: String) {
         let thread = Thread { [self] in
-            // Set from the thread itself: only then does Foundation pass it on to the system.
+            // The kernel's name (what `top -H` shows), written by the thread itself: Swift sees no
+            // `pthread_setname_np` in Glibc, and `prctl` is variadic.
+            try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             Thread.current.name = name
             run()
         }
