@@ -54,18 +54,9 @@ struct IsNotAIPageWriter {
                 if let details = result.record { session.record.overlay(details) }
                 chunk.drift += result.drift
                 var completion = result.completion
-                if let error = result.failure {
-                    if ItemRetryPolicy.isSourceWide(error) {
-                        failure = failure ?? error
-                    } else {
-                        // This session's details failed: its request waits for a later pass, with backoff.
-                        tally.failed(error)
-                        if completion == nil, let request = session.detailsRequest {
-                            completion = retry.retry(kind: request.kind, externalID: request.externalID, attempts: 0, error: error)
-                        }
-                    }
-                } else {
-                    tally.succeeded += 1
+                if let error = tally.record(result.failure, sourceFailure: &failure), completion == nil, let request = session.detailsRequest {
+                    // This session's details failed: its request waits for a later pass, with backoff.
+                    completion = retry.retry(kind: request.kind, externalID: request.externalID, attempts: 0, error: error)
                 }
                 try await add(session, completion, to: &chunk, pipeline: &pipeline)
                 if failure == nil, !Task.isCancelled, let next = unstarted.next() {

@@ -9,80 +9,51 @@ extension JSONValue {
         return value
     }
 
-    public func lenientString(_ key: String, _ drift: inout SchemaDriftLog) -> String? {
+    /// The member `key` read by `read`; nil when missing or null, and nil with the drift
+    /// recorded when `read` cannot make `expected` of it.
+    private func lenient<T>(_ key: String, _ drift: inout SchemaDriftLog, expected: String, _ read: (JSONValue) -> T?) -> T? {
         guard let value = present(key) else { return nil }
-        guard let string = value.string else {
-            drift.record(value, expected: "a string")
+        guard let result = read(value) else {
+            drift.record(value, expected: expected)
             return nil
         }
-        return string
+        return result
+    }
+
+    public func lenientString(_ key: String, _ drift: inout SchemaDriftLog) -> String? {
+        lenient(key, &drift, expected: "a string") { $0.string }
     }
 
     /// A string or a number, as text (ids and codes that API revisions type either way).
     public func lenientID(_ key: String, _ drift: inout SchemaDriftLog) -> String? {
-        guard let value = present(key) else { return nil }
-        guard let text = value.stringOrNumberText else {
-            drift.record(value, expected: "a string or number")
-            return nil
-        }
-        return text
+        lenient(key, &drift, expected: "a string or number") { $0.stringOrNumberText }
     }
 
     /// A finite number (1e400 reads as infinity, which no column should hold).
     public func lenientDouble(_ key: String, _ drift: inout SchemaDriftLog) -> Double? {
-        guard let value = present(key) else { return nil }
-        guard let double = value.double, double.isFinite else {
-            drift.record(value, expected: "a finite number")
-            return nil
-        }
-        return double
+        lenient(key, &drift, expected: "a finite number") { value in value.double.flatMap { $0.isFinite ? $0 : nil } }
     }
 
     /// A whole number that fits in 64 bits (1e19 and 10^23 do not).
     public func lenientInt64(_ key: String, _ drift: inout SchemaDriftLog) -> Int64? {
-        guard let value = present(key) else { return nil }
-        guard let int = value.int64 else {
-            drift.record(value, expected: "a whole number within 64 bits")
-            return nil
-        }
-        return int
+        lenient(key, &drift, expected: "a whole number within 64 bits") { $0.int64 }
     }
 
     public func lenientBool(_ key: String, _ drift: inout SchemaDriftLog) -> Bool? {
-        guard let value = present(key) else { return nil }
-        guard let bool = value.bool else {
-            drift.record(value, expected: "true or false")
-            return nil
-        }
-        return bool
+        lenient(key, &drift, expected: "true or false") { $0.bool }
     }
 
     public func lenientObject(_ key: String, _ drift: inout SchemaDriftLog) -> JSONValue? {
-        guard let value = present(key) else { return nil }
-        guard value.kind == .object else {
-            drift.record(value, expected: "an object")
-            return nil
-        }
-        return value
+        lenient(key, &drift, expected: "an object") { $0.kind == .object ? $0 : nil }
     }
 
     public func lenientArray(_ key: String, _ drift: inout SchemaDriftLog) -> JSONValue? {
-        guard let value = present(key) else { return nil }
-        guard value.kind == .array else {
-            drift.record(value, expected: "an array")
-            return nil
-        }
-        return value
+        lenient(key, &drift, expected: "an array") { $0.kind == .array ? $0 : nil }
     }
 
     /// An ISO-8601 date-time in the years 0001 to 9999 (see ``Timestamp``).
     public func lenientTimestamp(_ key: String, _ drift: inout SchemaDriftLog) -> Timestamp? {
-        guard let value = present(key) else { return nil }
-        guard let time = value.timestamp else {
-            drift.record(value, expected: Self.timestampExpectation)
-            return nil
-        }
-        return time
+        lenient(key, &drift, expected: Self.timestampExpectation) { $0.timestamp }
     }
 
     /// An ISO-8601 date-time that must be there: the field a listing's cursor is made of.

@@ -11,6 +11,22 @@ public struct ItemTally: Sendable {
         firstError = firstError ?? error
     }
 
+    /// Counts one item's outcome (`error` nil: it succeeded). Returns the error when it is the
+    /// item's own, for the caller to schedule the item's retry; a failure of the whole source
+    /// (``ItemRetryPolicy/isSourceWide(_:)``) goes into `sourceFailure` instead.
+    public mutating func record(_ error: (any Error)?, sourceFailure: inout (any Error)?) -> (any Error)? {
+        guard let error else {
+            succeeded += 1
+            return nil
+        }
+        if ItemRetryPolicy.isSourceWide(error) {
+            sourceFailure = sourceFailure ?? error
+            return nil
+        }
+        failed(error)
+        return error
+    }
+
     /// Ends a stage: failed items are recorded on their queue items (or revisited next pass),
     /// so they make a warning, `what` (e.g. "participants item(s) failed and will be retried"),
     /// not a failed run: a session that keeps failing must not turn every run red, and `status`

@@ -163,17 +163,10 @@ public final class SyncPass: Sendable {
                 var failure: (any Error)?
                 while let (item, outcome) = await group.next() {
                     var batch = outcome.batch
-                    if let error = outcome.failure {
-                        if ItemRetryPolicy.isSourceWide(error) {
-                            failure = failure ?? error
-                        } else {
-                            tally.failed(error)
-                            if !batch.completions.contains(where: { $0.externalID == item.externalID && $0.kind == item.kind }) {
-                                batch.completions.append(retry.retry(item, error: error))
-                            }
-                        }
-                    } else {
-                        tally.succeeded += 1
+                    if let error = tally.record(outcome.failure, sourceFailure: &failure),
+                        !batch.completions.contains(where: { $0.externalID == item.externalID && $0.kind == item.kind })
+                    {
+                        batch.completions.append(retry.retry(item, error: error))
                     }
                     collected.append(batch)
                     if collected.itemCount >= commitEvery {
