@@ -10,17 +10,19 @@ public struct ConfigObjectReader {
     public let object: JSONValue
     public let problems: ConfigProblems
     public let environment: SecretEnvironment
+    public let secrets: ResolvedSecrets
     private let known: KnownKeys
 
     private final class KnownKeys {
         var keys: Set<String> = []
     }
 
-    public init(object: JSONValue, path: String, problems: ConfigProblems, environment: SecretEnvironment) {
+    public init(object: JSONValue, path: String, problems: ConfigProblems, environment: SecretEnvironment, secrets: ResolvedSecrets) {
         self.object = object
         self.path = path
         self.problems = problems
         self.environment = environment
+        self.secrets = secrets
         self.known = KnownKeys()
     }
 
@@ -164,7 +166,7 @@ public struct ConfigObjectReader {
             problem(key, "expected an object, found \(value.kind)")
             return nil
         }
-        return ConfigObjectReader(object: value, path: path(key), problems: problems, environment: environment)
+        return ConfigObjectReader(object: value, path: path(key), problems: problems, environment: environment, secrets: secrets)
     }
 
     /// Readers for each object of the array `key`.
@@ -181,7 +183,7 @@ public struct ConfigObjectReader {
                 problems.add(path: elementPath, "expected an object, found \(element.kind)")
                 continue
             }
-            readers.append(ConfigObjectReader(object: element, path: elementPath, problems: problems, environment: environment))
+            readers.append(ConfigObjectReader(object: element, path: elementPath, problems: problems, environment: environment, secrets: secrets))
         }
         return readers
     }
@@ -191,11 +193,12 @@ public struct ConfigObjectReader {
         guard let value = value(key, required: required) else { return nil }
         if let plain = value.string {
             warning(key, "the secret is written in the config file itself; prefer {\"env\": NAME}, {\"file\": PATH} or {\"credential\": NAME}")
-            guard !plain.isEmpty else {
-                problem(key, "must not be empty")
+            let secret = Secret(origin: "the config file", value: plain)
+            if let reason = secret.unusableBecause {
+                problem(key, "the secret \(reason)")
                 return nil
             }
-            return Secret(origin: "the config file", value: plain)
+            return secrets.record(secret)
         }
         guard value.kind == .object else {
             problem(key, "expected {\"env\": NAME}, {\"file\": PATH} or {\"credential\": NAME}, found \(value.kind)")
@@ -210,9 +213,10 @@ public struct ConfigObjectReader {
             problem("\(key).\(member.key)", "expected a non-empty string, found \(member.value.kind)")
             return nil
         }
-        return SecretResolver(environment: environment).resolve(kind: member.key, name: name) { message in
+        let resolved = SecretResolver(environment: environment).resolve(kind: member.key, name: name) { message in
             problem(key, message)
         }
+        return resolved.map(secrets.record)
     }
 
     /// Reports every key of the object that no accessor asked for.

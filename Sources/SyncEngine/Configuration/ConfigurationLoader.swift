@@ -41,7 +41,7 @@ public struct ConfigurationLoader: Sendable {
         guard document.root.kind == .object else {
             throw ConfigError(file: file, problems: [ConfigProblem(path: "", message: "the top level must be an object, found \(document.root.kind)")])
         }
-        let root = ConfigObjectReader(object: document.root, path: "", problems: problems, environment: environment)
+        let root = ConfigObjectReader(object: document.root, path: "", problems: problems, environment: environment, secrets: ResolvedSecrets())
         let database = root.string("database") ?? "/var/lib/sessionsync/sessions.sqlite"
         let levelNames = Logger.Level.allCases.map(\.rawValue)
         let logLevel = root.string("logLevel", allowed: levelNames).flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -112,7 +112,9 @@ public struct ConfigurationLoader: Sendable {
                 reader.problem("baseURL", error.message)
             }
         }
+        let secretsBefore = reader.secrets.all.count
         let settings = descriptor.flatMap { $0.readSettings(reader) }
+        let secrets = Array(reader.secrets.all[secretsBefore...])
         if descriptor == nil {
             // The provider's own keys cannot be checked without knowing the provider.
             for (key, _) in reader.object.members { reader.allow(key) }
@@ -127,7 +129,7 @@ public struct ConfigurationLoader: Sendable {
             baseURL: baseURL, since: since, rateLimits: rateLimit.map { [$0] } ?? defaults.rateLimits,
             maxConcurrentRequests: maxConcurrent ?? defaults.maxConcurrentRequests, timeout: timeout ?? defaults.timeout,
             lookback: lookback ?? defaults.lookback, allowInsecureHTTP: allowInsecure,
-            maxResponseBytes: maxResponseBytes ?? 32 << 20, retries: retries ?? 4, settings: settings
+            maxResponseBytes: maxResponseBytes ?? 32 << 20, retries: retries ?? 4, settings: settings, secrets: secrets
         )
     }
 

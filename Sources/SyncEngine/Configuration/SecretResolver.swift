@@ -13,11 +13,7 @@ struct SecretResolver {
                 problem("environment variable \(name) is not set")
                 return nil
             }
-            guard !value.isEmpty else {
-                problem("environment variable \(name) is empty")
-                return nil
-            }
-            return Secret(origin: origin, value: value)
+            return usable(Secret(origin: origin, value: value), named: "environment variable \(name)", problem: problem)
         case "file":
             return readFile(name, origin: "file \(name)", problem: problem)
         case "credential":
@@ -48,13 +44,15 @@ struct SecretResolver {
             problem("secret file \(path) \(reason)")
             return nil
         }
-        // Files written by `echo` end in a newline that is not part of the key.
-        var value = String(decoding: data, as: UTF8.self)
-        while let last = value.last, last.isNewline || last == " " { value.removeLast() }
-        guard !value.isEmpty else {
-            problem("secret file \(path) is empty")
+        return usable(Secret(origin: origin, value: String(decoding: data, as: UTF8.self)), named: "secret file \(path)", problem: problem)
+    }
+
+    /// `secret`, or nil after a problem that names where it came from.
+    func usable(_ secret: Secret, named name: String, problem: (String) -> Void) -> Secret? {
+        if let reason = secret.unusableBecause {
+            problem("\(name) \(reason)")
             return nil
         }
-        return Secret(origin: origin, value: value)
+        return secret
     }
 }

@@ -19,12 +19,15 @@ public struct SourceConfiguration: Sendable {
     /// How many times a request is retried after a connection error, 429 or 5xx.
     public var retries: Int
     public var settings: any ProviderSettings
+    /// The secrets its settings read (what its requests may carry, and its texts must not).
+    public var secrets: [Secret]
 
     public init(
         name: String, provider: String, enabled: Bool = true, schedule: Schedule, baseURL: BaseURL,
         since: Timestamp? = nil, rateLimits: [RateLimit] = [], maxConcurrentRequests: Int = 4,
         timeout: Duration = .seconds(30), lookback: Duration = .zero, allowInsecureHTTP: Bool = false,
-        maxResponseBytes: Int = 32 << 20, retries: Int = 4, settings: any ProviderSettings
+        maxResponseBytes: Int = 32 << 20, retries: Int = 4, settings: any ProviderSettings,
+        secrets: [Secret] = []
     ) {
         self.name = name
         self.provider = provider
@@ -40,5 +43,6 @@ public struct SourceConfiguration: Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.retries = retries
         self.settings = settings
+        self.secrets = secrets
     }
 }
