@@ -25,4 +25,9 @@ public struct Configuration: Sendable {
     public var enabledSources: [SourceConfiguration] {
         sources.filter(\.enabled)
     }
+
+    /// Masks every secret this config read (disabled sources' too) in text meant for people.
+    public var redactor: SecretRedactor {
+        SecretRedactor(secrets: sources.flatMap(\.secrets))
+    }
 }
