@@ -51,7 +51,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let archive = try ArchiveDatabase(path: scratch)
         let transport = HTTPTransport()
         let logger = Logger(label: "sessionsync.probe") { _ in SwiftLogNoOpLogHandler() }
-        let results = await withTaskGroup(of: (String, Result<String, any Error>).self) { group in
+        let results = await withTaskGroup(of: (String, ProbeOutcome).self) { group in
             for source in configuration.enabledSources {
                 guard let descriptor = StandardProviders.registry[source.provider] else { continue }
                 let runner = SourceRunner(
@@ -60,7 +60,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 )
                 group.addTask { (source.name, await runner.probe()) }
             }
-            var results: [String: Result<String, any Error>] = [:]
+            var results: [String: ProbeOutcome] = [:]
             for await (name, result) in group { results[name] = result }
             return results
         }
@@ -69,14 +69,14 @@ struct CheckConfigCommand: AsyncParsableCommand {
         var unreachable = false
         for source in configuration.enabledSources {
             switch results[source.name] {
-            case .success(let summary):
+            case .answered(let summary):
                 Terminal.print("  probe \(source.name): \(summary)")
-            case .failure(let error as SyncError) where error.isAuthenticationFailure:
+            case .refused(let message):
                 refused = true
-                Terminal.error("probe \(source.name): \(error)")
-            case .failure(let error):
+                Terminal.error("probe \(source.name): \(message)")
+            case .failed(let message):
                 unreachable = true
-                Terminal.error("probe \(source.name): \(error)")
+                Terminal.error("probe \(source.name): \(message)")
             case nil:
                 break
             }

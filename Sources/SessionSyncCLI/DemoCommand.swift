@@ -28,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
-        let logger = ProcessLogging.bootstrap(level: .notice)
+        // The simulators' keys are known only once they run.
+        let logger = ProcessLogging.bootstrap(level: .notice, redactor: SecretRedactor())
         let demo: DemoEnvironment
         do {
             demo = try await DemoEnvironment.start(database: database)
@@ -36,6 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
             Terminal.error("sessionsync: could not start the simulators: \(error)")
             throw ExitStatus.failure
         }
+        ProcessLogging.redaction.include(demo.configuration.redactor)
         let archive = try CommandEnvironment(configuration: demo.configuration, databasePath: database).openArchiveDatabase(logger: logger)
         let transport = HTTPTransport()
         Terminal.print("sessionsync demo: \(demo.configuration.sources.count) simulated sources on 127.0.0.1, archive \(database)")

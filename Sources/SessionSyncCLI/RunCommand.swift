@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try CommandEnvironment.load(options, resolveSecrets: true)
-        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel)
+        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
         for warning in environment.configuration.warnings {
             logger.warning("config warning", metadata: ["problem": "\(warning)"])
         }
@@ -39,6 +39,7 @@ struct RunCommand: AsyncParsableCommand {
             var configuration = try loader.load(file: configPath)
             if let databaseOverride { configuration.database = databaseOverride }
             ProcessLogging.level.level = configuration.logLevel
+            ProcessLogging.redaction.include(configuration.redactor)
             return configuration
         }
         var configuration = environment.configuration

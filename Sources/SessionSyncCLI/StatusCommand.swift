@@ -23,6 +23,9 @@ struct StatusCommand: AsyncParsableCommand {
         let environment = try CommandEnvironment.load(options, resolveSecrets: false)
         let store = try environment.openArchive()
         let report = try StatusReport.read(store: store, configuration: environment.configuration, database: environment.databasePath)
-        Terminal.print(json ? report.json.text : report.text)
+        // The archive's texts were redacted when written; a row written by an older release may
+        // still quote an echoed header, which the redactor's labels catch without any secret.
+        let redactor = environment.configuration.redactor
+        Terminal.print(redactor.redact(json ? report.json.text : report.text))
     }
 }

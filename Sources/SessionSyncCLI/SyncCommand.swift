@@ -25,7 +25,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try CommandEnvironment.load(options, resolveSecrets: true)
-        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel)
+        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
         let selected = try environment.selectSources(source, enabledOnly: true)
         let archive = try environment.openArchiveDatabase(logger: logger)
         let transport = HTTPTransport()

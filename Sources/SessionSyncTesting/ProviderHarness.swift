@@ -45,7 +45,7 @@ public final class ProviderHarness: Sendable {
         let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
         let loader = ConfigurationLoader(registry: registry, environment: SecretEnvironment(variables: secrets))
         configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
-        logs = LogCapture()
+        logs = LogCapture(redactor: configuration.redactor)
     }
 
     deinit {
@@ -159,11 +159,15 @@ public final class LogCapture: Sendable {
     private let lines = NIOLockedValueBox<[String]>([])
     public let logger: Logger
 
-    public init() {
+    /// - Parameter redactor: what the handler masks, as the process's would for the config.
+    public init(redactor: SecretRedactor = SecretRedactor()) {
         let lines = self.lines
         let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
         let level = LogLevelControl(.trace)
-        logger = Logger(label: "test") { label in LineLogHandler(label: label, level: level, underJournal: false, sink: sink) }
+        let redaction = ProcessRedactor(redactor)
+        logger = Logger(label: "test") { label in
+            LineLogHandler(label: label, level: level, redaction: redaction, underJournal: false, sink: sink)
+        }
     }
 
     public var text: String {

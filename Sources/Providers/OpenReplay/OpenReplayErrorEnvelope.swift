@@ -7,7 +7,8 @@ enum OpenReplayErrorEnvelope {
     static func message(status: Int, body: [UInt8], style: OpenReplaySettings.APIStyle) -> String? {
         if body.allSatisfy(isWhitespace) {
             guard status == 401 else { return nil }
-            let form = style == .public ? "\"Authorization: Bearer KEY\"" : "\"Authorization: KEY\""
+            // `<key>`, not a word, stands for the key: the redactor masks a word after `Bearer`.
+            let form = style == .public ? "\"Authorization: Bearer <key>\"" : "\"Authorization: <key>\""
             return "no details (OpenReplay answers 401 with an empty body for a wrong or missing key, a header "
                 + "not of the form \(form) that apiStyle \"\(style.rawValue)\" uses, and a project key that does not exist "
                 + "or belongs to another organization)"

@@ -8,8 +8,12 @@ public actor RunProgressTracker {
     public private(set) var stats = WriteStats()
     /// Counted outside the actor: every request adds one, and a hop per request is pure cost.
     private nonisolated let requests = Atomic<Int>(0)
+    /// Warnings go to the ledger, `status` and `sync`'s output: all of them pass through here.
+    private let redactor: SecretRedactor
 
-    public init() {}
+    public init(redactor: SecretRedactor) {
+        self.redactor = redactor
+    }
 
     /// Drifted fields of this run by endpoint and path, in the order first seen, with their counts.
     private var drift: [SchemaDrift] = []
@@ -58,7 +62,8 @@ public actor RunProgressTracker {
         counters.maxCommitMilliseconds = stats.maxCommitMilliseconds
     }
 
-    func warn(_ message: String) {
+    func warn(_ text: String) {
+        let message = redactor.redact(text)
         if !counters.warnings.contains(message) {
             counters.warnings.append(message)
         }

@@ -15,6 +15,11 @@ public struct SourceRunner: Sendable {
     let archive: ArchiveDatabase
     let logger: Logger
     let heartbeatInterval: Duration
+    /// Every text of this runner that leaves the process (the run's error and warnings, queue
+    /// errors, the outcome `sync` prints, the probe's answer) passes through it. A source's
+    /// requests carry only its own secrets, so those are the ones masked here; the log handler
+    /// masks the whole config's.
+    let redactor: SecretRedactor
 
     public init(
         source: SourceConfiguration, descriptor: ProviderDescriptor, archive: ArchiveDatabase, transport: HTTPTransport,
@@ -29,6 +34,7 @@ public struct SourceRunner: Sendable {
         self.archive = archive
         self.logger = sourceLogger
         self.heartbeatInterval = heartbeatInterval
+        self.redactor = SecretRedactor(secrets: source.secrets)
         self.client = APIClient(
             transport: transport, baseURL: source.baseURL, credentials: provider.credentials, timeout: source.timeout,
             maxResponseBytes: source.maxResponseBytes, retry: retry ?? RetryPolicy(retries: source.retries),
@@ -38,15 +44,18 @@ public struct SourceRunner: Sendable {
     }
 
     /// One cheap authenticated request through the provider (`check-config --probe`); writes nothing.
-    public func probe() async -> Result<String, any Error> {
+    public func probe() async -> ProbeOutcome {
         let pass = SyncPass(
             source: source, sourceID: -1, runID: -1, startedAt: .now(), logger: logger,
-            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive, progress: RunProgressTracker()
+            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive,
+            progress: RunProgressTracker(redactor: redactor), redactor: redactor
         )
         do {
-            return .success(try await provider.probe(pass))
+            return .answered(redactor.redact(try await provider.probe(pass)))
+        } catch let error as SyncError where error.isAuthenticationFailure {
+            return .refused(redactor.redact("\(error)"))
         } catch {
-            return .failure(error)
+            return .failed(redactor.redact("\(error)"))
         }
     }
 
@@ -72,17 +81,17 @@ public struct SourceRunner: Sendable {
             }
             runID = run
         } catch {
-            let message = "could not start a run in the archive: \(error)"
+            let message = redactor.redact("could not start a run in the archive: \(error)")
             logger.error("pass not started", metadata: ["error": "\(message)"])
             return PassOutcome(source: source.name, runID: nil, result: .failed(message), stats: WriteStats(), progress: RunProgress())
         }
 
         var passLogger = logger
         passLogger[metadataKey: "run"] = "\(runID)"
-        let progress = RunProgressTracker()
+        let progress = RunProgressTracker(redactor: redactor)
         let pass = SyncPass(
             source: source, sourceID: sourceID, runID: runID, startedAt: startedAt, logger: passLogger,
-            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive, progress: progress
+            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive, progress: progress, redactor: redactor
         )
         passLogger.info("pass started")
 
@@ -105,7 +114,7 @@ public struct SourceRunner: Sendable {
         } catch is CancellationError {
             result = .interrupted
         } catch {
-            result = Task.isCancelled ? .interrupted : .failed("\(source.provider): \(error)")
+            result = Task.isCancelled ? .interrupted : .failed(redactor.redact("\(source.provider): \(error)"))
         }
         heartbeat.cancel()
 

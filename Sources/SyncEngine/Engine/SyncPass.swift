@@ -17,10 +17,12 @@ public final class SyncPass: Sendable {
     public let client: APIClient
     let archive: ArchiveDatabase
     public let progress: RunProgressTracker
+    /// Masks the source's secrets in the queue's error texts before they are stored.
+    let redactor: SecretRedactor
 
     init(
         source: SourceConfiguration, sourceID: Int64, runID: Int64, startedAt: Timestamp, logger: Logger,
-        initialWindow: Duration, client: APIClient, archive: ArchiveDatabase, progress: RunProgressTracker
+        initialWindow: Duration, client: APIClient, archive: ArchiveDatabase, progress: RunProgressTracker, redactor: SecretRedactor
     ) {
         self.source = source
         self.sourceID = sourceID
@@ -31,6 +33,7 @@ public final class SyncPass: Sendable {
         self.client = client
         self.archive = archive
         self.progress = progress
+        self.redactor = redactor
     }
 
     /// The provider's own settings for this source.
@@ -72,6 +75,7 @@ public final class SyncPass: Sendable {
         guard !batch.isEmpty else { return WriteStats() }
         var batch = batch
         batch.passStartedAt = startedAt
+        batch.completions = batch.completions.map { $0.redactingError(with: redactor) }
         batch.computeFingerprints()
         let stats = try await archive.commit(batch, sourceID: sourceID, now: .now())
         await progress.add(stats)

@@ -7,6 +7,9 @@ import SessionSyncSupport
 ///
 /// Under systemd (`$JOURNAL_STREAM` set) the journal adds time and priority itself, so the line
 /// leaves them out and starts with a syslog priority prefix (`<6>`) that journald understands.
+///
+/// The message and every metadata value pass through the process's ``SecretRedactor``: whatever
+/// a component logs (an error's text, a request detail), no secret reaches the journal.
 public struct LineLogHandler: LogHandler {
     /// Reads and sets the process-wide level, so a config reload changes every logger at once.
     public var logLevel: Logger.Level {
@@ -19,13 +22,15 @@ public struct LineLogHandler: LogHandler {
     private let label: String
     private let underJournal: Bool
     private let sink: LogSink
+    private let redaction: ProcessRedactor
 
     public init(
-        label: String, level: LogLevelControl, underJournal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil,
-        sink: LogSink = .standardError
+        label: String, level: LogLevelControl, redaction: ProcessRedactor,
+        underJournal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil, sink: LogSink = .standardError
     ) {
         self.label = label
         self.level = level
+        self.redaction = redaction
         self.underJournal = underJournal
         self.sink = sink
     }
@@ -46,13 +51,14 @@ public struct LineLogHandler: LogHandler {
             line += Timestamp.now().iso8601 + " "
         }
         line += event.level.rawValue
+        let redactor = redaction.redactor
         // Source and run first: they are what an operator filters on.
         for key in ["source", "run"] {
-            if let value = merged.removeValue(forKey: key) { line += " \(key)=\(value)" }
+            if let value = merged.removeValue(forKey: key) { line += " \(key)=\(redactor.redact("\(value)"))" }
         }
-        line += ": " + Self.oneLine("\(event.message)")
+        line += ": " + Self.oneLine(redactor.redact("\(event.message)"))
         for key in merged.keys.sorted() {
-            line += " \(key)=\(Self.quoted(Self.oneLine("\(merged[key]!)")))"
+            line += " \(key)=\(Self.quoted(Self.oneLine(redactor.redact("\(merged[key]!)"))))"
         }
         sink.write(line + "\n")
     }

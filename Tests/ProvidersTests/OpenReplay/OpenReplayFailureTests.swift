@@ -21,7 +21,7 @@ struct OpenReplayFailureTests {
             let outcome = await harness.pass()
             let message = try #require(Fixture.failure(outcome.result))
             #expect(message.hasPrefix("openreplay: POST /public/:projectKey/assist/sessions answered HTTP 401"))
-            #expect(message.contains(#"not of the form "Authorization: Bearer KEY""#))
+            #expect(message.contains(#"not of the form "Authorization: Bearer <key>""#))
             #expect(message.contains("project key that does not exist"))
             #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
             #expect(try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1") == message)
