@@ -145,7 +145,7 @@ extension ArchiveStore {
                 """
             )
             try statement.bind(Int64(countsAsAttempt ? 1 : 0), at: 4)
-            try statement.bind(error, at: 5)
+            try statement.bind(StoredErrorText.capped(error), at: 5)
             try statement.bind(now.iso8601, at: 6)
             try statement.bind(maxAttempts.map { Int64($0) }, at: 7)
             try statement.bind(notBefore?.iso8601, at: 8)
@@ -156,7 +156,7 @@ extension ArchiveStore {
                 WHERE source_id = ?1 AND kind = ?2 AND external_id = ?3
                 """
             )
-            try statement.bind(error, at: 4)
+            try statement.bind(StoredErrorText.capped(error), at: 4)
             try statement.bind(now.iso8601, at: 5)
         }
         try statement.bind(sourceID, at: 1)

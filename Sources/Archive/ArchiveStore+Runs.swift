@@ -60,7 +60,7 @@ extension ArchiveStore {
         try update.bind(Int64(progress.requests), at: 3)
         try update.bind(Int64(progress.sessionsUpserted), at: 4)
         try update.bind(Int64(progress.rowsWritten), at: 5)
-        try update.bind(progress.warningsText, at: 6)
+        try update.bind(StoredErrorText.capped(progress.warningsText), at: 6)
         try update.run()
     }
 
@@ -80,8 +80,8 @@ extension ArchiveStore {
         try update.bind(Int64(progress.requests), at: 4)
         try update.bind(Int64(progress.sessionsUpserted), at: 5)
         try update.bind(Int64(progress.rowsWritten), at: 6)
-        try update.bind(error, at: 7)
-        try update.bind(progress.warningsText, at: 8)
+        try update.bind(StoredErrorText.capped(error), at: 7)
+        try update.bind(StoredErrorText.capped(progress.warningsText), at: 8)
         try update.run()
     }
 
