@@ -145,7 +145,19 @@ public struct APIClient: Sendable {
     /// The start of a body that no envelope decoder understood, for the error message.
     static func snippet(_ body: [UInt8]) -> String? {
         guard !body.isEmpty else { return nil }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = String(decoding: body.prefix(300), as: UTF8.self)
+        if body.count > 300 {
+            // A cut inside a token could leave half of an echoed key, which the redactor cannot
+            // recognise: the cut token goes too.
+            while let last = text.unicodeScalars.last, isTokenScalar(last) {
+                text.unicodeScalars.removeLast()
+            }
+        }
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : (body.count > 300 ? text + "…" : text)
+    }
+
+    private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "-_.~+/=%".unicodeScalars.contains(scalar)
     }
 }
