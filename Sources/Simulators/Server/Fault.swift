@@ -14,6 +14,9 @@ public enum Fault: Sendable {
     case slow(Duration)
     /// The connection closes without an answer.
     case dropConnection
+    /// `status` with `body`, in which `{value}` stands for the request's `header` (empty when it
+    /// has none): a gateway that quotes the credentials it refused, e.g. `"bad key: {value}"`.
+    case echoingHeader(String, status: Int = 401, body: String, contentType: String = "text/plain")
 }
 
 /// Applies a ``Fault`` to matching requests, a given number of times.

@@ -150,6 +150,9 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             var response = SimulatedResponse(status: 500)
             response.dropConnection = true
             return response
+        case .echoingHeader(let header, let status, let body, let contentType):
+            let echoed = body.split(separator: "{value}", omittingEmptySubsequences: false).joined(separator: request.header(header) ?? "")
+            return SimulatedResponse.text(echoed, status: status, contentType: contentType)
         }
     }
 }
