@@ -30,10 +30,9 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
         return .success(BaseURL(scheme: scheme, host: host, port: components.port, path: path))
     }
 
-    /// True for `localhost`, 127.0.0.0/8 and `::1`.
+    /// True for `localhost`, 127.0.0.0/8 and `::1` (in any form ``OutboundURLPolicy`` reads).
     public var isLoopback: Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        OutboundURLPolicy.kind(ofHost: host) == .loopback
     }
 
     /// `scheme://host[:port]`.

@@ -99,7 +99,9 @@ public struct ConfigurationLoader: Sendable {
         if let text = baseURLText ?? descriptor?.defaults.baseURL {
             switch BaseURL.parse(text) {
             case .success(let url):
-                if url.scheme == "http" && !url.isLoopback && !allowInsecure {
+                if let reason = OutboundURLPolicy(baseURL: url).refusal(of: url.description) {
+                    reader.problem("baseURL", "\"\(text)\" cannot be used: \(reason)")
+                } else if url.scheme == "http" && !url.isLoopback && !allowInsecure {
                     reader.problem(
                         "baseURL",
                         "\"\(text)\" uses plain http to a host that is not loopback, which would send the API key in clear text; "

@@ -4,9 +4,11 @@ import SessionSyncSupport
 
 /// Sends a source's requests: rate limit and concurrency cap, timeout, size cap, retries with
 /// backoff on connection errors, 429 and 5xx (honouring `Retry-After`), manual redirects that
-/// drop credentials across origins, and the provider's error envelope turned into a message.
+/// drop credentials and bodies across origins, every URL checked by the source's
+/// ``OutboundURLPolicy``, and the provider's error envelope turned into a message.
 public struct APIClient: Sendable {
     public let baseURL: BaseURL
+    let urlPolicy: OutboundURLPolicy
     let transport: HTTPTransport
     let credentials: [(String, String)]
     let timeout: Duration
@@ -25,6 +27,7 @@ public struct APIClient: Sendable {
     ) {
         self.transport = transport
         self.baseURL = baseURL
+        self.urlPolicy = OutboundURLPolicy(baseURL: baseURL)
         self.credentials = credentials
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
@@ -95,7 +98,10 @@ public struct APIClient: Sendable {
         // Credentials go only to the origin the request was meant for; only a redirect can leave it.
         let credentialed = request.authenticated && request.absoluteURL == nil
         var atOrigin = true
-        for _ in 0...5 {
+        for hop in 0...5 {
+            if let reason = urlPolicy.refusal(of: url) {
+                throw SyncError.refusedURL(endpoint: request.endpoint, url: OutboundURLPolicy.shown(url), reason: reason, redirected: hop > 0)
+            }
             var headers = request.headers
             if credentialed && atOrigin {
                 headers += credentials
@@ -110,11 +116,16 @@ public struct APIClient: Sendable {
             }
             let next = Self.resolve(location, against: url)
             atOrigin = atOrigin && Self.origin(of: next) == Self.origin(of: url)
-            url = next
             if reply.status == 303 || ((reply.status == 301 || reply.status == 302) && method == "POST") {
                 method = "GET"
                 body = nil
             }
+            // 307 and 308 repeat the request, body included; a body (a search's filters, ids)
+            // goes only to the origin it was written for.
+            if body != nil && !atOrigin {
+                throw SyncError.bodyNotResent(endpoint: request.endpoint, url: OutboundURLPolicy.shown(next), status: reply.status)
+            }
+            url = next
         }
         throw SyncError.tooManyRedirects(endpoint: request.endpoint)
     }

@@ -12,6 +12,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         case malformedResponse(detail: String)
         case rateLimited(retryAfter: Duration?, attempts: Int)
         case tooManyRedirects
+        case refusedURL(url: String, reason: String, redirected: Bool)
+        case bodyNotResent(url: String, status: Int)
     }
 
     let reason: Reason
@@ -53,6 +55,16 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 
     public static func tooManyRedirects(endpoint: String) -> SyncError {
         SyncError(reason: .tooManyRedirects, endpoint: endpoint)
+    }
+
+    /// A URL the ``OutboundURLPolicy`` refused (`url` as ``OutboundURLPolicy/shown(_:)`` shows it).
+    public static func refusedURL(endpoint: String, url: String, reason: String, redirected: Bool) -> SyncError {
+        SyncError(reason: .refusedURL(url: url, reason: reason, redirected: redirected), endpoint: endpoint)
+    }
+
+    /// A 307 or 308 that would resend the request's body to another origin.
+    public static func bodyNotResent(endpoint: String, url: String, status: Int) -> SyncError {
+        SyncError(reason: .bodyNotResent(url: url, status: status), endpoint: endpoint)
     }
 
     /// The HTTP status, when the server answered with an error status.
@@ -112,6 +124,12 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
             return text + "); the rate budget is spent, the next pass continues where this one stopped"
         case .tooManyRedirects:
             return "\(endpoint) redirected more than 5 times"
+        case .refusedURL(let url, let reason, let redirected):
+            let what = redirected ? "redirected to \(url), which was not followed" : "was not sent to \(url)"
+            return "\(endpoint) \(what): \(reason)"
+        case .bodyNotResent(let url, let status):
+            return "\(endpoint) answered HTTP \(status) to \(url), another host, which was not followed: a request's body "
+                + "is resent only to the host it was meant for; if the API moved, point the source's baseURL at the new host"
         }
     }
 }

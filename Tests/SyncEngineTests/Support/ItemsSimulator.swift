@@ -17,6 +17,8 @@ final class ItemsSimulator: SimulatedAPI {
     private let items: NIOLockedValueBox<[Item]>
     /// Where a redirect-test answer points (set by the test).
     let redirectTarget = NIOLockedValueBox<String?>(nil)
+    /// The status of a redirect-test answer.
+    let redirectStatus = NIOLockedValueBox(302)
 
     init(count: Int) {
         items = NIOLockedValueBox((0..<count).map { Item(id: "item-\($0)", created: Self.base.adding(.seconds(60 * Int64($0))), value: "v\($0)") })
@@ -34,7 +36,7 @@ final class ItemsSimulator: SimulatedAPI {
 
     func respond(to request: SimulatedRequest) -> SimulatedResponse {
         if request.path == "/redirect", let target = redirectTarget.withLockedValue({ $0 }) {
-            return SimulatedResponse(status: 302, headers: [("Location", target)])
+            return SimulatedResponse(status: redirectStatus.withLockedValue { $0 }, headers: [("Location", target)])
         }
         guard request.header("Authorization") == "Bearer \(Self.token)" else {
             return .json(.object([("message", .string("bad token"))]), status: 401)
