@@ -37,7 +37,7 @@ extension ArchiveStore {
         try upsert.bind(sourceID, at: 1)
         try upsert.bind(record.endpoint, at: 2)
         try upsert.bind(record.externalID, at: 3)
-        try upsert.bind(record.reason, at: 4)
+        try upsert.bind(StoredErrorText.capped(record.reason), at: 4)
         try upsert.bind(record.raw, at: 5)
         try upsert.bind(hasher.hexDigest, at: 6)
         try upsert.bind(now, at: 7)

@@ -8,16 +8,16 @@ public actor RunProgressTracker {
     public private(set) var stats = WriteStats()
     /// Counted outside the actor: every request adds one, and a hop per request is pure cost.
     private nonisolated let requests = Atomic<Int>(0)
-    /// Warnings go to the ledger, `status` and `sync`'s output: all of them pass through here.
+    /// Drifted fields of this run by endpoint and path, in the order first seen, with their counts.
+    private var drift: [SchemaDrift] = []
+    private var quarantined = 0
+    /// Warnings go to the ledger, `status` and `sync`'s output: those given to ``warn(_:)`` are
+    /// redacted here; drift samples arrive redacted with their batch (``SyncPass/commit(_:)``).
     private let redactor: SecretRedactor
 
     public init(redactor: SecretRedactor) {
         self.redactor = redactor
     }
-
-    /// Drifted fields of this run by endpoint and path, in the order first seen, with their counts.
-    private var drift: [SchemaDrift] = []
-    private var quarantined = 0
 
     /// The counters so far; drift and quarantine are summed up in one warning each.
     public var progress: RunProgress {

@@ -17,7 +17,8 @@ public final class SyncPass: Sendable {
     public let client: APIClient
     let archive: ArchiveDatabase
     public let progress: RunProgressTracker
-    /// Masks the source's secrets in the queue's error texts before they are stored.
+    /// Masks the source's secrets in a batch's texts (queue errors, quarantine reasons, drift
+    /// samples) before they are stored.
     let redactor: SecretRedactor
 
     init(
@@ -75,7 +76,7 @@ public final class SyncPass: Sendable {
         guard !batch.isEmpty else { return WriteStats() }
         var batch = batch
         batch.passStartedAt = startedAt
-        batch.completions = batch.completions.map { $0.redactingError(with: redactor) }
+        batch = batch.redactingTexts(with: redactor)
         batch.computeFingerprints()
         let stats = try await archive.commit(batch, sourceID: sourceID, now: .now())
         await progress.add(stats)
