@@ -7,11 +7,11 @@ extension ArchiveStore {
         let upsert = try connection.cachedStatement(
             """
             INSERT INTO fetch_queue (source_id, kind, external_id, version, state, attempts, queued_at, expires_at)
-            VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?6)
+            VALUES (?1, ?2, ?3, ?4, \(QueueItemState.pending.sql), 0, ?5, ?6)
             ON CONFLICT (source_id, kind, external_id) DO UPDATE SET
                 version = excluded.version,
-                state = CASE WHEN fetch_queue.done_version IS excluded.version AND fetch_queue.state = 'done'
-                    THEN 'done' ELSE 'pending' END,
+                state = CASE WHEN fetch_queue.done_version IS excluded.version AND fetch_queue.state = \(QueueItemState.done.sql)
+                    THEN \(QueueItemState.done.sql) ELSE \(QueueItemState.pending.sql) END,
                 attempts = 0,
                 last_error = NULL,
                 next_attempt_at = NULL,
@@ -33,7 +33,7 @@ extension ArchiveStore {
             """
             INSERT INTO fetch_queue (source_id, kind, external_id, version, done_version, state, attempts,
                 queued_at, last_attempt_at, done_at, expires_at)
-            VALUES (?1, ?2, ?3, ?4, ?4, 'done', 1, ?5, ?5, ?5, ?6)
+            VALUES (?1, ?2, ?3, ?4, ?4, \(QueueItemState.done.sql), 1, ?5, ?5, ?5, ?6)
             ON CONFLICT (source_id, kind, external_id) DO NOTHING
             """
         )
@@ -59,7 +59,7 @@ extension ArchiveStore {
     /// lets SQLite use the partial index `fetch_queue_pending_due`.
     static let dueItemsSQL = """
         SELECT kind, external_id, version, done_version, attempts, queued_at FROM fetch_queue
-        WHERE source_id = ?1 AND kind = ?2 AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
+        WHERE source_id = ?1 AND kind = ?2 AND state = \(QueueItemState.pending.sql) AND (next_attempt_at IS NULL OR next_attempt_at <= ?3)
             AND (?5 IS NULL OR last_attempt_at IS NULL OR last_attempt_at < ?5)
         ORDER BY queued_at, external_id LIMIT ?4
         """
@@ -72,9 +72,9 @@ extension ArchiveStore {
         // One statement commits on its own; an explicit transaction would add nothing.
         let expire = try connection.cachedStatement(
             """
-            UPDATE fetch_queue SET state = 'gave_up',
+            UPDATE fetch_queue SET state = \(QueueItemState.gaveUp.sql),
                 last_error = coalesce(last_error || '; ', '') || 'gave up: past its deadline ' || expires_at
-            WHERE source_id = ? AND kind = ? AND state = 'pending' AND expires_at IS NOT NULL AND expires_at < ?
+            WHERE source_id = ? AND kind = ? AND state = \(QueueItemState.pending.sql) AND expires_at IS NOT NULL AND expires_at < ?
             """
         )
         try expire.bind(sourceID, at: 1)
@@ -112,7 +112,9 @@ extension ArchiveStore {
         try select.bind(JSONOutput.array(externalIDs.map(JSONOutput.string)).text, at: 3)
         var states: [String: QueueState] = [:]
         try select.forEachRow { row in
-            states[row.text(at: 0) ?? ""] = QueueState(version: row.text(at: 1), doneVersion: row.text(at: 2), state: row.text(at: 3) ?? "pending")
+            states[row.text(at: 0) ?? ""] = QueueState(
+                version: row.text(at: 1), doneVersion: row.text(at: 2), state: row.text(at: 3).flatMap(QueueItemState.init(rawValue:)) ?? .pending
+            )
         }
         return states
     }
@@ -126,7 +128,7 @@ extension ArchiveStore {
             statement = try connection.cachedStatement(
                 """
                 UPDATE fetch_queue SET
-                    state = CASE WHEN version IS ?4 THEN 'done' ELSE 'pending' END,
+                    state = CASE WHEN version IS ?4 THEN \(QueueItemState.done.sql) ELSE \(QueueItemState.pending.sql) END,
                     done_version = ?4, done_at = ?5, last_attempt_at = ?5, last_error = NULL,
                     attempts = CASE WHEN version IS ?4 THEN attempts + 1 ELSE 0 END, next_attempt_at = NULL
                 WHERE source_id = ?1 AND kind = ?2 AND external_id = ?3
@@ -139,9 +141,9 @@ extension ArchiveStore {
                 """
                 UPDATE fetch_queue SET
                     attempts = attempts + ?4,
-                    state = CASE WHEN ?7 IS NOT NULL AND attempts + ?4 >= ?7 THEN 'gave_up' ELSE 'pending' END,
+                    state = CASE WHEN ?7 IS NOT NULL AND attempts + ?4 >= ?7 THEN \(QueueItemState.gaveUp.sql) ELSE \(QueueItemState.pending.sql) END,
                     last_error = coalesce(?5, last_error), last_attempt_at = ?6, next_attempt_at = ?8
-                WHERE source_id = ?1 AND kind = ?2 AND external_id = ?3 AND state = 'pending'
+                WHERE source_id = ?1 AND kind = ?2 AND external_id = ?3 AND state = \(QueueItemState.pending.sql)
                 """
             )
             try statement.bind(Int64(countsAsAttempt ? 1 : 0), at: 4)
@@ -152,7 +154,7 @@ extension ArchiveStore {
         case .giveUp(let error):
             statement = try connection.cachedStatement(
                 """
-                UPDATE fetch_queue SET state = 'gave_up', attempts = attempts + 1, last_error = ?4, last_attempt_at = ?5
+                UPDATE fetch_queue SET state = \(QueueItemState.gaveUp.sql), attempts = attempts + 1, last_error = ?4, last_attempt_at = ?5
                 WHERE source_id = ?1 AND kind = ?2 AND external_id = ?3
                 """
             )
@@ -173,10 +175,10 @@ extension ArchiveStore {
             let move = try connection.cachedStatement(
                 """
                 INSERT INTO fetch_queue (source_id, kind, external_id, version, state, attempts, queued_at)
-                SELECT ?1, ?2, external_id, NULL, 'pending', 0, coalesce(requested_at, ?4)
+                SELECT ?1, ?2, external_id, NULL, \(QueueItemState.pending.sql), 0, coalesce(requested_at, ?4)
                 FROM detail_requests WHERE source_name = ?3
                 ON CONFLICT (source_id, kind, external_id) DO UPDATE SET
-                    state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = NULL, queued_at = excluded.queued_at
+                    state = \(QueueItemState.pending.sql), attempts = 0, last_error = NULL, next_attempt_at = NULL, queued_at = excluded.queued_at
                 """
             )
             try move.bind(sourceID, at: 1)
@@ -215,11 +217,11 @@ extension ArchiveStore {
         let select = try connection.cachedStatement(
             """
             SELECT kind,
-                sum(state = 'pending'), sum(state = 'done'), sum(state = 'gave_up'),
+                sum(state = \(QueueItemState.pending.sql)), sum(state = \(QueueItemState.done.sql)), sum(state = \(QueueItemState.gaveUp.sql)),
                 (SELECT last_error FROM fetch_queue g WHERE g.source_id = q.source_id AND g.kind = q.kind
-                    AND g.state = 'gave_up' ORDER BY last_attempt_at DESC LIMIT 1),
+                    AND g.state = \(QueueItemState.gaveUp.sql) ORDER BY last_attempt_at DESC LIMIT 1),
                 (SELECT last_error FROM fetch_queue p WHERE p.source_id = q.source_id AND p.kind = q.kind
-                    AND p.state = 'pending' AND p.last_error IS NOT NULL ORDER BY last_attempt_at DESC LIMIT 1)
+                    AND p.state = \(QueueItemState.pending.sql) AND p.last_error IS NOT NULL ORDER BY last_attempt_at DESC LIMIT 1)
             FROM fetch_queue q WHERE source_id = ? GROUP BY kind ORDER BY kind
             """
         )

@@ -83,7 +83,7 @@ public final class ProviderHarness: Sendable {
     /// Makes every backed-off queue item due now, as if its backoff had passed: the engine
     /// reads the real clock, so tests move the queue's times instead of waiting.
     public func endBackoffs() throws {
-        try Connection(path: databasePath).execute("UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = 'pending'")
+        try Connection(path: databasePath).execute("UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = '\(QueueItemState.pending.rawValue)'")
     }
 
     // MARK: Reading the archive

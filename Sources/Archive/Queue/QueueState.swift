@@ -2,10 +2,9 @@
 public struct QueueState: Sendable, Equatable {
     public let version: String?
     public let doneVersion: String?
-    /// `pending`, `done` or `gave_up`.
-    public let state: String
+    public let state: QueueItemState
 
-    public init(version: String?, doneVersion: String?, state: String) {
+    public init(version: String?, doneVersion: String?, state: QueueItemState) {
         self.version = version
         self.doneVersion = doneVersion
         self.state = state
@@ -16,6 +15,6 @@ public struct QueueState: Sendable, Equatable {
     /// with its attempts and backoff.
     public static func requestMakesPending(_ existing: QueueState?, version: String?) -> Bool {
         guard let existing else { return true }
-        return existing.version != version && !(existing.doneVersion == version && existing.state == "done")
+        return existing.version != version && !(existing.doneVersion == version && existing.state == .done)
     }
 }
