@@ -12,9 +12,6 @@ import SyncEngine
 /// the pass, an empty listing right after a non-empty one waits for the next to confirm it, and a
 /// walk that fails midway commits no snapshot.
 public struct OpenReplayProvider: Provider {
-    /// A bound on a walk, so a server whose `total` never runs out cannot keep a pass going forever.
-    static let maximumPages = 1000
-
     let settings: OpenReplaySettings
     let search: OpenReplaySearch
 
@@ -44,8 +41,7 @@ public struct OpenReplayProvider: Provider {
     public func sync(_ pass: SyncPass) async throws {
         let previous = try await previousState(pass)
         var listing = OpenReplayListing(pageSize: settings.pageSize)
-        var number = 1
-        while true {
+        for number in 1...ListingBound.pages {
             try Task.checkCancellation()
             guard let page = try await fetchPage(pass, page: number, limit: settings.pageSize) else {
                 throw SyncError.providerError(
@@ -64,19 +60,16 @@ public struct OpenReplayProvider: Provider {
                 listing.distrust("\(batch.quarantined.count) listed session(s) had no usable sessionID (see the quarantine table)")
             }
             let isLast = listing.notePage(total: page.total, rowCount: page.sessions.count)
-            if isLast {
+            if isLast || number == ListingBound.pages {
+                if !isLast {
+                    await ListingBound.reached(search.endpoint, pass)
+                    listing.distrust("the listing did not end after \(ListingBound.pages) pages of \(settings.pageSize)")
+                }
                 try await finish(listing, previous: previous, batch: &batch, pass: pass)
                 try await pass.commit(batch)
                 return
             }
             try await pass.commit(batch)
-            guard number < Self.maximumPages else {
-                throw SyncError.providerError(
-                    endpoint: search.endpoint,
-                    message: "the listing did not end after \(Self.maximumPages) pages of \(settings.pageSize); no session was marked ended"
-                )
-            }
-            number += 1
         }
     }
 

@@ -5,9 +5,6 @@ import SyncEngine
 /// Fetches every page of a session's participants for each due `participants` queue item and
 /// replaces the session's participant set with them.
 struct RealtimeKitParticipantsFetcher {
-    /// A guard against a server that ignores `page_no` and answers the same page forever.
-    static let maximumPages = 10_000
-
     let api: RealtimeKitAPI
     let settings: RealtimeKitSettings
 
@@ -31,7 +28,8 @@ struct RealtimeKitParticipantsFetcher {
     /// Every page of the session's participants; drift and quarantined rows go into `batch`.
     private func fetchAll(_ pass: SyncPass, sessionID: String, into batch: inout ArchiveBatch) async throws -> [ParticipantRecord] {
         var participants: [ParticipantRecord] = []
-        for page in 1...Self.maximumPages {
+        // ListingBound: a guard against a server that ignores `page_no` and answers the same page forever.
+        for page in 1...ListingBound.pages {
             let document = try await api.participants(pass, sessionID: sessionID, page: page, perPage: settings.pageSize)
             let rows = try pass.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
                 try document.root.requireObject("data").optionalArray("participants").map { Array($0.elements) } ?? []
@@ -45,7 +43,7 @@ struct RealtimeKitParticipantsFetcher {
             if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { return participants }
         }
         throw SyncError.malformedResponse(
-            endpoint: RealtimeKitAPI.participantsEndpoint, detail: "more than \(Self.maximumPages) pages: the server seems to ignore page_no"
+            endpoint: RealtimeKitAPI.participantsEndpoint, detail: "more than \(ListingBound.pages) pages: the server seems to ignore page_no"
         )
     }
 }
