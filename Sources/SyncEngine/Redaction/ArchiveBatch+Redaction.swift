@@ -5,6 +5,12 @@ extension ArchiveBatch {
     /// The batch with its texts for people redacted: queue errors (`fetch_queue.last_error`),
     /// quarantine reasons and drift samples, which quote what an API answered.
     func redactingTexts(with redactor: SecretRedactor) -> ArchiveBatch {
+        let carriesErrors = completions.contains { completion in
+            if case .done = completion.outcome { return false }
+            return true
+        }
+        // Most batches are rows and `done` items only: nothing to read, nothing to copy.
+        guard carriesErrors || !quarantined.isEmpty || !drift.isEmpty else { return self }
         var redacted = self
         redacted.completions = completions.map { completion in
             var completion = completion
