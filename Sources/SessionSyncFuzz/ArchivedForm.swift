@@ -1,10 +1,24 @@
 @testable import Archive
 import SessionSyncSupport
 
-/// What the archive writer does with a mapped record before any SQL runs: every timestamp is
-/// written as text and every child set fingerprinted. A mapping that yields a value the writer
-/// cannot handle (a timestamp outside what `iso8601` writes) is found here, without a database.
+/// What the archive writer does with a mapped batch before any SQL runs: every timestamp is
+/// written as text, every child set fingerprinted, drift and quarantined rows described. A
+/// mapping that yields a value the writer cannot handle (a timestamp outside what `iso8601`
+/// writes) is found here, without a database.
 enum ArchivedForm {
+    static func prepare(_ batch: ArchiveBatch) {
+        for record in batch.sessions {
+            prepare(record)
+        }
+        for drift in batch.drift {
+            _ = "\(drift)"
+        }
+        for record in batch.quarantined {
+            _ = record.externalID
+            _ = record.reason
+        }
+    }
+
     static func prepare(_ record: SessionRecord) {
         _ = record.startedAt?.iso8601
         _ = record.endedAt?.iso8601
@@ -13,7 +27,7 @@ enum ArchivedForm {
         }
     }
 
-    static func prepare(_ set: ChildSet) {
+    private static func prepare(_ set: ChildSet) {
         _ = ChildSetFingerprint.of(set)
         switch set {
         case .participants(let rows):

@@ -7,8 +7,8 @@ import SyncEngine
 /// change as the providers evolve, and one file is one place to follow them.
 ///
 /// Each page body is read the way the provider's listing or fetcher reads it (envelope, paging,
-/// rows), but every row is mapped on its own, so that one bad row does not hide the rest from
-/// the fuzzer; what a mapping yields then goes through ``ArchivedForm``.
+/// rows mapped through `ArchiveBatch.mapRows`, which quarantines a bad row and records drift);
+/// the batch a page yields then goes through ``ArchivedForm``.
 enum ProviderMappings {
     /// An arbitrary page size: paging decisions only compare it with row counts.
     private static let pageSize = 20
@@ -33,7 +33,9 @@ enum ProviderMappings {
         }
         for export in RealtimeKitExport.allCases {
             if let set = try? export.childSet(table) {
-                ArchivedForm.prepare(set)
+                var record = SessionRecord(externalID: "fuzz", kind: .meeting)
+                record.children = [set]
+                ArchivedForm.prepare(ArchiveBatch(sessions: [record]))
             }
         }
     }
@@ -60,17 +62,20 @@ enum ProviderMappings {
     private static func openReplaySearchPage(_ document: JSONDocument) {
         _ = OpenReplayListingState(cursor: document.root.rawText)
         guard let data = try? document.root.require("data"), data.kind == .object else { return }
-        let total = (try? data.optionalInt64("total"))?.map { Int($0) }
+        var drift = SchemaDriftLog(endpoint: "fuzz")
+        let total = data.lenientInt64("total", &drift).map { Int($0) }
         guard let sessions = try? data.require("sessions"), sessions.kind == .array else { return }
-        var listing = OpenReplayListing(pageSize: pageSize)
-        var rows = 0
-        for row in sessions.elements {
-            rows += 1
-            guard let record = try? OpenReplaySessionMapper.map(row) else { continue }
-            _ = listing.admit(record.externalID)
-            ArchivedForm.prepare(record)
+        var batch = ArchiveBatch(drift: drift.drifts)
+        let records = batch.mapRows(sessions.elements, endpoint: "fuzz", idKey: "sessionID") { row, drift throws(JSONShapeError) in
+            try OpenReplaySessionMapper.map(row, &drift)
         }
-        _ = listing.notePage(total: total, rowCount: rows)
+        var listing = OpenReplayListing(pageSize: pageSize)
+        for record in records {
+            _ = listing.admit(record.externalID)
+        }
+        batch.sessions = records
+        ArchivedForm.prepare(batch)
+        _ = listing.notePage(total: total, rowCount: sessions.count)
         _ = listing.verdict(previousSessions: 1, awaitingConfirmation: false)
     }
 
@@ -81,23 +86,33 @@ enum ProviderMappings {
         guard let page = try? IsNotAIListingWalk.Page(document.root) else { return }
         _ = page.hasMore
         _ = page.nextCursor
-        for row in page.rows.elements {
-            guard let session = try? IsNotAISessionMapper.map(row) else { continue }
-            ArchivedForm.prepare(session.record)
+        var batch = ArchiveBatch()
+        let sessions = batch.mapRows(page.rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+            try IsNotAISessionMapper.map(row, &drift)
+        }
+        for session in sessions {
+            batch.sessions.append(session.record)
             ArchivedForm.prepare(session.createdAt)
         }
+        ArchivedForm.prepare(batch)
     }
 
     /// `IsNotAIDetailFetch`: `GET /v1/sessions/{id}/details`.
     private static func isNotAIDetails(_ document: JSONDocument) {
-        guard let details = try? IsNotAIDetailsMapper.map(document.root, externalID: "fuzz") else { return }
-        ArchivedForm.prepare(details.record)
+        var drift = SchemaDriftLog(endpoint: "fuzz")
+        guard let details = try? IsNotAIDetailsMapper.map(document.root, externalID: "fuzz", &drift) else { return }
+        ArchivedForm.prepare(ArchiveBatch(sessions: [details.record], drift: drift.drifts))
     }
 
     /// `IsNotAIUnfinishedRevisit`: `GET /v1/sessions/{id}`.
     private static func isNotAISessionAnswer(_ document: JSONDocument) {
-        guard let data = try? document.root.requireObject("data"), let session = try? IsNotAISessionMapper.map(data) else { return }
-        ArchivedForm.prepare(session.record)
+        guard let data = try? document.root.requireObject("data") else { return }
+        var batch = ArchiveBatch()
+        guard let session = try? batch.mapRecord(endpoint: "fuzz", { drift throws(JSONShapeError) in try IsNotAISessionMapper.map(data, &drift) }) else {
+            return
+        }
+        batch.sessions.append(session.record)
+        ArchivedForm.prepare(batch)
     }
 
     // MARK: RealtimeKit
@@ -106,38 +121,45 @@ enum ProviderMappings {
         _ = try? RealtimeKitEnvelope.checked(APIResponse(status: 200, headers: [], body: bytes, endpoint: "fuzz"))
         _ = RealtimeKitEnvelope.failure(in: document)
         _ = RealtimeKitEnvelope.message(in: document.root)
-        let paging = try? RealtimeKitPaging.read(from: document.root)
-        if let paging {
-            _ = paging.isLastPage
-        }
+        var drift = SchemaDriftLog(endpoint: "fuzz")
+        let paging = RealtimeKitPaging.read(from: document.root, &drift)
+        _ = paging?.isLastPage
         guard let data = try? document.root.requireObject("data") else { return }
 
         // `RealtimeKitListing`: sessions, oldest first.
-        if let sessions = try? data.optionalArray("sessions") {
-            var rows = 0
-            for row in sessions.elements {
-                rows += 1
-                guard let session = try? RealtimeKitSessionMapper.map(row) else { continue }
-                ArchivedForm.prepare(session.record)
-                ArchivedForm.prepare(session.createdAt)
+        if let rows = try? data.optionalArray("sessions") {
+            var batch = ArchiveBatch(drift: drift.drifts)
+            let sessions = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+                try RealtimeKitSessionMapper.map(row, &drift)
             }
-            _ = RealtimeKitPaging.listEnds(rows: rows, perPage: pageSize, paging: paging)
+            for session in sessions {
+                batch.sessions.append(session.record)
+                ArchivedForm.prepare(session.createdAt)
+                ArchivedForm.prepare(session.endedAt)
+            }
+            ArchivedForm.prepare(batch)
+            _ = RealtimeKitPaging.listEnds(rows: rows.count, perPage: pageSize, paging: paging)
         }
 
         // `RealtimeKitParticipantsFetcher`: one page of participants.
-        if let participants = try? data.optionalArray("participants") {
-            var rows: [ParticipantRecord] = []
-            for row in participants.elements {
-                if let participant = try? RealtimeKitParticipantMapper.map(row) { rows.append(participant) }
+        if let rows = try? data.optionalArray("participants") {
+            var batch = ArchiveBatch(drift: drift.drifts)
+            let participants = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+                try RealtimeKitParticipantMapper.map(row, &drift)
             }
-            ArchivedForm.prepare(.participants(rows))
+            var record = SessionRecord(externalID: "fuzz", kind: .meeting)
+            record.children = [.participants(participants)]
+            batch.sessions.append(record)
+            ArchivedForm.prepare(batch)
             _ = RealtimeKitPaging.listEnds(rows: rows.count, perPage: pageSize, paging: paging)
         }
 
         // `RealtimeKitRevisits`: a session's details, in either shape.
+        var batch = ArchiveBatch()
         let object = (try? data.optionalObject("session")) ?? data
-        if let session = try? RealtimeKitSessionMapper.map(object) {
-            ArchivedForm.prepare(session.record)
+        if let session = try? batch.mapRecord(endpoint: "fuzz", { drift throws(JSONShapeError) in try RealtimeKitSessionMapper.map(object, &drift) }) {
+            batch.sessions.append(session.record)
+            ArchivedForm.prepare(batch)
         }
 
         // `RealtimeKitExportFetcher`: the download link of each export.
@@ -151,19 +173,29 @@ enum ProviderMappings {
     private static func yourGPTPages(_ document: JSONDocument, bytes: [UInt8]) {
         _ = try? YourGPTEnvelope.checked(APIResponse(status: 200, headers: [], body: bytes, endpoint: "fuzz"))
         guard let rows = try? document.root.requireArray("data") else { return }
+
+        // `YourGPTProvider.readPage`: `getSessions`.
         var listing = YourGPTListing(stopBefore: Timestamp(millisecondsSinceEpoch: 0))
-        for row in rows.elements {
-            // `YourGPTProvider.readPage`: a row of `getSessions`.
-            if let session = try? YourGPTSessionMapper.map(row) {
-                listing.record(session, firstPage: true)
-                _ = listing.movedToFront(session)
-                ArchivedForm.prepare(session.record)
-                ArchivedForm.prepare(session.lastMessageTime)
-            }
-            // `YourGPTProvider.fetchMessages`: a row of `getSessionMessages`.
-            if let message = try? YourGPTMessageMapper.map(row) {
-                ArchivedForm.prepare(.appendMessages([message]))
-            }
+        var sessionsBatch = ArchiveBatch()
+        let sessions = sessionsBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "session_uid") { row, drift throws(JSONShapeError) in
+            try YourGPTSessionMapper.map(row, &drift)
         }
+        for session in sessions {
+            listing.record(session, firstPage: true)
+            _ = listing.movedToFront(session)
+            sessionsBatch.sessions.append(session.record)
+            ArchivedForm.prepare(session.lastMessageTime)
+        }
+        ArchivedForm.prepare(sessionsBatch)
+
+        // `YourGPTProvider.fetchMessages`: `getSessionMessages`.
+        var messagesBatch = ArchiveBatch()
+        let messages = messagesBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+            try YourGPTMessageMapper.map(row, &drift)
+        }
+        var record = SessionRecord(externalID: "fuzz", kind: .chat)
+        record.children = [.appendMessages(messages)]
+        messagesBatch.sessions.append(record)
+        ArchivedForm.prepare(messagesBatch)
     }
 }
