@@ -52,7 +52,7 @@ for target in "${targets[@]}"; do
     if [ "$status" -ne 0 ]; then
         failed=1
         echo "fuzz: $target FAILED (exit status $status); what libFuzzer reported:"
-        grep -v "^#[0-9]" "$log" | grep -E -A 40 "^(==[0-9]+==|Fatal error|SUMMARY|.*deadly signal|ALARM|.*out-of-memory)" | head -n 80
+        grep -v "^#[0-9]" "$log" | grep -E -A 40 "==[0-9]+==|Fatal error|deadly signal|ALARM|out-of-memory" | head -n 80
         sed -n 's/.*Test unit written to //p' "$log" | while read -r artifact; do
             echo "fuzz: input: $artifact ($(wc -c <"$artifact") bytes)"
             echo "fuzz: replay: SWIFT_BACKTRACE=enable=no SESSIONSYNC_FUZZ_TARGET=$target $binary $artifact"
