@@ -5,6 +5,10 @@ import Darwin
 #endif
 import SessionSyncFuzzDriver
 
+// Why a `main` at all: SwiftPM links an executable target's entry point as `main` (on Linux with
+// `--defsym main=SessionSyncFuzz_main`), so a harness built with `-parse-as-library` that leaves
+// `main` to libFuzzer does not link. This one hands its arguments to libFuzzer's driver instead.
+
 /// A line on standard error (the C global `stderr` is shared mutable state to Swift 6).
 func complain(_ message: String) {
     var line = message + "\n"
