@@ -18,13 +18,31 @@ let migrationFiles = [
     "0004_schema_drift_and_quarantine.sql",
 ]
 
+var fuzzingProducts: [Product] = []
+var fuzzingTargets: [Target] = []
+/// The libFuzzer harness exists only for `scripts/fuzz.sh`, which sets SESSIONSYNC_FUZZ=1 and
+/// builds with `-sanitize=fuzzer,address` in its own scratch folder. It is left out of every
+/// other build: its `main` hands over to libFuzzer's driver, which only a sanitizer build links
+/// (a plain `swift build` would fail to link it), and its `@testable import`s need a debug build.
+if Context.environment["SESSIONSYNC_FUZZ"] == "1" {
+    fuzzingProducts.append(.executable(name: "sessionsync-fuzz", targets: ["SessionSyncFuzz"]))
+    fuzzingTargets += [
+        .target(name: "SessionSyncFuzzDriver"),
+        .executableTarget(
+            name: "SessionSyncFuzz",
+            dependencies: ["SessionSyncFuzzDriver", "Providers", "SyncEngine", "Archive", "SessionSyncSupport", "Simulators"],
+            swiftSettings: strict
+        ),
+    ]
+}
+
 let package = Package(
     name: "sessionsync",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sessionsync", targets: ["sessionsync"]),
         .executable(name: "sessionsync-bench", targets: ["sessionsync-bench"]),
-    ],
+    ] + fuzzingProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -165,5 +183,5 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-    ]
+    ] + fuzzingTargets
 )

@@ -50,6 +50,16 @@ final class SessionSyncProcess: @unchecked Sendable {
         return output
     }
 
+    /// Everything the process wrote, read once it closed its output (it does at exit); what
+    /// arrived when `limit` passes without that. The limit only bounds a broken test.
+    func outputAfterExit(limit: TimeInterval = 120) -> String {
+        let deadline = Date().addingTimeInterval(limit)
+        condition.lock()
+        defer { condition.unlock() }
+        while !ended && condition.wait(until: deadline) {}
+        return output
+    }
+
     /// Waits until the output contains `fragment` (true), or the process closes its output or
     /// `limit` passes without it (false). The limit only bounds a broken test; it synchronizes nothing.
     @discardableResult
@@ -65,6 +75,19 @@ final class SessionSyncProcess: @unchecked Sendable {
 
     func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)
+    }
+
+    /// Waits at most `limit` for the process to end by itself and returns its exit status (or the
+    /// signal that ended it); nil, after killing it, when it was still running. The limit only
+    /// bounds a broken run (a process that never ends); it synchronizes nothing.
+    func waitForExit(limit: TimeInterval) -> Int32? {
+        guard exited.wait(timeout: .now() + limit) == .success else {
+            signal(SIGKILL)
+            _ = waitForExit()
+            return nil
+        }
+        exited.signal()
+        return process.terminationStatus
     }
 
     /// Waits for the process to end and returns its exit status (or the signal that ended it).

@@ -17,6 +17,8 @@ public enum Fault: Sendable {
     /// `status` with `body`, in which `{value}` stands for the request's `header` (empty when it
     /// has none): a gateway that quotes the credentials it refused, e.g. `"bad key: {value}"`.
     case echoingHeader(String, status: Int = 401, body: String, contentType: String = "text/plain")
+    /// The normal answer made hostile: values of named JSON members, headers, status, pages.
+    case hostile(HostileAnswer)
 }
 
 /// Applies a ``Fault`` to matching requests, a given number of times.

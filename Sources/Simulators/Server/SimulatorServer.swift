@@ -153,6 +153,8 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         case .echoingHeader(let header, let status, let body, let contentType):
             let echoed = body.split(separator: "{value}", omittingEmptySubsequences: false).joined(separator: request.header(header) ?? "")
             return SimulatedResponse.text(echoed, status: status, contentType: contentType)
+        case .hostile(let hostile):
+            return hostile.answer(request, api: api)
         }
     }
 }
