@@ -5,15 +5,26 @@ extension ArchiveBatch {
     /// whose mapping throws (its id or cursor time unusable, or not an object at all) goes to
     /// quarantine verbatim, and the drift the others showed is recorded with the batch.
     ///
-    /// `idKey` names the member holding the provider's id, kept with a quarantined row when
-    /// it can be read.
+    /// `idKey` names the member holding the provider's id. A row repeated verbatim is mapped
+    /// once; rows that differ but carry the same id (an id too large for the provider's numbers,
+    /// a bug upstream) name no record for sure, so all of them go to quarantine.
     public mutating func mapRows<Rows: Sequence<JSONValue>, Mapped>(
         _ rows: Rows, endpoint: String, idKey: String,
         _ map: (JSONValue, inout SchemaDriftLog) throws(JSONShapeError) -> Mapped
     ) -> [Mapped] {
+        let rows = Array(rows)
+        let ambiguous = Self.idsOfDifferentRows(rows, idKey: idKey)
         var drift = SchemaDriftLog(endpoint: endpoint)
         var mapped: [Mapped] = []
+        var seen: Set<String> = []
         for row in rows {
+            let id = Self.id(of: row, idKey: idKey)
+            if let id, ambiguous.contains(id) {
+                let path = row[idKey]?.path ?? row.path
+                quarantine(row, endpoint: endpoint, idKey: idKey, reason: "\(path): \"\(id)\" is the id of different records in this answer")
+                continue
+            }
+            if let id, !seen.insert(id).inserted { continue }
             do {
                 mapped.append(try map(row, &drift))
             } catch {
@@ -22,6 +33,25 @@ extension ArchiveBatch {
         }
         record(drift)
         return mapped
+    }
+
+    /// Ids carried by rows that are not the same text.
+    private static func idsOfDifferentRows(_ rows: [JSONValue], idKey: String) -> Set<String> {
+        var first: [String: JSONValue] = [:]
+        var ambiguous: Set<String> = []
+        for row in rows {
+            guard let id = id(of: row, idKey: idKey) else { continue }
+            if let earlier = first[id] {
+                if earlier.rawBytes != row.rawBytes { ambiguous.insert(id) }
+            } else {
+                first[id] = row
+            }
+        }
+        return ambiguous
+    }
+
+    private static func id(of row: JSONValue, idKey: String) -> String? {
+        row.kind == .object ? row[idKey]?.idText : nil
     }
 
     /// Maps one record whose identity is already known (a details answer): drift is recorded,
@@ -37,7 +67,7 @@ extension ArchiveBatch {
 
     /// Keeps `row` in quarantine with `reason`.
     public mutating func quarantine(_ row: JSONValue, endpoint: String, idKey: String, reason: String) {
-        let id = row.kind == .object ? row[idKey]?.stringOrNumberText : nil
+        let id = Self.id(of: row, idKey: idKey)
         quarantined.append(QuarantinedRecord(endpoint: endpoint, externalID: id, reason: reason, raw: row.rawText))
     }
 

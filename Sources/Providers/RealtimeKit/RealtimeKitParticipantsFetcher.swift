@@ -20,7 +20,7 @@ struct RealtimeKitParticipantsFetcher {
             var record = SessionRecord(externalID: item.externalID, kind: .meeting)  // children only: the archived kind stays
             record.children = [.participants(participants)]
             batch.sessions.append(record)
-            batch.completions.append(QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version)))
+            batch.completions.append(ItemRetryPolicy().finished(item, quarantined: batch.quarantined.count))
             return batch
         }
     }

@@ -171,7 +171,7 @@ public struct YourGPTProvider: Provider {
             var record = SessionRecord(externalID: item.externalID, kind: .chat)
             record.children = [.appendMessages(messages.reversed())]
             batch.sessions.append(record)
-            batch.completions.append(QueueCompletion(kind: Self.messagesKind, externalID: item.externalID, outcome: .done(version: item.version)))
+            batch.completions.append(ItemRetryPolicy().finished(item, quarantined: batch.quarantined.count))
             return batch
         }
     }

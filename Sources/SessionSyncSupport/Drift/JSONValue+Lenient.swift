@@ -24,9 +24,9 @@ extension JSONValue {
         lenient(key, &drift, expected: "a string") { $0.string }
     }
 
-    /// A string or a number, as text (ids and codes that API revisions type either way).
+    /// A string or a whole number, as text (ids and codes that API revisions type either way).
     public func lenientID(_ key: String, _ drift: inout SchemaDriftLog) -> String? {
-        lenient(key, &drift, expected: "a string or number") { $0.stringOrNumberText }
+        lenient(key, &drift, expected: "a string or a whole number") { $0.idText }
     }
 
     /// A finite number (1e400 reads as infinity, which no column should hold).

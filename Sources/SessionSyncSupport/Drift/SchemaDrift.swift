@@ -9,8 +9,8 @@ public struct SchemaDrift: Sendable, Equatable {
     public let path: String
     /// What the mapping wanted (`a string`, `an ISO-8601 date-time in the years 0001 to 9999`).
     public let expected: String
-    /// What was there, shortened (`a number: 840`).
-    public let found: String
+    /// The last value seen there, shortened (`a number: 840`).
+    public var found: String
     /// How many values drifted this way.
     public var count: Int
 

@@ -17,6 +17,7 @@ public struct SchemaDriftLog: Sendable {
         let key = path + "\u{0}" + expected
         if byField[key] != nil {
             byField[key]?.count += 1
+            byField[key]?.found = Self.sample(value)
             return
         }
         order.append(key)

@@ -31,10 +31,10 @@ extension JSONValue {
         return string
     }
 
-    /// A string, or a number written as text (ids that API revisions type either way).
+    /// A string, or a whole number written in digits (ids that API revisions type either way).
     public func requireID(_ key: String) throws(JSONShapeError) -> String {
         let value = try require(key)
-        guard let text = value.stringOrNumberText, !text.isEmpty else { throw value.mismatch("a non-empty string or number") }
+        guard let text = value.idText, !text.isEmpty else { throw value.mismatch("a non-empty string or a whole number") }
         return text
     }
 
@@ -71,7 +71,7 @@ extension JSONValue {
 
     public func optionalID(_ key: String) throws(JSONShapeError) -> String? {
         guard let value = self[key], !value.isNull else { return nil }
-        guard let text = value.stringOrNumberText else { throw value.mismatch("a string, number or null") }
+        guard let text = value.idText else { throw value.mismatch("a string, a whole number or null") }
         return text
     }
 

@@ -181,6 +181,20 @@ public struct JSONValue: Sendable {
         }
     }
 
+    /// A string, or a whole number written in digits, as text: an id, which some API revisions
+    /// send as a number. `1e19`, `1.5` or `1e308` are numbers, but no id: two different records
+    /// could carry the same such text, so they are refused.
+    public var idText: String? {
+        switch node.kind {
+        case .string: return string
+        case .number:
+            let bytes = rawBytes
+            let digits = bytes.first == UInt8(ascii: "-") ? bytes.dropFirst() : bytes[...]
+            return !digits.isEmpty && digits.allSatisfy(\.isDigit) ? rawText : nil
+        default: return nil
+        }
+    }
+
     /// A string or a number, as text: for ids that some API revisions send as numbers.
     public var stringOrNumberText: String? {
         switch node.kind {

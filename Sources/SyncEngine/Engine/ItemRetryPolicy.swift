@@ -45,6 +45,20 @@ public struct ItemRetryPolicy: Sendable {
         retry(kind: item.kind, externalID: item.externalID, attempts: item.attempts, error: error, now: now)
     }
 
+    /// The outcome of an item whose answer arrived: done at the wanted version, unless records of
+    /// it went to quarantine. Then it is asked again on the next pass (an attempt, without backoff:
+    /// the provider may well send them right next time), and given up at the limit, its readable
+    /// records archived each time.
+    public func finished(_ item: QueueItem, quarantined: Int) -> QueueCompletion {
+        guard quarantined > 0 else {
+            return QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
+        }
+        let error = "\(quarantined) record(s) of the answer had no usable id and wait in the quarantine table; asked again next pass"
+        return QueueCompletion(
+            kind: item.kind, externalID: item.externalID, outcome: .retry(error: error, notBefore: nil, countsAsAttempt: true, maxAttempts: maxAttempts)
+        )
+    }
+
     /// ``retry(_:error:now:)`` for an item known by kind and id.
     public func retry(kind: String, externalID: String, attempts: Int, error: any Error, now: Timestamp = .now()) -> QueueCompletion {
         QueueCompletion(

@@ -95,7 +95,7 @@ struct OpenReplayFailureTests {
         #expect(outcome.progress.warnings.contains { $0.contains("no usable sessionID") })
         #expect(try harness.text("SELECT coalesce(country, 'NULL') || ' ' || coalesce(started_at, 'NULL') || ' ' || os FROM sessions WHERE external_id = 's-1'") == "NULL NULL Linux")
         #expect(try harness.text("SELECT country FROM sessions WHERE external_id = 's-2'") == "FR")
-        #expect(try harness.text("SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].userCountry'") == "a string or number | an object")
+        #expect(try harness.text("SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].userCountry'") == "a string or a whole number | an object")
         #expect(
             try harness.text("SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].timestamp'")
                 == "epoch milliseconds within the years 0001 to 9999 | a number: -99999999999999999"
