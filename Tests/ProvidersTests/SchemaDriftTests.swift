@@ -1,4 +1,5 @@
 import Archive
+import SQLiteDB
 import SessionSyncSupport
 import SessionSyncTesting
 import Simulators
@@ -99,5 +100,45 @@ struct SchemaDriftTests {
         return try await harness.archive.withStore { store in
             try StatusReport.read(store: store, configuration: configuration, database: path).text
         }
+    }
+}
+
+/// A server that ignores the page parameter answers the same page forever; a listing notices
+/// the repeat at once instead of reading it up to its page bound.
+@Suite("Listings stop at a page that repeats the one before it")
+struct RepeatedPageTests {
+    @Test("yourgpt: a full page answered for every page number stops the listing with a warning; the cursor stays")
+    func yourgpt() async throws {
+        let simulator = YourGPTProviderTests.simulator(sessions: 5)
+        // The harness's pages hold 25 sessions: a full page of them, answered for every page number.
+        let harness = try await YourGPTProviderTests.harness(simulator)
+        defer { Task { await harness.shutdown() } }
+        let rows = (10..<35).map { #"{"session_uid": "s\#($0)", "last_message_time": "2026-11-20T11:\#($0):00Z"}"# }.joined(separator: ", ")
+        let body = #"{"type": "RXSUCCESS", "data": [\#(rows)]}"#
+        harness.server.faults.inject(FaultRule(pathContains: "getSessions", times: nil, fault: .status(200, body: body)))
+        let outcome = await harness.pass()
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.progress.warnings.contains { $0.contains("answered page 2 with exactly the rows of page 1") })
+        #expect(harness.server.log.matching("getSessions").count == 2)
+        #expect(try harness.count("SELECT count(*) FROM sessions") == 25)
+        #expect(try harness.count("SELECT count(*) FROM sync_cursors") == 0, "an incomplete listing moves no cursor")
+    }
+
+    @Test("realtimekit: a listing page repeated stops the listing; a participants page repeated is that session's failure")
+    func realtimekit() async throws {
+        let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 30), pageSize: 10, extra: #", "chat": false"#)
+        defer { Task { await fixture.shutdown() } }
+        let harness = fixture.harness
+        #expect(await harness.pass().result == .succeeded)
+        let id = fixture.simulator.sessionIDs[0]
+        let rows = (1...10).map { #"{"id": "p\#($0)"}"# }.joined(separator: ", ")
+        let page = #"{"success": true, "data": {"participants": [\#(rows)]}, "paging": {"total_count": 50, "start_offset": 0, "end_offset": 10}}"#
+        harness.server.faults.inject(FaultRule(pathContains: "/sessions/\(id)/participants", times: nil, fault: .status(200, body: page)))
+        try Connection(path: harness.databasePath).execute("UPDATE fetch_queue SET state = 'pending', version = 'again' WHERE kind = 'participants'")
+        harness.server.log.clear()
+        let outcome = await harness.pass()
+        #expect(outcome.result == .succeeded)
+        #expect(outcome.progress.warnings.contains { $0.contains("page 2 repeats page 1 verbatim") })
+        #expect(fixture.requests(endingWith: "/sessions/\(id)/participants").count == 2)
     }
 }

@@ -32,7 +32,8 @@ public struct OpenReplayProvider: Provider {
     }
 
     public func probe(_ pass: SyncPass) async throws -> String {
-        guard let page = try await fetchPage(pass, page: 1, limit: 1) else {
+        var repeats = RepeatedPageGuard()
+        guard let page = try await fetchPage(pass, page: 1, limit: 1, repeats: &repeats) else {
             return "authenticated, but the assist service did not answer (data: null)"
         }
         return "authenticated; \(page.total.map(String.init) ?? "an unknown number of") live session(s)"
@@ -41,12 +42,21 @@ public struct OpenReplayProvider: Provider {
     public func sync(_ pass: SyncPass) async throws {
         let previous = try await previousState(pass)
         var listing = OpenReplayListing(pageSize: settings.pageSize)
+        var repeats = RepeatedPageGuard()
         for number in 1...ListingBound.pages {
             try Task.checkCancellation()
-            guard let page = try await fetchPage(pass, page: number, limit: settings.pageSize) else {
+            guard let page = try await fetchPage(pass, page: number, limit: settings.pageSize, repeats: &repeats) else {
                 throw SyncError.providerError(
                     endpoint: search.endpoint, message: "the assist service did not answer (data: null); no session was marked ended"
                 )
+            }
+            if page.repeatsPrevious {
+                await RepeatedPageGuard.stop(search.endpoint, page: number, pass)
+                listing.distrust("page \(number) repeated page \(number - 1)")
+                var batch = ArchiveBatch()
+                try await finish(listing, previous: previous, batch: &batch, pass: pass)
+                try await pass.commit(batch)
+                return
             }
             var batch = ArchiveBatch(drift: page.drift)
             let records = batch.mapRows(page.sessions, endpoint: search.endpoint, idKey: "sessionID") { row, drift throws(JSONShapeError) in
@@ -107,11 +117,13 @@ public struct OpenReplayProvider: Provider {
         let total: Int?
         let sessions: [JSONValue]
         var drift: [SchemaDrift] = []
+        var repeatsPrevious = false
     }
 
     /// One page of the search; nil when the service answered `data: null`.
-    private func fetchPage(_ pass: SyncPass, page: Int, limit: Int) async throws -> Page? {
+    private func fetchPage(_ pass: SyncPass, page: Int, limit: Int, repeats: inout RepeatedPageGuard) async throws -> Page? {
         let document = try await pass.sendJSON(search.request(page: page, limit: limit))
+        if repeats.repeats(document) { return Page(total: nil, sessions: [], repeatsPrevious: true) }
         return try pass.map(search.endpoint) { () throws(JSONShapeError) -> Page? in
             let data = try document.root.require("data")
             if data.isNull { return nil }

@@ -16,9 +16,15 @@ struct RealtimeKitListing {
         let previous = try await pass.timestampCursor(Self.cursorStream)
         let start = try await pass.readFrom(stream: Self.cursorStream)
         let work = RealtimeKitChildWork(settings: settings)
+        var repeats = RepeatedPageGuard()
         for page in 1...ListingBound.pages {
             try Task.checkCancellation()
             let document = try await api.sessions(pass, createdSince: start, page: page, perPage: settings.pageSize)
+            if repeats.repeats(document) {
+                // Every page before it committed with its cursor: the next pass goes on from there.
+                await RepeatedPageGuard.stop(RealtimeKitAPI.sessionsEndpoint, page: page, pass)
+                return
+            }
             let rows = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in
                 try document.root.requireObject("data").optionalArray("sessions").map { Array($0.elements) } ?? []
             }

@@ -29,8 +29,14 @@ struct RealtimeKitParticipantsFetcher {
     private func fetchAll(_ pass: SyncPass, sessionID: String, into batch: inout ArchiveBatch) async throws -> [ParticipantRecord] {
         var participants: [ParticipantRecord] = []
         // ListingBound: a guard against a server that ignores `page_no` and answers the same page forever.
+        var repeats = RepeatedPageGuard()
         for page in 1...ListingBound.pages {
             let document = try await api.participants(pass, sessionID: sessionID, page: page, perPage: settings.pageSize)
+            if repeats.repeats(document) {
+                throw SyncError.malformedResponse(
+                    endpoint: RealtimeKitAPI.participantsEndpoint, detail: "page \(page) repeats page \(page - 1) verbatim: the server seems to ignore page_no"
+                )
+            }
             let rows = try pass.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
                 try document.root.requireObject("data").optionalArray("participants").map { Array($0.elements) } ?? []
             }

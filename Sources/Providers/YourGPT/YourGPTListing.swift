@@ -1,5 +1,6 @@
 import Archive
 import SessionSyncSupport
+import SyncEngine
 
 /// What one pass knows of the listing, in constant memory: where to stop, the newest last
 /// message time of the first page as it was first read, and the newest time seen at all.
@@ -14,6 +15,10 @@ struct YourGPTListing {
     /// The newest last message time on the first page, when it was first read.
     private(set) var frontier: Timestamp?
     private(set) var newest: Timestamp?
+    /// The pages of the reading under way, to tell a server that ignores `page`.
+    var pages = RepeatedPageGuard()
+    /// Set when a page repeated the one before it: the listing is not complete.
+    var stoppedOnRepeat = false
 
     init(stopBefore: Timestamp?) {
         self.stopBefore = stopBefore

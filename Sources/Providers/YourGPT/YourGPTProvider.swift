@@ -60,18 +60,19 @@ public struct YourGPTProvider: Provider {
         var listing = YourGPTListing(stopBefore: stopBefore)
 
         var complete = false
-        for page in 1...ListingBound.pages where !complete {
-            complete = try await !readPage(pass, from: from, page: page, listing: &listing)
+        for page in 1...ListingBound.pages where !complete && !listing.stoppedOnRepeat {
+            complete = try await !readPage(pass, from: from, page: page, listing: &listing) && !listing.stoppedOnRepeat
         }
         // Sessions that got a message while we paged have jumped to the front: read from the top
         // again until a page brings nothing new.
+        listing.pages = RepeatedPageGuard()
         var rechecked = complete
         for page in 1...ListingBound.pages where complete && rechecked {
             rechecked = try await readPage(pass, from: from, page: page, listing: &listing, recheck: true)
         }
         guard complete else {
             // The cursor vouches for a complete listing only.
-            await ListingBound.reached(Self.sessionsEndpoint, pass)
+            if !listing.stoppedOnRepeat { await ListingBound.reached(Self.sessionsEndpoint, pass) }
             return
         }
         if let newest = listing.newest {
@@ -84,6 +85,11 @@ public struct YourGPTProvider: Provider {
     /// holds sessions that moved there during the pass (all of them, for the next page to matter).
     private func readPage(_ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, recheck: Bool = false) async throws -> Bool {
         let document = try await fetchSessionsPage(pass, from: from, page: page, limit: settings.pageSize)
+        if listing.pages.repeats(document) {
+            listing.stoppedOnRepeat = true
+            await RepeatedPageGuard.stop(Self.sessionsEndpoint, page: page, pass)
+            return false
+        }
         let rows = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
         var batch = ArchiveBatch()
         var moved = 0
@@ -142,6 +148,7 @@ public struct YourGPTProvider: Provider {
             var messages: [MessageRecord] = []
             var batch = ArchiveBatch()
             var complete = false
+            var repeats = RepeatedPageGuard()
             pages: for page in 1...ListingBound.pages {
                 let body = JSONOutput.object([
                     ("session_uid", .string(item.externalID)),
@@ -151,6 +158,12 @@ public struct YourGPTProvider: Provider {
                 ])
                 let response = try await pass.send(.postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
                 let document = try YourGPTEnvelope.checked(response)
+                if repeats.repeats(document) {
+                    throw SyncError.malformedResponse(
+                        endpoint: Self.messagesEndpoint,
+                        detail: "session \(item.externalID): page \(page) repeats page \(page - 1) verbatim; the server seems to ignore page"
+                    )
+                }
                 let rows = try pass.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
                 let mapped = batch.mapRows(rows.elements, endpoint: Self.messagesEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
                     try YourGPTMessageMapper.map(row, &drift)
