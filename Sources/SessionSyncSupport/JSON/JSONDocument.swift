@@ -62,6 +62,12 @@ public struct JSONDocument: Sendable {
         bytes.capacity + nodes.capacity * MemoryLayout<Node>.stride
     }
 
+    /// True when both documents are the same text, byte for byte (most differ in size or
+    /// within their first bytes, so this is cheap).
+    public func hasSameText(as other: JSONDocument) -> Bool {
+        bytes == other.bytes
+    }
+
     /// The top-level value.
     public var root: JSONValue {
         JSONValue(document: self, index: 0)

@@ -4,18 +4,16 @@ import SessionSyncSupport
 /// parameter answers, forever. Without this a listing would read the same rows up to its
 /// ``ListingBound`` (10,000 requests, hours against a rate-limited API) before it stopped.
 public struct RepeatedPageGuard: Sendable {
-    private var previous: UInt64?
+    /// The page before: compared, not hashed, since pages nearly always differ in their first
+    /// bytes, while hashing read every byte of every page.
+    private var previous: JSONDocument?
 
     public init() {}
 
-    /// True when `document` is the same text as the page seen before it (empty pages aside,
-    /// which end a listing anyway).
+    /// True when `document` is the same text as the page seen before it.
     public mutating func repeats(_ document: JSONDocument) -> Bool {
-        var hasher = StableHasher()
-        hasher.combine(document.root.rawBytes)
-        let digest = hasher.value
-        defer { previous = digest }
-        return previous == digest
+        defer { previous = document }
+        return previous?.hasSameText(as: document) ?? false
     }
 
     /// Records that `endpoint` answered page `page` with the page before it again.
