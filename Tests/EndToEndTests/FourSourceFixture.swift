@@ -97,11 +97,7 @@ struct FourSourceFixture: Sendable {
     }
 
     func query(_ sql: String) throws -> [[String?]] {
-        let connection = try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
-        let statement = try connection.prepare(sql)
-        var rows: [[String?]] = []
-        while try statement.step() { rows.append((0..<statement.columnCount).map { statement.text(at: $0) }) }
-        return rows
+        try queryArchive(at: databasePath, sql)
     }
 
     /// The external ids of `source`'s archived sessions, sorted.

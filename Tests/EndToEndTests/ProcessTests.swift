@@ -40,11 +40,7 @@ struct DaemonFixture: Sendable {
     }
 
     func query(_ sql: String) throws -> [[String?]] {
-        let connection = try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
-        let statement = try connection.prepare(sql)
-        var rows: [[String?]] = []
-        while try statement.step() { rows.append((0..<statement.columnCount).map { statement.text(at: $0) }) }
-        return rows
+        try queryArchive(at: databasePath, sql)
     }
 
     func shutdown() async {

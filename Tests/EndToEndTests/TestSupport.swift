@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteDB
 
 /// A fresh folder under the system's temporary directory, removed afterwards.
 final class TemporaryDirectory: Sendable {
@@ -69,4 +70,13 @@ func runSessionSync(_ arguments: [String], environment: [String: String] = [:], 
         stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self)
     )
+}
+
+/// The rows of `sql` on the archive at `path`, read-only as a user's `sqlite3` would open it.
+func queryArchive(at path: String, _ sql: String) throws -> [[String?]] {
+    let connection = try Connection(path: path, options: Connection.Options(mode: .readOnly))
+    let statement = try connection.prepare(sql)
+    var rows: [[String?]] = []
+    while try statement.step() { rows.append((0..<statement.columnCount).map { statement.text(at: $0) }) }
+    return rows
 }

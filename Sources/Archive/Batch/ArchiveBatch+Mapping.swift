@@ -13,12 +13,13 @@ extension ArchiveBatch {
         _ map: (JSONValue, inout SchemaDriftLog) throws(JSONShapeError) -> Mapped
     ) -> [Mapped] {
         let rows = Array(rows)
-        let ambiguous = Self.idsOfDifferentRows(rows, idKey: idKey)
+        // Each row's id is read (and decoded) once, for both the ambiguity check and the mapping.
+        let ids = rows.map { Self.id(of: $0, idKey: idKey) }
+        let ambiguous = Self.idsOfDifferentRows(rows, ids: ids)
         var drift = SchemaDriftLog(endpoint: endpoint)
         var mapped: [Mapped] = []
         var seen: Set<String> = []
-        for row in rows {
-            let id = Self.id(of: row, idKey: idKey)
+        for (row, id) in zip(rows, ids) {
             if let id, ambiguous.contains(id) {
                 let path = row[idKey]?.path ?? row.path
                 quarantine(row, endpoint: endpoint, idKey: idKey, reason: "\(path): \"\(id)\" is the id of different records in this answer")
@@ -36,11 +37,11 @@ extension ArchiveBatch {
     }
 
     /// Ids carried by rows that are not the same text.
-    private static func idsOfDifferentRows(_ rows: [JSONValue], idKey: String) -> Set<String> {
+    private static func idsOfDifferentRows(_ rows: [JSONValue], ids: [String?]) -> Set<String> {
         var first: [String: JSONValue] = [:]
         var ambiguous: Set<String> = []
-        for row in rows {
-            guard let id = id(of: row, idKey: idKey) else { continue }
+        for (row, id) in zip(rows, ids) {
+            guard let id else { continue }
             if let earlier = first[id] {
                 if earlier.rawBytes != row.rawBytes { ambiguous.insert(id) }
             } else {

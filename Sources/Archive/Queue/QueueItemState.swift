@@ -10,7 +10,7 @@
 ///   the attempts reach the item's limit: `gaveUp`.
 /// - **Give up**, or a **deadline** passed while `pending`: `gaveUp`.
 /// - A person's **detail request** (`enqueue`, `detail_requests`) makes any item `pending` afresh.
-public enum QueueItemState: String, Sendable, CaseIterable {
+public enum QueueItemState: String, Sendable {
     case pending
     case done
     case gaveUp = "gave_up"

@@ -39,10 +39,6 @@ extension JSONValue {
         lenient(key, &drift, expected: "a whole number within 64 bits") { $0.int64 }
     }
 
-    public func lenientBool(_ key: String, _ drift: inout SchemaDriftLog) -> Bool? {
-        lenient(key, &drift, expected: "true or false") { $0.bool }
-    }
-
     public func lenientObject(_ key: String, _ drift: inout SchemaDriftLog) -> JSONValue? {
         lenient(key, &drift, expected: "an object") { $0.kind == .object ? $0 : nil }
     }

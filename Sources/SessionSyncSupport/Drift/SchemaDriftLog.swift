@@ -29,10 +29,6 @@ public struct SchemaDriftLog: Sendable {
         order.compactMap { byField[$0] }
     }
 
-    public var isEmpty: Bool {
-        order.isEmpty
-    }
-
     /// `data.sessions[3].meta[0].x` → `data.sessions[].meta[].x`.
     static func rowPath(_ path: String) -> String {
         var result = ""

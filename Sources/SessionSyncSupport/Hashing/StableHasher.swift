@@ -29,11 +29,6 @@ public struct StableHasher: Sendable {
         combine(CollectionOfOne(0xFE))
     }
 
-    /// The hash.
-    public var value: UInt64 {
-        state
-    }
-
     /// The hash as 16 lowercase hex digits.
     public var hexDigest: String {
         let hex = String(state, radix: 16)
