@@ -36,7 +36,7 @@ extension ArchiveStore {
     public func sessions(sourceID: Int64, status: String, limit: Int, notSeenSince: Timestamp? = nil) throws -> [ArchivedSession] {
         let select = try connection.cachedStatement(
             """
-            SELECT external_id, status, started_at, ended_at, updated_at, raw FROM sessions
+            SELECT \(ArchivedSession.columns) FROM sessions
             WHERE source_id = ?1 AND status = ?2 AND (?4 IS NULL OR last_seen_at < ?4)
             ORDER BY started_at, external_id LIMIT ?3
             """
@@ -47,12 +47,7 @@ extension ArchiveStore {
         try select.bind(notSeenSince?.iso8601, at: 4)
         var result: [ArchivedSession] = []
         try select.forEachRow { row in
-            result.append(
-                ArchivedSession(
-                    externalID: row.text(at: 0) ?? "", status: row.text(at: 1), startedAt: row.text(at: 2),
-                    endedAt: row.text(at: 3), updatedAt: row.text(at: 4) ?? "", raw: row.text(at: 5) ?? "{}"
-                )
-            )
+            result.append(ArchivedSession(row: row))
         }
         return result
     }
@@ -61,7 +56,7 @@ extension ArchiveStore {
     public func session(sourceID: Int64, externalID: String) throws -> ArchivedSession? {
         let select = try connection.cachedStatement(
             """
-            SELECT external_id, status, started_at, ended_at, updated_at, raw FROM sessions
+            SELECT \(ArchivedSession.columns) FROM sessions
             WHERE source_id = ? AND external_id = ?
             """
         )
@@ -69,9 +64,6 @@ extension ArchiveStore {
         try select.bind(externalID, at: 2)
         defer { select.reset() }
         guard try select.step() else { return nil }
-        return ArchivedSession(
-            externalID: select.text(at: 0) ?? "", status: select.text(at: 1), startedAt: select.text(at: 2),
-            endedAt: select.text(at: 3), updatedAt: select.text(at: 4) ?? "", raw: select.text(at: 5) ?? "{}"
-        )
+        return ArchivedSession(row: select)
     }
 }

@@ -44,6 +44,9 @@ public final class ArchiveStore {
             for record in batch.sessions {
                 try write(record, sourceID: sourceID, now: nowText, passStartedAt: passStartedAt, stats: &stats)
             }
+            for children in batch.sessionChildren {
+                try write(children, sourceID: sourceID, now: nowText, stats: &stats)
+            }
             if let presence = batch.presence {
                 try applyPresence(presence, sourceID: sourceID, now: nowText, stats: &stats)
             }
@@ -102,15 +105,11 @@ public final class ArchiveStore {
         var outcome = result.outcome
         if childRows > 0 && outcome == .unchanged {
             // A changed child set is a change of the session.
-            let touch = try connection.cachedStatement("UPDATE sessions SET updated_at = ? WHERE id = ?")
-            try touch.bind(now, at: 1)
-            try touch.bind(result.id, at: 2)
-            try touch.run()
+            try touch(sessionID: result.id, now: now)
             outcome = .changed
         }
-        if (record.columns.isEmpty || result.newInThisPass) && outcome != .inserted {
-            // A children-only record (new messages of a known session) is not a session upsert,
-            // and a session this pass already counted as new is not counted again.
+        if result.newInThisPass && outcome != .inserted {
+            // A session this pass already counted as new is not counted again.
             stats.rowsWritten += childRows
             return
         }
@@ -125,6 +124,32 @@ public final class ArchiveStore {
             stats.sessionsUnchanged += 1
         }
         stats.rowsWritten += childRows
+    }
+
+    private func write(_ children: SessionChildren, sourceID: Int64, now: String, stats: inout WriteStats) throws {
+        let select = try connection.cachedStatement("SELECT id FROM sessions WHERE source_id = ? AND external_id = ?")
+        try select.bind(sourceID, at: 1)
+        try select.bind(children.externalID, at: 2)
+        defer { select.reset() }
+        guard try select.step() else {
+            stats.childSetsDropped += children.children.count
+            return
+        }
+        let sessionID = select.int64(at: 0)
+        let rows = try childSetWriter.write(
+            children.children, fingerprints: children.fingerprints, sessionID: sessionID, isNewSession: false, connection: connection
+        )
+        guard rows > 0 else { return }
+        try touch(sessionID: sessionID, now: now)
+        stats.rowsWritten += rows
+    }
+
+    /// Marks a session changed because one of its child sets changed.
+    private func touch(sessionID: Int64, now: String) throws {
+        let touch = try connection.cachedStatement("UPDATE sessions SET updated_at = ? WHERE id = ?")
+        try touch.bind(now, at: 1)
+        try touch.bind(sessionID, at: 2)
+        try touch.run()
     }
 
     private func applyPresence(_ presence: PresenceSnapshot, sourceID: Int64, now: String, stats: inout WriteStats) throws {

@@ -10,6 +10,9 @@ enum ArchivedForm {
         for record in batch.sessions {
             prepare(record)
         }
+        for children in batch.sessionChildren {
+            for set in children.children { prepare(set) }
+        }
         for drift in batch.drift {
             _ = "\(drift)"
         }

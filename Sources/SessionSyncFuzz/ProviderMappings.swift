@@ -33,9 +33,7 @@ enum ProviderMappings {
         }
         for export in RealtimeKitExport.allCases {
             if let set = try? export.childSet(table) {
-                var record = SessionRecord(externalID: "fuzz", kind: .meeting)
-                record.children = [set]
-                ArchivedForm.prepare(ArchiveBatch(sessions: [record]))
+                ArchivedForm.prepare(ArchiveBatch(sessionChildren: [SessionChildren(externalID: "fuzz", children: [set])]))
             }
         }
     }
@@ -147,9 +145,7 @@ enum ProviderMappings {
             let participants = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
                 try RealtimeKitParticipantMapper.map(row, &drift)
             }
-            var record = SessionRecord(externalID: "fuzz", kind: .meeting)
-            record.children = [.participants(participants)]
-            batch.sessions.append(record)
+            batch.sessionChildren.append(SessionChildren(externalID: "fuzz", children: [.participants(participants)]))
             ArchivedForm.prepare(batch)
             _ = RealtimeKitPaging.listEnds(rows: rows.count, perPage: pageSize, paging: paging)
         }
@@ -193,9 +189,7 @@ enum ProviderMappings {
         let messages = messagesBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
             try YourGPTMessageMapper.map(row, &drift)
         }
-        var record = SessionRecord(externalID: "fuzz", kind: .chat)
-        record.children = [.appendMessages(messages)]
-        messagesBatch.sessions.append(record)
+        messagesBatch.sessionChildren.append(SessionChildren(externalID: "fuzz", children: [.appendMessages(messages)]))
         ArchivedForm.prepare(messagesBatch)
     }
 }

@@ -69,6 +69,37 @@ struct WriterTests {
         }
     }
 
+    @Test("child sets fetched apart from their session replace its set without touching kind, last_seen_at or presence, and never create a session")
+    func sessionChildren() throws {
+        try withTemporaryDirectory { (directory: String) throws in
+            let store = try ArchiveStore(path: directory + "/archive.sqlite")
+            let listed = Timestamp(iso8601: "2026-11-22T10:00:00.000Z")!
+            let later = listed.adding(.seconds(60))
+            let source = try store.ensureSource(name: "s", provider: "realtimekit", now: listed)
+            var record = SessionRecord(externalID: "m1", kind: .livestream)
+            record.status = "live"
+            _ = try store.commit(ArchiveBatch(sessions: [record]), sourceID: source.id, now: listed)
+            try store.connection.execute("UPDATE sessions SET absent_listings = 2")
+
+            let participant = ParticipantRecord(externalID: "p1", userID: "u1", displayName: "Ada", role: nil, joinedAt: nil, leftAt: nil, durationSeconds: nil, raw: "{}")
+            let batch = ArchiveBatch(sessionChildren: [
+                SessionChildren(externalID: "m1", children: [.participants([participant])]),
+                SessionChildren(externalID: "gone", children: [.participants([participant])]),
+            ])
+            let stats = try store.commit(batch, sourceID: source.id, now: later)
+            #expect(stats.rowsWritten == 1 && stats.childSetsDropped == 1 && stats.sessionsUpserted == 0)
+            let select = try store.connection.prepare("SELECT kind, last_seen_at, updated_at, absent_listings FROM sessions")
+            var row: [String?] = []
+            try select.forEachRow { row = [$0.text(at: 0), $0.text(at: 1), $0.text(at: 2), $0.text(at: 3)] }
+            #expect(row == ["livestream", listed.iso8601, later.iso8601, "2"], "the kind and presence as listed; updated_at moves with the new set")
+            #expect(try store.connection.scalarInt("SELECT count(*) FROM sessions") == 1, "no session made up for children of an unknown one")
+            #expect(try store.connection.scalarInt("SELECT count(*) FROM participants") == 1)
+
+            let again = try store.commit(batch, sourceID: source.id, now: later.adding(.seconds(60)))
+            #expect(again.rowsWritten == 0, "an unchanged set writes nothing")
+        }
+    }
+
     @Test("many-row child sets are written whole and in order across several statements; of two buckets with one time, the later wins")
     func manyRows() throws {
         try withTemporaryDirectory { (directory: String) throws in

@@ -5,6 +5,8 @@ import SessionSyncSupport
 /// transaction, so a crash keeps all of it or none.
 public struct ArchiveBatch: Sendable {
     public var sessions: [SessionRecord] = []
+    /// Child sets of sessions already archived, fetched apart from them.
+    public var sessionChildren: [SessionChildren] = []
     public var cursors: [CursorUpdate] = []
     public var enqueue: [QueueRequest] = []
     public var completions: [QueueCompletion] = []
@@ -24,6 +26,7 @@ public struct ArchiveBatch: Sendable {
 
     public init(
         sessions: [SessionRecord] = [],
+        sessionChildren: [SessionChildren] = [],
         cursors: [CursorUpdate] = [],
         enqueue: [QueueRequest] = [],
         completions: [QueueCompletion] = [],
@@ -32,6 +35,7 @@ public struct ArchiveBatch: Sendable {
         quarantined: [QuarantinedRecord] = []
     ) {
         self.sessions = sessions
+        self.sessionChildren = sessionChildren
         self.cursors = cursors
         self.drift = drift
         self.quarantined = quarantined
@@ -43,6 +47,7 @@ public struct ArchiveBatch: Sendable {
     /// Adds everything of `other` to this batch, to commit both in one transaction.
     public mutating func append(_ other: ArchiveBatch) {
         sessions += other.sessions
+        sessionChildren += other.sessionChildren
         cursors += other.cursors
         enqueue += other.enqueue
         completions += other.completions
@@ -58,15 +63,18 @@ public struct ArchiveBatch: Sendable {
         for index in sessions.indices where sessions[index].childFingerprints == nil {
             sessions[index].childFingerprints = sessions[index].children.map(ChildSetFingerprint.of)
         }
+        for index in sessionChildren.indices where sessionChildren[index].fingerprints == nil {
+            sessionChildren[index].fingerprints = sessionChildren[index].children.map(ChildSetFingerprint.of)
+        }
     }
 
-    /// Session records plus queue outcomes: a measure of how much a commit carries.
+    /// Session records, child sets and queue outcomes: a measure of how much a commit carries.
     public var itemCount: Int {
-        sessions.count + completions.count + enqueue.count + fulfilled.count
+        sessions.count + sessionChildren.count + completions.count + enqueue.count + fulfilled.count
     }
 
     public var isEmpty: Bool {
-        sessions.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && fulfilled.isEmpty && presence == nil
+        sessions.isEmpty && sessionChildren.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && fulfilled.isEmpty && presence == nil
             && drift.isEmpty && quarantined.isEmpty
     }
 }

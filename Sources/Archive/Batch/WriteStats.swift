@@ -6,6 +6,8 @@ public struct WriteStats: Sendable, Equatable {
     /// Rows whose values changed: inserted, updated (beyond `last_seen_at`) or deleted, in every table.
     public var rowsWritten = 0
     public var sessionsEnded = 0
+    /// Child sets that arrived for a session no longer (or never) archived, and were not written.
+    public var childSetsDropped = 0
     /// The longest time one commit held the write lock, from BEGIN to the end of COMMIT.
     public var maxCommitMilliseconds: Double = 0
 
@@ -22,6 +24,7 @@ public struct WriteStats: Sendable, Equatable {
         lhs.sessionsUnchanged += rhs.sessionsUnchanged
         lhs.rowsWritten += rhs.rowsWritten
         lhs.sessionsEnded += rhs.sessionsEnded
+        lhs.childSetsDropped += rhs.childSetsDropped
         lhs.maxCommitMilliseconds = max(lhs.maxCommitMilliseconds, rhs.maxCommitMilliseconds)
     }
 }

@@ -1,3 +1,5 @@
+import SessionSyncSupport
+
 /// One pending piece of per-session work from `fetch_queue`.
 public struct QueueItem: Sendable, Equatable {
     public let kind: String
@@ -8,4 +10,19 @@ public struct QueueItem: Sendable, Equatable {
     public let doneVersion: String?
     public let attempts: Int
     public let queuedAt: String
+    /// False for work a pass does right away without a queue row (``init(requested:now:)``): if
+    /// it fails, its request goes into the queue with the failure.
+    public var isQueued = true
+}
+
+extension QueueItem {
+    /// The item `request` makes, before its first attempt: for work a pass does right away,
+    /// through the same per-item path as work read from the queue.
+    public init(requested request: QueueRequest, now: Timestamp = .now()) {
+        self.init(
+            kind: request.kind, externalID: request.externalID, version: request.version, doneVersion: nil, attempts: 0,
+            queuedAt: now.iso8601
+        )
+        isQueued = false
+    }
 }

@@ -30,8 +30,8 @@ public struct SessionRecord: Sendable {
 
     /// Carried columns whose values count only when the row is new: a placeholder (a listing's
     /// creation time standing in for the start) that must not overwrite what details brought, or
-    /// a `raw` for a session known only by id. A record that carries no other column (children
-    /// only) also leaves `kind` as archived.
+    /// a `raw` for a session known only by id. (Child sets fetched apart from their session are
+    /// a ``SessionChildren``, not a record.)
     public var insertOnly: SessionColumns = []
 
     /// Child sets that replace the archived ones (or, for ``ChildSet/appendMessages(_:)``, add to them).

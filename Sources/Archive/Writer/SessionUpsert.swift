@@ -61,10 +61,9 @@ final class SessionUpsert {
         let names = SessionColumns.names
         let updated = columns.subtracting(insertOnly)
         let carried = names.indices.filter { updated.contains(SessionColumns(rawValue: 1 << UInt32($0))) }.map { names[$0] }
-        // A record that updates no column only brings children: it leaves the kind alone too.
-        let compared = carried.isEmpty ? [] : ["kind"] + carried
+        let compared = ["kind"] + carried
         let assignments = compared.map { "\($0) = excluded.\($0)" }
-        let changed = compared.isEmpty ? "0" : compared.map { "sessions.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
+        let changed = compared.map { "sessions.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
         let sql = """
             INSERT INTO sessions (
                 source_id, external_id, kind, \(names.joined(separator: ", ")),

@@ -7,45 +7,48 @@ import SyncEngine
 /// them tells which are still running, and each of the others is read by id, which brings its
 /// final state (and so its details request).
 ///
+/// Reads go through the engine's ``SyncPass/repeatWork(kind:for:_:)``: one that fails is
+/// retried with backoff and given up at the limit.
+///
 /// Sessions older than the plan's history window are left alone: the API no longer serves them.
 struct IsNotAIUnfinishedRevisit {
+    static let kind = "revisit"
+
     let settings: IsNotAISettings
 
     func run(_ pass: SyncPass, plan: IsNotAIPlan?) async throws {
         let horizon = pass.startedAt.subtracting((plan ?? .free).historyWindow).adding(IsNotAIDiscovery.windowMargin)
-        var candidates: [String: Timestamp] = [:]
+        var candidates: [String: ArchivedSession] = [:]
+        var oldest: Timestamp?
         for session in try await pass.archivedSessions(status: IsNotAISessionMapper.openStatus, notListedInThisPass: true) {
             let started = session.startedAt.flatMap(Timestamp.init(iso8601:)) ?? horizon
-            if started >= horizon { candidates[session.externalID] = started }
+            guard started >= horizon else { continue }
+            candidates[session.externalID] = session
+            oldest = min(oldest ?? started, started)
         }
-        guard let oldest = candidates.values.min() else { return }
-
-        let startDate = max(horizon, oldest.subtracting(.seconds(60)))
-        let active = try await IsNotAIListingWalk(settings: settings, startDate: startDate, status: IsNotAISessionMapper.openStatus).run(pass)
-        let changed = candidates.keys.filter { !active.seen.contains($0) }.sorted()
-        var tally = ItemTally()
-        for id in changed {
-            try Task.checkCancellation()
-            do {
-                try await revisit(id, pass)
-                tally.succeeded += 1
-            } catch where !ItemRetryPolicy.isSourceWide(error) {
-                // One session's failure costs that session only; it is revisited on the next pass.
-                tally.failed(error)
-            }
+        var changed: [ArchivedSession] = []
+        if let oldest {
+            let startDate = max(horizon, oldest.subtracting(.seconds(60)))
+            let walk = IsNotAIListingWalk(settings: settings, startDate: startDate, status: IsNotAISessionMapper.openStatus)
+            let active = try await walk.run(pass)
+            changed = candidates.values.filter { !active.seen.contains($0.externalID) }.sorted { $0.externalID < $1.externalID }
         }
-        await tally.conclude("unfinished session revisit(s) failed and are tried again next pass", pass)
+        // Also runs the revisits that failed on earlier passes and are due.
+        try await pass.repeatWork(kind: Self.kind, for: changed) { item in
+            try await revisit(item, pass)
+        }
     }
 
-    private func revisit(_ id: String, _ pass: SyncPass) async throws {
+    private func revisit(_ item: QueueItem, _ pass: SyncPass) async throws -> ArchiveBatch {
         let response: APIResponse
         do {
             response = try await pass.send(
-                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(id))", endpoint: IsNotAIProvider.sessionEndpoint)
+                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))", endpoint: IsNotAIProvider.sessionEndpoint)
             )
         } catch let error as SyncError where error.httpStatus == 404 {
-            // Gone upstream: nothing to learn; it drops out of the revisits with the history window.
-            return
+            // Gone upstream: nothing to learn, and nothing to ask again.
+            let reason = "session \(item.externalID) is no longer found upstream (\(error)); it stays active in the archive"
+            return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))])
         }
         let document = try response.json()
         var batch = ArchiveBatch()
@@ -57,8 +60,8 @@ struct IsNotAIUnfinishedRevisit {
         }
         batch.sessions.append(session.record)
         if !session.isOpen {
-            batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version))
+            batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: item.externalID, version: session.version))
         }
-        try await pass.commit(batch)
+        return batch
     }
 }

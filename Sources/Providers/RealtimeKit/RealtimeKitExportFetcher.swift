@@ -25,7 +25,7 @@ struct RealtimeKitExportFetcher {
         // file that keeps failing on the way.
         try await pass.workQueue(kind: export.queueKind, commitEvery: 10, retry: ItemRetryPolicy(maxAttempts: 30)) { [self] item in
             let completion: QueueCompletion
-            var sessions: [SessionRecord] = []
+            var children: [SessionChildren] = []
             switch try await fetch(pass, sessionID: item.externalID) {
             case .notReady(let reason):
                 let endedAt = item.version.flatMap(Timestamp.init(iso8601:))
@@ -37,10 +37,9 @@ struct RealtimeKitExportFetcher {
                     )
                 )
             case .file(let bytes):
-                                do throws(RealtimeKitCSVTable.ReadError) {
-                    var record = SessionRecord(externalID: item.externalID, kind: .meeting)  // children only: the archived kind stays
-                    record.children = [try export.childSet(try RealtimeKitCSVTable(bytes: bytes))]
-                    sessions = [record]
+                do throws(RealtimeKitCSVTable.ReadError) {
+                    let set = try export.childSet(try RealtimeKitCSVTable(bytes: bytes))
+                    children = [SessionChildren(externalID: item.externalID, children: [set])]
                     completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
                 } catch {
                     let message = "\(export.downloadEndpoint) for session \(item.externalID) could not be read: \(error)"
@@ -51,7 +50,7 @@ struct RealtimeKitExportFetcher {
                     )
                 }
             }
-            return ArchiveBatch(sessions: sessions, completions: [completion])
+            return ArchiveBatch(sessionChildren: children, completions: [completion])
         }
     }
 

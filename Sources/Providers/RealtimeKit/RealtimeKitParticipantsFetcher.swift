@@ -17,9 +17,7 @@ struct RealtimeKitParticipantsFetcher {
             } catch let error as SyncError where error.httpStatus == 404 {
                 return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))])
             }
-            var record = SessionRecord(externalID: item.externalID, kind: .meeting)  // children only: the archived kind stays
-            record.children = [.participants(participants)]
-            batch.sessions.append(record)
+            batch.sessionChildren.append(SessionChildren(externalID: item.externalID, children: [.participants(participants)]))
             batch.completions.append(ItemRetryPolicy().finished(item, quarantined: batch.quarantined.count))
             return batch
         }

@@ -4,33 +4,30 @@ import SyncEngine
 
 /// Re-reads every archived session that is still live (and that this pass's listing did not
 /// bring) with `GET /sessions/{id}`, until the API says `ENDED`.
+///
+/// Revisits go through the engine's ``SyncPass/repeatWork(kind:for:_:)``: one that fails is
+/// retried with backoff and given up at the limit, and costs no other session anything.
 struct RealtimeKitRevisits {
+    static let kind = "revisit"
+
     let api: RealtimeKitAPI
     let settings: RealtimeKitSettings
 
     func run(_ pass: SyncPass) async throws {
-        var tally = ItemTally()
-        for archived in try await pass.archivedSessions(status: "live", notListedInThisPass: true) {
-            try Task.checkCancellation()
-            do {
-                try await revisit(archived.externalID, pass)
-                tally.succeeded += 1
-            } catch where !ItemRetryPolicy.isSourceWide(error) {
-                // One session's failure costs that session only; it is revisited on the next pass.
-                tally.failed(error)
-            }
+        let stale = try await pass.archivedSessions(status: "live", notListedInThisPass: true)
+        try await pass.repeatWork(kind: Self.kind, for: stale) { [self] item in
+            try await revisit(item, pass)
         }
-        await tally.conclude("live session revisit(s) failed and are tried again next pass", pass)
     }
 
-    private func revisit(_ id: String, _ pass: SyncPass) async throws {
-        let work = RealtimeKitChildWork(settings: settings)
+    private func revisit(_ item: QueueItem, _ pass: SyncPass) async throws -> ArchiveBatch {
         let document: JSONDocument
         do {
-            document = try await api.session(pass, id: id)
+            document = try await api.session(pass, id: item.externalID)
         } catch let error as SyncError where error.httpStatus == 404 {
-            await pass.warn("live session \(id) is no longer found upstream (\(error)); it stays live in the archive")
-            return
+            let reason = "live session \(item.externalID) is no longer found upstream (\(error)); it stays live in the archive"
+            await pass.warn(reason)
+            return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))])
         }
         var batch = ArchiveBatch()
         let session = try pass.map(RealtimeKitAPI.sessionEndpoint) { () throws(JSONShapeError) in
@@ -43,7 +40,7 @@ struct RealtimeKitRevisits {
             }
         }
         batch.sessions.append(session.record)
-        batch.enqueue += work.requests(for: session)
-        try await pass.commit(batch)
+        batch.enqueue += RealtimeKitChildWork(settings: settings).requests(for: session)
+        return batch
     }
 }

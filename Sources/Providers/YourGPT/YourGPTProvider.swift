@@ -181,9 +181,7 @@ public struct YourGPTProvider: Provider {
                     endpoint: Self.messagesEndpoint, detail: "session \(item.externalID) still had more pages after \(ListingBound.pages): the server seems to ignore page"
                 )
             }
-            var record = SessionRecord(externalID: item.externalID, kind: .chat)
-            record.children = [.appendMessages(messages.reversed())]
-            batch.sessions.append(record)
+            batch.sessionChildren.append(SessionChildren(externalID: item.externalID, children: [.appendMessages(messages.reversed())]))
             batch.completions.append(ItemRetryPolicy().finished(item, quarantined: batch.quarantined.count))
             return batch
         }

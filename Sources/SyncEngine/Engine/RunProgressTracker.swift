@@ -36,6 +36,11 @@ public actor RunProgressTracker {
                 "quarantine: \(quarantined) record(s) without a usable id or cursor time kept aside verbatim, the rest of their pages archived; see the quarantine table"
             )
         }
+        if stats.childSetsDropped > 0 {
+            snapshot.warnings.append(
+                "\(stats.childSetsDropped) child set(s) (participants, messages, transcripts) arrived for sessions no longer in the archive and were not written"
+            )
+        }
         return snapshot
     }
 

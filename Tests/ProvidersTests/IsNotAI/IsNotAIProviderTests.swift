@@ -278,12 +278,22 @@ struct IsNotAIProviderTests {
 
         simulator.closeSession(long)
         clock.advance(by: .seconds(60))
+        // A read that fails is that revisit's own failure: kept in the queue, backed off, the pass succeeds.
+        harness.server.faults.inject(FaultRule(method: "GET", pathContains: "/v1/sessions/\(long)", times: nil, fault: .status(500)))
+        let failing = await harness.pass()
+        #expect(failing.result == .succeeded)
+        #expect(failing.progress.warnings.contains { $0.hasPrefix("1 revisit item(s) failed") })
+        #expect(try harness.text("SELECT attempts || ' ' || state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "1 pending")
+        #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "active")
+        harness.server.faults.clear()
+        try harness.endBackoffs()
         harness.server.log.clear()
         #expect(await harness.pass().result == .succeeded)
         #expect(harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.count == 1)
         #expect(Self.detailRequests(harness, for: long).count == 1)
         #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "closed")
         #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(long)) != nil)
+        #expect(try harness.text("SELECT state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "done")
 
         harness.server.log.clear()
         #expect(await harness.pass().result == .succeeded)
