@@ -19,8 +19,9 @@ public actor ArchiveDatabase {
     /// Opens the archive at `path`, creating and migrating it as needed.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
-        self.store = try ArchiveStore(path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds))
-        store.checkpointer = try WALCheckpointer(path: path)
+        self.store = try ArchiveStore(
+            path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds), backgroundCheckpoints: true
+        )
         // Last: a thread started before a failure here would never be stopped.
         self.executor = WriterExecutor(name: "archive-writer")
     }

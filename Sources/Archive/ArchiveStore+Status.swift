@@ -66,4 +66,14 @@ extension ArchiveStore {
         guard try select.step() else { return nil }
         return ArchivedSession(row: select)
     }
+
+    /// The archive's schema version (the newest migration applied).
+    public func schemaVersion() throws -> Int {
+        try ArchiveMigrations.migrator().currentVersion(of: connection)
+    }
+
+    /// Rows of `detail_requests` waiting for the source named `sourceName`.
+    public func pendingDetailRequests(sourceName: String) throws -> Int {
+        Int(try connection.scalarInt("SELECT count(*) FROM detail_requests WHERE source_name = ?", .text(sourceName)) ?? 0)
+    }
 }

@@ -5,32 +5,19 @@ import SessionSyncSupport
 /// cursors, the fetch queue and the run ledger. Not `Sendable`; ``ArchiveDatabase`` confines it
 /// to an actor. Every write that belongs together goes through ``commit(_:sourceID:now:)``.
 public final class ArchiveStore {
-    public let connection: Connection
+    let connection: Connection
     let sessionUpsert = SessionUpsert()
     let childSetWriter = ChildSetWriter()
-    private var commitsSinceCheckpoint = 0
-    private var backgroundCheckpoints = 0
-    /// Commits between WAL checkpoints. SQLite's automatic checkpoint runs inside a COMMIT and
-    /// makes that commit slow; this store checkpoints between transactions instead.
-    static let commitsPerCheckpoint = 16
-    /// Background checkpoints before one the writer runs itself, after waiting for the
-    /// checkpointer. SQLite starts the WAL over only when a checkpoint has caught up with the
-    /// writer; one running beside a busy writer never does, and the WAL would grow all pass long.
-    static let backgroundCheckpointsPerReset = 3
-    /// Runs most checkpoints off this connection's thread when set; without it, this store
-    /// checkpoints itself between transactions.
-    public var checkpointer: WALCheckpointer?
+    private var checkpoints: CheckpointPolicy
 
-    /// Opens the archive at `path` and migrates it to the newest schema.
-    public init(path: String, options: Connection.Options = Connection.Options()) throws {
+    /// Opens the archive at `path` and migrates it to the newest schema. With
+    /// `backgroundCheckpoints`, most WAL checkpoints run on a second connection and thread of
+    /// their own (``CheckpointPolicy``).
+    public init(path: String, options: Connection.Options = Connection.Options(), backgroundCheckpoints: Bool = false) throws {
         connection = try Connection(path: path, options: options)
         try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
         try connection.execute("PRAGMA wal_autocheckpoint = 0")
-    }
-
-    /// Opens the archive without migrating (for read-only inspection).
-    public init(connection: Connection) {
-        self.connection = connection
+        checkpoints = CheckpointPolicy(checkpointer: backgroundCheckpoints ? try WALCheckpointer(path: path) : nil)
     }
 
     /// Commits `batch` for the source in one transaction and says what it changed.
@@ -72,27 +59,18 @@ public final class ArchiveStore {
         }
         let held = clock.now - started
         stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
-        commitsSinceCheckpoint += 1
-        if commitsSinceCheckpoint >= Self.commitsPerCheckpoint {
-            if let checkpointer, backgroundCheckpoints < Self.backgroundCheckpointsPerReset {
-                commitsSinceCheckpoint = 0
-                backgroundCheckpoints += 1
-                checkpointer.request()
-            } else {
-                backgroundCheckpoints = 0
-                checkpointer?.drain()
-                checkpoint()
-            }
-        }
+        checkpoints.committed(on: connection)
         return stats
     }
 
-    /// Copies the WAL back into the database without waiting for readers (PASSIVE): it holds no
-    /// write lock, so other writers and readers go on. A reader's snapshot may keep part of the
-    /// WAL; the next checkpoint takes it.
+    /// The background checkpointer, when there is one.
+    var checkpointer: WALCheckpointer? {
+        checkpoints.checkpointer
+    }
+
+    /// Copies the WAL back into the database now (see ``CheckpointPolicy``).
     public func checkpoint() {
-        commitsSinceCheckpoint = 0
-        try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        checkpoints.checkpoint(connection)
     }
 
     private func write(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, stats: inout WriteStats) throws {

@@ -41,24 +41,15 @@ struct CheckConfigCommand: AsyncParsableCommand {
         }
     }
 
-    /// Probes every enabled source side by side; the archive they need is a scratch file, so
-    /// probing never touches the real one.
+    /// Probes every enabled source side by side, over HTTP alone: no archive is opened.
     private func probeSources(_ configuration: Configuration) async throws {
-        let scratch = NSTemporaryDirectory() + "sessionsync-probe-\(UUID().uuidString).sqlite"
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
-        }
-        let archive = try ArchiveDatabase(path: scratch)
         let transport = HTTPTransport()
         let logger = Logger(label: "sessionsync.probe") { _ in SwiftLogNoOpLogHandler() }
         let results = await withTaskGroup(of: (String, ProbeOutcome).self) { group in
             for source in configuration.enabledSources {
                 guard let descriptor = StandardProviders.registry[source.provider] else { continue }
-                let runner = SourceRunner(
-                    source: source, descriptor: descriptor, archive: archive, transport: transport, logger: logger,
-                    retry: RetryPolicy(retries: 1)
-                )
-                group.addTask { (source.name, await runner.probe()) }
+                let probe = SourceProbe(source: source, descriptor: descriptor, transport: transport, logger: logger, retry: RetryPolicy(retries: 1))
+                group.addTask { (source.name, await probe.run()) }
             }
             var results: [String: ProbeOutcome] = [:]
             for await (name, result) in group { results[name] = result }

@@ -15,8 +15,10 @@ enum Baseline {
         // particular the automatic WAL checkpoint, which `ArchiveStore` replaces with its own.
         let connection = try Connection(path: path)
         try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
-        let store = ArchiveStore(connection: connection)
-        let source = try store.ensureSource(name: "bench", provider: "baseline", now: .now())
+        let insertSource = try connection.prepare("INSERT INTO sources (name, provider, created_at) VALUES ('bench', 'baseline', ?)")
+        try insertSource.bind([.text(Timestamp.now().iso8601)])
+        try insertSource.run()
+        let sourceID = connection.lastInsertedRowID
         let insertSession = try connection.prepare(
             """
             INSERT INTO sessions (source_id, external_id, kind, status, title, user_id, started_at, ended_at, country,
@@ -56,7 +58,7 @@ enum Baseline {
             try connection.transaction {
                 for session in index..<end {
                     let created = Workload.created(session, of: count)
-                    try insertSession.bind(source.id, at: 1)
+                    try insertSession.bind(sourceID, at: 1)
                     try insertSession.bind("s\(session)", at: 2)
                     try insertSession.bind(workload == .fanOut ? "meeting" : workload == .detail ? "activity" : "chat", at: 3)
                     try insertSession.bind("closed", at: 4)

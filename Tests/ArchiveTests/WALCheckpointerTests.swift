@@ -1,4 +1,4 @@
-import Archive
+@testable import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
@@ -10,9 +10,8 @@ struct WALCheckpointerTests {
     func checkpointsInTheBackground() throws {
         try withTemporaryDirectory { (directory: String) throws in
             let path = directory + "/archive.sqlite"
-            let store = try ArchiveStore(path: path)
-            let checkpointer = try WALCheckpointer(path: path)
-            store.checkpointer = checkpointer
+            let store = try ArchiveStore(path: path, backgroundCheckpoints: true)
+            let checkpointer = try #require(store.checkpointer)
             let source = try store.ensureSource(name: "s", provider: "isnotai", now: .now())
             let emptySize = try fileSize(path)
 

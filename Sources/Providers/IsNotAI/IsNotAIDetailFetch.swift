@@ -30,7 +30,7 @@ struct IsNotAIDetailFetch {
     func fetch(externalID: String, version: String?, attempts: Int, _ pass: SyncPass) async -> Result {
         let response: APIResponse
         do {
-            response = try await pass.send(
+            response = try await pass.http.send(
                 APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
             )
         } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
@@ -42,7 +42,7 @@ struct IsNotAIDetailFetch {
         var drift = SchemaDriftLog(endpoint: IsNotAIProvider.detailsEndpoint)
         do {
             let document = try response.json()
-            details = try pass.map(IsNotAIProvider.detailsEndpoint) { () throws(JSONShapeError) in
+            details = try pass.http.map(IsNotAIProvider.detailsEndpoint) { () throws(JSONShapeError) in
                 try IsNotAIDetailsMapper.map(document.root, externalID: externalID, &drift)
             }
         } catch {

@@ -14,8 +14,8 @@ struct IsNotAIDiscovery {
     let settings: IsNotAISettings
 
     func run(_ pass: SyncPass) async throws {
-        let previous = try await pass.timestampCursor(Self.cursorStream)
-        let startDate = try await pass.readFrom(stream: Self.cursorStream)
+        let previous = try await pass.archive.timestampCursor(Self.cursorStream)
+        let startDate = try await pass.archive.readFrom(stream: Self.cursorStream)
         var summary = try await IsNotAIListingWalk(settings: settings, startDate: startDate).run(pass)
         var restart: Timestamp?
         if summary.rows == 0, let plan = summary.plan, startDate < pass.startedAt.subtracting(plan.historyWindow) {
@@ -30,7 +30,7 @@ struct IsNotAIDiscovery {
             restart = resumeAt
         }
         if let target = summary.newestCreatedAt ?? restart {
-            try await pass.commit(ArchiveBatch(cursors: [pass.advance(stream: Self.cursorStream, to: target, previous: previous)]))
+            try await pass.archive.commit(ArchiveBatch(cursors: [pass.archive.advance(stream: Self.cursorStream, to: target, previous: previous)]))
         }
         try await IsNotAIUnfinishedRevisit(settings: settings).run(pass, plan: summary.plan)
     }

@@ -28,15 +28,7 @@ struct IsNotAIListingWalk {
     var status: String?
 
     func run(_ pass: SyncPass) async throws -> Summary {
-        var pipeline = CommitPipeline(pass)
-        do {
-            let summary = try await walk(pass, &pipeline)
-            try await pipeline.drain()
-            return summary
-        } catch {
-            await pipeline.drainIgnoringErrors()
-            throw error
-        }
+        try await pass.archive.withCommitPipeline { pipeline in try await walk(pass, &pipeline) }
     }
 
     private func walk(_ pass: SyncPass, _ pipeline: inout CommitPipeline) async throws -> Summary {
@@ -48,10 +40,10 @@ struct IsNotAIListingWalk {
             var query = [("pageSize", "\(settings.pageSize)"), ("startDate", startDate.iso8601)]
             if let status { query.append(("status", status)) }
             if let cursor { query.append(("cursor", cursor)) }
-            let response = try await pass.send(APIRequest(path: "/v1/sessions", query: query, endpoint: IsNotAIProvider.listEndpoint))
+            let response = try await pass.http.send(APIRequest(path: "/v1/sessions", query: query, endpoint: IsNotAIProvider.listEndpoint))
             if let plan = IsNotAIPlan(header: response.header(IsNotAIPlan.header)) { summary.plan = plan }
             let document = try response.json()
-            let page = try pass.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try Page(document.root) }
+            let page = try pass.http.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try Page(document.root) }
 
             var listed: [IsNotAIPageWriter.ListedSession] = []
             var rowsBatch = ArchiveBatch()

@@ -24,7 +24,7 @@ struct IsNotAIPageWriter {
     /// pass once the page is committed: the whole source failing.
     func write(_ listed: [ListedSession], _ pass: SyncPass, _ pipeline: inout CommitPipeline) async throws -> (any Error)? {
         let requested = listed.compactMap { $0.detailsRequest?.externalID }
-        let states = try await pass.queueStates(kind: IsNotAIProvider.detailsKind, externalIDs: requested)
+        let states = try await pass.archive.queueStates(kind: IsNotAIProvider.detailsKind, externalIDs: requested)
         var chunk = ArchiveBatch()
         var waiting: [String: ListedSession] = [:]
         var items: [QueueItem] = []

@@ -50,10 +50,10 @@ public struct IsNotAIProvider: Provider {
         return "either the apiKey is wrong or it belongs to the other region: isnotai keys work only in the region that issued them, and this source's baseURL \(baseURL.origin) is \(region)"
     }
 
-    public func probe(_ pass: SyncPass) async throws -> String {
-        let response = try await pass.send(APIRequest(path: "/v1/sessions", query: [("pageSize", "1")], endpoint: Self.listEndpoint))
+    public func probe(_ http: SourceHTTP) async throws -> String {
+        let response = try await http.send(APIRequest(path: "/v1/sessions", query: [("pageSize", "1")], endpoint: Self.listEndpoint))
         let document = try response.json()
-        let count = try pass.map(Self.listEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data").count }
+        let count = try http.map(Self.listEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data").count }
         guard let plan = IsNotAIPlan(header: response.header(IsNotAIPlan.header)) else {
             return "authenticated (no \(IsNotAIPlan.header) header, plan unknown); \(count) session(s) on the first page"
         }
@@ -64,7 +64,7 @@ public struct IsNotAIProvider: Provider {
     public func sync(_ pass: SyncPass) async throws {
         var stages = PassStages()
         await stages.run {
-            try await pass.drainDetailRequests(kind: Self.detailsKind)
+            try await pass.archive.drainDetailRequests(kind: Self.detailsKind)
             try await queueConfiguredSessions(pass)
         }
         if settings.discover {
@@ -79,9 +79,9 @@ public struct IsNotAIProvider: Provider {
     /// given up stays given up (re-queueing the same version changes nothing) until `enqueue`.
     private func queueConfiguredSessions(_ pass: SyncPass) async throws {
         var batch = ArchiveBatch()
-        for id in settings.sessionIDs where try await pass.archivedSession(externalID: id) == nil {
+        for id in settings.sessionIDs where try await pass.archive.session(externalID: id) == nil {
             batch.enqueue.append(QueueRequest(kind: Self.detailsKind, externalID: id))
         }
-        try await pass.commit(batch)
+        try await pass.archive.commit(batch)
     }
 }

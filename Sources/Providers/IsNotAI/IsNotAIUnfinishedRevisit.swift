@@ -20,7 +20,7 @@ struct IsNotAIUnfinishedRevisit {
         let horizon = pass.startedAt.subtracting((plan ?? .free).historyWindow).adding(IsNotAIDiscovery.windowMargin)
         var candidates: [String: ArchivedSession] = [:]
         var oldest: Timestamp?
-        for session in try await pass.archivedSessions(status: IsNotAISessionMapper.openStatus, notListedInThisPass: true) {
+        for session in try await pass.archive.sessions(status: IsNotAISessionMapper.openStatus, notListedInThisPass: true) {
             let started = session.startedAt.flatMap(Timestamp.init(iso8601:)) ?? horizon
             guard started >= horizon else { continue }
             candidates[session.externalID] = session
@@ -42,7 +42,7 @@ struct IsNotAIUnfinishedRevisit {
     private func revisit(_ item: QueueItem, _ pass: SyncPass) async throws -> ArchiveBatch {
         let response: APIResponse
         do {
-            response = try await pass.send(
+            response = try await pass.http.send(
                 APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))", endpoint: IsNotAIProvider.sessionEndpoint)
             )
         } catch let error as SyncError where error.httpStatus == 404 {
@@ -52,7 +52,7 @@ struct IsNotAIUnfinishedRevisit {
         }
         let document = try response.json()
         var batch = ArchiveBatch()
-        let session = try pass.map(IsNotAIProvider.sessionEndpoint) { () throws(JSONShapeError) in
+        let session = try pass.http.map(IsNotAIProvider.sessionEndpoint) { () throws(JSONShapeError) in
             let data = try document.root.requireObject("data")
             return try batch.mapRecord(endpoint: IsNotAIProvider.sessionEndpoint) { drift throws(JSONShapeError) in
                 try IsNotAISessionMapper.map(data, &drift)

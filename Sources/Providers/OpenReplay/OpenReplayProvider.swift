@@ -31,9 +31,9 @@ public struct OpenReplayProvider: Provider {
         OpenReplayErrorEnvelope.message(status: status, body: body, style: settings.apiStyle)
     }
 
-    public func probe(_ pass: SyncPass) async throws -> String {
+    public func probe(_ http: SourceHTTP) async throws -> String {
         var repeats = RepeatedPageGuard()
-        guard let page = try await fetchPage(pass, page: 1, limit: 1, repeats: &repeats) else {
+        guard let page = try await fetchPage(http, page: 1, limit: 1, repeats: &repeats) else {
             return "authenticated, but the assist service did not answer (data: null)"
         }
         return "authenticated; \(page.total.map(String.init) ?? "an unknown number of") live session(s)"
@@ -45,7 +45,7 @@ public struct OpenReplayProvider: Provider {
         var repeats = RepeatedPageGuard()
         for number in 1...ListingBound.pages {
             try Task.checkCancellation()
-            guard let page = try await fetchPage(pass, page: number, limit: settings.pageSize, repeats: &repeats) else {
+            guard let page = try await fetchPage(pass.http, page: number, limit: settings.pageSize, repeats: &repeats) else {
                 throw SyncError.providerError(
                     endpoint: search.endpoint, message: "the assist service did not answer (data: null); no session was marked ended"
                 )
@@ -55,7 +55,7 @@ public struct OpenReplayProvider: Provider {
                 listing.distrust("page \(number) repeated page \(number - 1)")
                 var batch = ArchiveBatch()
                 try await finish(listing, previous: previous, batch: &batch, pass: pass)
-                try await pass.commit(batch)
+                try await pass.archive.commit(batch)
                 return
             }
             var batch = ArchiveBatch(drift: page.drift)
@@ -76,10 +76,10 @@ public struct OpenReplayProvider: Provider {
                     listing.distrust("the listing did not end after \(ListingBound.pages) pages of \(settings.pageSize)")
                 }
                 try await finish(listing, previous: previous, batch: &batch, pass: pass)
-                try await pass.commit(batch)
+                try await pass.archive.commit(batch)
                 return
             }
-            try await pass.commit(batch)
+            try await pass.archive.commit(batch)
         }
     }
 
@@ -106,10 +106,10 @@ public struct OpenReplayProvider: Provider {
     /// The state the last complete listing left; without one (a first pass, a reset cursor),
     /// live sessions in the archive count as a non-empty previous listing.
     private func previousState(_ pass: SyncPass) async throws -> OpenReplayListingState {
-        if let state = OpenReplayListingState(cursor: try await pass.cursor(OpenReplayListingState.stream)) {
+        if let state = OpenReplayListingState(cursor: try await pass.archive.cursor(OpenReplayListingState.stream)) {
             return state
         }
-        let live = try await pass.archivedSessions(status: "live", limit: 1).count
+        let live = try await pass.archive.sessions(status: "live", limit: 1).count
         return OpenReplayListingState(sessions: live, awaitingConfirmation: false)
     }
 
@@ -121,10 +121,10 @@ public struct OpenReplayProvider: Provider {
     }
 
     /// One page of the search; nil when the service answered `data: null`.
-    private func fetchPage(_ pass: SyncPass, page: Int, limit: Int, repeats: inout RepeatedPageGuard) async throws -> Page? {
-        let document = try await pass.sendJSON(search.request(page: page, limit: limit))
+    private func fetchPage(_ http: SourceHTTP, page: Int, limit: Int, repeats: inout RepeatedPageGuard) async throws -> Page? {
+        let document = try await http.sendJSON(search.request(page: page, limit: limit))
         if repeats.repeats(document) { return Page(total: nil, sessions: [], repeatsPrevious: true) }
-        return try pass.map(search.endpoint) { () throws(JSONShapeError) -> Page? in
+        return try http.map(search.endpoint) { () throws(JSONShapeError) -> Page? in
             let data = try document.root.require("data")
             if data.isNull { return nil }
             guard data.kind == .object else { throw data.mismatch("an object or null") }

@@ -15,7 +15,7 @@ struct RealtimeKitAPI: Sendable {
     }
 
     /// A page of sessions created since `start`, oldest first.
-    func sessions(_ pass: SyncPass, createdSince start: Timestamp, page: Int, perPage: Int) async throws -> JSONDocument {
+    func sessions(_ http: SourceHTTP, createdSince start: Timestamp, page: Int, perPage: Int) async throws -> JSONDocument {
         let request = APIRequest(
             path: root + "/sessions",
             query: [
@@ -24,27 +24,27 @@ struct RealtimeKitAPI: Sendable {
             ],
             endpoint: Self.sessionsEndpoint
         )
-        return try RealtimeKitEnvelope.checked(try await pass.send(request))
+        return try RealtimeKitEnvelope.checked(try await http.send(request))
     }
 
-    func session(_ pass: SyncPass, id: String) async throws -> JSONDocument {
+    func session(_ http: SourceHTTP, id: String) async throws -> JSONDocument {
         let request = APIRequest(path: root + "/sessions/" + APIRequest.pathSegment(id), endpoint: Self.sessionEndpoint)
-        return try RealtimeKitEnvelope.checked(try await pass.send(request))
+        return try RealtimeKitEnvelope.checked(try await http.send(request))
     }
 
-    func participants(_ pass: SyncPass, sessionID: String, page: Int, perPage: Int) async throws -> JSONDocument {
+    func participants(_ http: SourceHTTP, sessionID: String, page: Int, perPage: Int) async throws -> JSONDocument {
         let request = APIRequest(
             path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/participants",
             query: [("page_no", String(page)), ("per_page", String(perPage)), ("sort_by", "joinedAt"), ("sort_order", "ASC")],
             endpoint: Self.participantsEndpoint
         )
-        return try RealtimeKitEnvelope.checked(try await pass.send(request))
+        return try RealtimeKitEnvelope.checked(try await http.send(request))
     }
 
     /// The answer carrying an export's download link (`/chat` or `/transcript`), unchecked:
     /// there `success: false` means "not available (yet)", not a failure of the source.
-    func exportLink(_ pass: SyncPass, sessionID: String, export: RealtimeKitExport) async throws -> APIResponse {
+    func exportLink(_ http: SourceHTTP, sessionID: String, export: RealtimeKitExport) async throws -> APIResponse {
         let request = APIRequest(path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/" + export.pathSuffix, endpoint: export.linkEndpoint)
-        return try await pass.send(request)
+        return try await http.send(request)
     }
 }

@@ -57,7 +57,7 @@ struct RealtimeKitExportFetcher {
     private func fetch(_ pass: SyncPass, sessionID: String) async throws -> Outcome {
         let response: APIResponse
         do {
-            response = try await api.exportLink(pass, sessionID: sessionID, export: export)
+            response = try await api.exportLink(pass.http, sessionID: sessionID, export: export)
         } catch let error as SyncError where Self.isClientError(error) && !error.isAuthenticationFailure {
             return .notReady(error.description)
         }
@@ -65,14 +65,14 @@ struct RealtimeKitExportFetcher {
         if let failure = RealtimeKitEnvelope.failure(in: document) {
             return .notReady("\(export.linkEndpoint) reported: \(failure)")
         }
-        let link = try pass.map(export.linkEndpoint) { () throws(JSONShapeError) in
+        let link = try pass.http.map(export.linkEndpoint) { () throws(JSONShapeError) in
             try document.root.requireObject("data").optionalString(export.linkField)
         }
         guard let link, !link.isEmpty else {
             return .notReady("\(export.linkEndpoint) gave no \(export.linkField) yet")
         }
         do {
-            return .file(try await pass.send(.download(link, endpoint: export.downloadEndpoint)).body)
+            return .file(try await pass.http.send(.download(link, endpoint: export.downloadEndpoint)).body)
         } catch let error as SyncError where Self.isClientError(error) {
             // A file not written yet, or a link that expired (403 from the storage host): the
             // next attempt asks for a fresh link.

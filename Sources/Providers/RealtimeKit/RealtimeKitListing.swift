@@ -13,19 +13,19 @@ struct RealtimeKitListing {
 
     /// Runs the listing; the sessions it upserts are current and need no revisit in this pass.
     func run(_ pass: SyncPass) async throws {
-        let previous = try await pass.timestampCursor(Self.cursorStream)
-        let start = try await pass.readFrom(stream: Self.cursorStream)
+        let previous = try await pass.archive.timestampCursor(Self.cursorStream)
+        let start = try await pass.archive.readFrom(stream: Self.cursorStream)
         let work = RealtimeKitChildWork(settings: settings)
         var repeats = RepeatedPageGuard()
         for page in 1...ListingBound.pages {
             try Task.checkCancellation()
-            let document = try await api.sessions(pass, createdSince: start, page: page, perPage: settings.pageSize)
+            let document = try await api.sessions(pass.http, createdSince: start, page: page, perPage: settings.pageSize)
             if repeats.repeats(document) {
                 // Every page before it committed with its cursor: the next pass goes on from there.
                 await RepeatedPageGuard.stop(RealtimeKitAPI.sessionsEndpoint, page: page, pass)
                 return
             }
-            let rows = try pass.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in
+            let rows = try pass.http.map(RealtimeKitAPI.sessionsEndpoint) { () throws(JSONShapeError) in
                 try document.root.requireObject("data").optionalArray("sessions").map { Array($0.elements) } ?? []
             }
             var batch = ArchiveBatch()
@@ -42,9 +42,9 @@ struct RealtimeKitListing {
                 newest = max(newest ?? session.createdAt, session.createdAt)
             }
             if let newest {
-                batch.cursors.append(pass.advance(stream: Self.cursorStream, to: newest, previous: previous))
+                batch.cursors.append(pass.archive.advance(stream: Self.cursorStream, to: newest, previous: previous))
             }
-            try await pass.commit(batch)
+            try await pass.archive.commit(batch)
             if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { return }
         }
         await ListingBound.reached(RealtimeKitAPI.sessionsEndpoint, pass)

@@ -29,13 +29,13 @@ struct RealtimeKitParticipantsFetcher {
         // ListingBound: a guard against a server that ignores `page_no` and answers the same page forever.
         var repeats = RepeatedPageGuard()
         for page in 1...ListingBound.pages {
-            let document = try await api.participants(pass, sessionID: sessionID, page: page, perPage: settings.pageSize)
+            let document = try await api.participants(pass.http, sessionID: sessionID, page: page, perPage: settings.pageSize)
             if repeats.repeats(document) {
                 throw SyncError.malformedResponse(
                     endpoint: RealtimeKitAPI.participantsEndpoint, detail: "page \(page) repeats page \(page - 1) verbatim: the server seems to ignore page_no"
                 )
             }
-            let rows = try pass.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
+            let rows = try pass.http.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
                 try document.root.requireObject("data").optionalArray("participants").map { Array($0.elements) } ?? []
             }
             var drift = SchemaDriftLog(endpoint: RealtimeKitAPI.participantsEndpoint)

@@ -14,7 +14,7 @@ struct RealtimeKitRevisits {
     let settings: RealtimeKitSettings
 
     func run(_ pass: SyncPass) async throws {
-        let stale = try await pass.archivedSessions(status: "live", notListedInThisPass: true)
+        let stale = try await pass.archive.sessions(status: "live", notListedInThisPass: true)
         try await pass.repeatWork(kind: Self.kind, for: stale) { [self] item in
             try await revisit(item, pass)
         }
@@ -23,14 +23,14 @@ struct RealtimeKitRevisits {
     private func revisit(_ item: QueueItem, _ pass: SyncPass) async throws -> ArchiveBatch {
         let document: JSONDocument
         do {
-            document = try await api.session(pass, id: item.externalID)
+            document = try await api.session(pass.http, id: item.externalID)
         } catch let error as SyncError where error.httpStatus == 404 {
             let reason = "live session \(item.externalID) is no longer found upstream (\(error)); it stays live in the archive"
             await pass.warn(reason)
             return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))])
         }
         var batch = ArchiveBatch()
-        let session = try pass.map(RealtimeKitAPI.sessionEndpoint) { () throws(JSONShapeError) in
+        let session = try pass.http.map(RealtimeKitAPI.sessionEndpoint) { () throws(JSONShapeError) in
             let data = try document.root.requireObject("data")
             return try batch.mapRecord(endpoint: RealtimeKitAPI.sessionEndpoint) { drift throws(JSONShapeError) in
                 // Older revisions wrap the session in `data.session`, newer ones return it as `data`.

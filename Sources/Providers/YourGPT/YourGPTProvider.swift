@@ -34,8 +34,9 @@ public struct YourGPTProvider: Provider {
         YourGPTEnvelope.errorMessage(body)
     }
 
-    public func probe(_ pass: SyncPass) async throws -> String {
-        let document = try await fetchSessionsPage(pass, from: pass.startedAt.subtracting(.seconds(86_400)), page: 1, limit: 1)
+    public func probe(_ http: SourceHTTP) async throws -> String {
+        let now = Timestamp.now()
+        let document = try await fetchSessionsPage(http, from: now.subtracting(.seconds(86_400)), to: now, page: 1, limit: 1)
         let count = document.root["data"]?.count ?? 0
         return "authenticated; \(count) session(s) on the first page of the last day"
     }
@@ -52,9 +53,9 @@ public struct YourGPTProvider: Provider {
     }
 
     private func list(_ pass: SyncPass) async throws {
-        let previous = try await pass.timestampCursor(Self.cursorStream)
+        let previous = try await pass.archive.timestampCursor(Self.cursorStream)
         // The API filters by day: start the day before the cursor's day, so nothing near midnight is missed.
-        let start = try await pass.readFrom(stream: Self.cursorStream)
+        let start = try await pass.archive.readFrom(stream: Self.cursorStream)
         let from = (previous ?? start).startOfDay.subtracting(.seconds(86_400))
         let stopBefore = previous?.subtracting(pass.source.lookback)
         var listing = YourGPTListing(stopBefore: stopBefore)
@@ -76,7 +77,7 @@ public struct YourGPTProvider: Provider {
             return
         }
         if let newest = listing.newest {
-            try await pass.commit(ArchiveBatch(cursors: [pass.advance(stream: Self.cursorStream, to: newest, previous: previous)]))
+            try await pass.archive.commit(ArchiveBatch(cursors: [pass.archive.advance(stream: Self.cursorStream, to: newest, previous: previous)]))
         }
     }
 
@@ -84,13 +85,13 @@ public struct YourGPTProvider: Provider {
     /// When re-reading from the top (`recheck`), it commits and continues only while the page
     /// holds sessions that moved there during the pass (all of them, for the next page to matter).
     private func readPage(_ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, recheck: Bool = false) async throws -> Bool {
-        let document = try await fetchSessionsPage(pass, from: from, page: page, limit: settings.pageSize)
+        let document = try await fetchSessionsPage(pass.http, from: from, to: pass.startedAt, page: page, limit: settings.pageSize)
         if listing.pages.repeats(document) {
             listing.stoppedOnRepeat = true
             await RepeatedPageGuard.stop(Self.sessionsEndpoint, page: page, pass)
             return false
         }
-        let rows = try pass.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
+        let rows = try pass.http.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
         var batch = ArchiveBatch()
         var moved = 0
         var oldest: Timestamp?
@@ -111,10 +112,10 @@ public struct YourGPTProvider: Provider {
         }
         if recheck && moved == 0 {
             // Nothing moved, but what the page taught about drift and bad rows is kept.
-            try await pass.commit(ArchiveBatch(drift: batch.drift, quarantined: batch.quarantined))
+            try await pass.archive.commit(ArchiveBatch(drift: batch.drift, quarantined: batch.quarantined))
             return false
         }
-        try await pass.commit(batch)
+        try await pass.archive.commit(batch)
         let count = rows.count
         if count < settings.pageSize { return false }
         if recheck { return moved == sessions.count }
@@ -122,10 +123,12 @@ public struct YourGPTProvider: Provider {
         return true
     }
 
-    private func fetchSessionsPage(_ pass: SyncPass, from: Timestamp, page: Int, limit: Int) async throws -> JSONDocument {
+    /// One page of sessions whose last message falls between the days of `from` and `to` (the
+    /// API's `to` is a day, inclusive: a day past `to` covers every message up to it).
+    private func fetchSessionsPage(_ http: SourceHTTP, from: Timestamp, to: Timestamp, page: Int, limit: Int) async throws -> JSONDocument {
         var body: [(String, JSONOutput)] = [
             ("from", .string(from.day)),
-            ("to", .string(pass.startedAt.adding(.seconds(86_400)).day)),
+            ("to", .string(to.adding(.seconds(86_400)).day)),
             ("orderBy", .string("DESC")),
             ("limit", .int(Int64(limit))),
             ("page", .int(Int64(page))),
@@ -136,7 +139,7 @@ public struct YourGPTProvider: Provider {
         if let viewID = settings.viewID {
             body.append(("view_id", .int(Int64(viewID))))
         }
-        let response = try await pass.send(.postJSON("/chatbot/v1/getSessions", body: JSONOutput.object(body).bytes, endpoint: Self.sessionsEndpoint))
+        let response = try await http.send(.postJSON("/chatbot/v1/getSessions", body: JSONOutput.object(body).bytes, endpoint: Self.sessionsEndpoint))
         return try YourGPTEnvelope.checked(response)
     }
 
@@ -156,7 +159,7 @@ public struct YourGPTProvider: Provider {
                     ("limit", .int(100)),
                     ("page", .int(Int64(page))),
                 ])
-                let response = try await pass.send(.postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
+                let response = try await pass.http.send(.postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
                 let document = try YourGPTEnvelope.checked(response)
                 if repeats.repeats(document) {
                     throw SyncError.malformedResponse(
@@ -164,7 +167,7 @@ public struct YourGPTProvider: Provider {
                         detail: "session \(item.externalID): page \(page) repeats page \(page - 1) verbatim; the server seems to ignore page"
                     )
                 }
-                let rows = try pass.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
+                let rows = try pass.http.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
                 let mapped = batch.mapRows(rows.elements, endpoint: Self.messagesEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
                     try YourGPTMessageMapper.map(row, &drift)
                 }

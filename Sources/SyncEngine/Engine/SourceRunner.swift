@@ -36,27 +36,9 @@ public struct SourceRunner: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.redactor = SecretRedactor(secrets: source.secrets)
         self.client = APIClient(
-            transport: transport, baseURL: source.baseURL, credentials: provider.credentials, timeout: source.timeout,
-            maxResponseBytes: source.maxResponseBytes, retry: retry ?? RetryPolicy(retries: source.retries),
-            rateLimits: source.rateLimits, maxConcurrentRequests: source.maxConcurrentRequests, sleeper: sleeper,
-            logger: sourceLogger, describeError: { [provider] status, body in provider.describeError(status: status, body: body) }
+            for: source, provider: provider, transport: transport, sleeper: sleeper, retry: retry ?? RetryPolicy(retries: source.retries),
+            logger: sourceLogger
         )
-    }
-
-    /// One cheap authenticated request through the provider (`check-config --probe`); writes nothing.
-    public func probe() async -> ProbeOutcome {
-        let pass = SyncPass(
-            source: source, sourceID: -1, runID: -1, startedAt: .now(), logger: logger,
-            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive,
-            progress: RunProgressTracker(redactor: redactor), redactor: redactor
-        )
-        do {
-            return .answered(redactor.redact(try await provider.probe(pass)))
-        } catch let error as SyncError where error.isAuthenticationFailure {
-            return .refused(redactor.redact("\(error)"))
-        } catch {
-            return .failed(redactor.redact("\(error)"))
-        }
     }
 
     /// One pass. Never throws: every ending is recorded in the ledger and returned.
@@ -90,8 +72,13 @@ public struct SourceRunner: Sendable {
         passLogger[metadataKey: "run"] = "\(runID)"
         let progress = RunProgressTracker(redactor: redactor)
         let pass = SyncPass(
-            source: source, sourceID: sourceID, runID: runID, startedAt: startedAt, logger: passLogger,
-            initialWindow: descriptor.defaults.initialWindow, client: client, archive: archive, progress: progress, redactor: redactor
+            runID: runID, logger: passLogger,
+            http: SourceHTTP(source: source, client: client, countRequest: { [progress] in progress.countRequest() }),
+            archive: PassArchive(
+                source: source, sourceID: sourceID, startedAt: startedAt, initialWindow: descriptor.defaults.initialWindow,
+                database: archive, progress: progress, redactor: redactor
+            ),
+            progress: progress
         )
         passLogger.info("pass started")
 

@@ -1,12 +1,14 @@
 /// A connector for one provider's API: the only code that knows the API's paths, shapes and
-/// quirks. The engine gives it a ``SyncPass`` with everything else (HTTP with retries and rate
-/// limits, cursors, the fetch queue, atomic commits, the run ledger).
+/// quirks. The engine gives it a ``SyncPass`` with everything else: HTTP with retries and rate
+/// limits (``SyncPass/http``), cursors, the fetch queue and atomic commits (``SyncPass/archive``),
+/// per-session work with retries and backoff (``SyncPass/workQueue(kind:now:commitEvery:retry:_:)``),
+/// and the run's warnings.
 ///
-/// A pass typically: reads where to start (``SyncPass/readFrom(stream:)``), builds requests and
-/// sends them (``SyncPass/sendJSON(_:)``), maps each page to ``SessionRecord``s, and commits each
-/// page with the cursor advance that covers it (``SyncPass/commit(_:)``); work that must be done
-/// per session later goes into the fetch queue (``QueueRequest``) and is picked up with
-/// ``SyncPass/dueWork(kind:limit:)``.
+/// A pass typically reads where to start (``PassArchive/readFrom(stream:)``), sends requests
+/// (``SourceHTTP/sendJSON(_:)``), maps each page to ``SessionRecord``s and commits them
+/// (``PassArchive/commit(_:)``), with the cursor advance that covers them when the listing's order
+/// allows it; work that must be done per session later goes into the fetch queue
+/// (``QueueRequest``).
 public protocol Provider: Sendable {
     /// Headers attached to every authenticated request to the source's base URL.
     var credentials: [(String, String)] { get }
@@ -18,5 +20,5 @@ public protocol Provider: Sendable {
     func sync(_ pass: SyncPass) async throws
 
     /// One cheap authenticated request, for `check-config --probe`; returns what it learned.
-    func probe(_ pass: SyncPass) async throws -> String
+    func probe(_ http: SourceHTTP) async throws -> String
 }

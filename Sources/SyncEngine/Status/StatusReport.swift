@@ -1,5 +1,4 @@
 import Archive
-import SQLiteDB
 import SessionSyncSupport
 
 /// The per-source state of an archive, as `status` shows it to people and scripts.
@@ -11,7 +10,7 @@ public struct StatusReport: Sendable {
 
     /// Reads the report from `store` for the sources of `configuration` (and any others archived).
     public static func read(store: ArchiveStore, configuration: Configuration, database: String, now: Timestamp = .now()) throws -> StatusReport {
-        let version = try ArchiveMigrations.migrator().currentVersion(of: store.connection)
+        let version = try store.schemaVersion()
         var statuses: [SourceStatus] = []
         let archived = try store.allSources()
         for source in configuration.sources {
@@ -40,9 +39,7 @@ public struct StatusReport: Sendable {
             status.queue = try store.queueCounts(sourceID: row.id)
             status.drift = try store.driftSummary(sourceID: row.id)
         }
-        status.pendingDetailRequests = Int(
-            try store.connection.scalarInt("SELECT count(*) FROM detail_requests WHERE source_name = ?", .text(name)) ?? 0
-        )
+        status.pendingDetailRequests = try store.pendingDetailRequests(sourceName: name)
         if let configured, configured.enabled {
             let lastStart = status.lastRun.flatMap { Timestamp(iso8601: $0.startedAt) }
             status.nextDue = configured.schedule.nextStart(lastStart: lastStart, now: now)

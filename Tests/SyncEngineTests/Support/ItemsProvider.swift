@@ -37,13 +37,13 @@ struct ItemsProvider: Provider {
         (try? JSONDocument(bytes: body))?.root["message"]?.string
     }
 
-    func probe(_ pass: SyncPass) async throws -> String {
+    func probe(_ http: SourceHTTP) async throws -> String {
         "ok"
     }
 
     func sync(_ pass: SyncPass) async throws {
-        let previous = try await pass.timestampCursor("created")
-        let since = try await pass.readFrom(stream: "created")
+        let previous = try await pass.archive.timestampCursor("created")
+        let since = try await pass.archive.readFrom(stream: "created")
         var page = 1
         while true {
             let request = APIRequest(
@@ -51,12 +51,12 @@ struct ItemsProvider: Provider {
                 query: [("since", since.iso8601), ("page", "\(page)"), ("per_page", "\(settings.pageSize)")],
                 endpoint: "GET /items"
             )
-            let document = try await pass.sendJSON(request)
+            let document = try await pass.http.sendJSON(request)
             var batch = ArchiveBatch()
             var newest: Timestamp?
-            let items = try pass.map("GET /items") { () throws(JSONShapeError) in try document.root.requireArray("items") }
+            let items = try pass.http.map("GET /items") { () throws(JSONShapeError) in try document.root.requireArray("items") }
             for item in items.elements {
-                let record = try pass.map("GET /items") { () throws(JSONShapeError) -> SessionRecord in
+                let record = try pass.http.map("GET /items") { () throws(JSONShapeError) -> SessionRecord in
                     var record = SessionRecord(externalID: try item.requireString("id"), kind: .activity)
                     let created = Timestamp(iso8601: try item.requireString("created"))
                     record.startedAt = created
@@ -68,9 +68,9 @@ struct ItemsProvider: Provider {
                 batch.sessions.append(record)
             }
             if let newest {
-                batch.cursors.append(pass.advance(stream: "created", to: newest, previous: previous))
+                batch.cursors.append(pass.archive.advance(stream: "created", to: newest, previous: previous))
             }
-            try await pass.commit(batch)
+            try await pass.archive.commit(batch)
             guard document.root["more"]?.bool == true else { break }
             page += 1
         }

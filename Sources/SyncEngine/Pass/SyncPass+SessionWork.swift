@@ -41,16 +41,13 @@ extension SyncPass {
         var tally = ItemTally()
         var fresh = fresh
         while true {
-            let items = fresh.isEmpty ? try await dueWork(kind: kind) : fresh
+            let items = fresh.isEmpty ? try await archive.dueWork(kind: kind) : fresh
             fresh = []
             if items.isEmpty { break }
-            var pipeline = CommitPipeline(self, capacity: 1)
-            let outcome = await fanOut.run(items, into: &pipeline, tally: &tally, work)
-            if let failure = outcome.sourceFailure {
-                await pipeline.drainIgnoringErrors()
-                throw failure
+            let outcome = try await archive.withCommitPipeline(capacity: 1) { pipeline in
+                await fanOut.run(items, into: &pipeline, tally: &tally, work)
             }
-            try await pipeline.drain()
+            if let failure = outcome.sourceFailure { throw failure }
             try Task.checkCancellation()
         }
         await tally.conclude("\(kind) item(s) failed and will be retried on a later pass (given up after \(retry.maxAttempts) attempts)", self)
@@ -66,7 +63,7 @@ extension SyncPass {
     public func repeatWork(
         kind: String, for sessions: [ArchivedSession], _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
     ) async throws {
-        let states = try await queueStates(kind: kind, externalIDs: sessions.map(\.externalID))
+        let states = try await archive.queueStates(kind: kind, externalIDs: sessions.map(\.externalID))
         var fresh: [QueueItem] = []
         var givenUp: Set<String> = []
         for session in sessions {
