@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// isnotai's public API as documented: `Authorization: Bearer aik_v1_…` (or `x-api-key`), the
@@ -80,7 +80,7 @@ public final class IsNotAISimulator: SimulatedAPI {
     }
 
     public let options: Options
-    private let state: NIOLockedValueBox<State>
+    private let state: Mutex<State>
 
     public init(options: Options = Options()) {
         self.options = options
@@ -92,7 +92,7 @@ public final class IsNotAISimulator: SimulatedAPI {
             let created = start.adding(milliseconds: span * Int64(index) / Int64(max(1, options.sessions)))
             Self.addSession(to: &state, createdAt: created, lasting: nil, options: options)
         }
-        self.state = NIOLockedValueBox(state)
+        self.state = Mutex(state)
     }
 
     // MARK: Test controls
@@ -101,7 +101,7 @@ public final class IsNotAISimulator: SimulatedAPI {
     /// until ``closeSession(_:)`` when `lasting` is nil. Returns its id.
     @discardableResult
     public func addSession(createdAt: Timestamp? = nil, lasting: Duration? = nil) -> String {
-        state.withLockedValue { state in
+        state.withLock { state in
             Self.addSession(to: &state, createdAt: createdAt ?? options.clock.now, lasting: lasting, openEnded: lasting == nil, options: options)
         }
     }
@@ -123,48 +123,48 @@ public final class IsNotAISimulator: SimulatedAPI {
 
     /// Deletes session `id` upstream: it leaves the listing and its details answer 404.
     public func removeSession(_ id: String) {
-        state.withLockedValue { $0.sessions.removeAll { $0.id == id } }
+        state.withLock { $0.sessions.removeAll { $0.id == id } }
     }
 
     /// The next `count` details requests answer 503 with the error envelope.
     public func failNextDetails(times count: Int) {
-        state.withLockedValue { $0.failingDetails = count }
+        state.withLock { $0.failingDetails = count }
     }
 
     /// Replaces the accepted key (the old one is refused from now on).
     public func rotateAPIKey(to key: String) {
-        state.withLockedValue { $0.apiKey = key }
+        state.withLock { $0.apiKey = key }
     }
 
     public func setTier(_ tier: String) {
-        state.withLockedValue { $0.tier = tier }
+        state.withLock { $0.tier = tier }
     }
 
     /// Every visible session id, newest first (the listing's order).
     public var sessionIDs: [String] {
-        state.withLockedValue { state in Self.newestFirst(visible(state)).map(\.id) }
+        state.withLock { state in Self.newestFirst(visible(state)).map(\.id) }
     }
 
     public var openSessionIDs: [String] {
         let now = options.clock.now
-        return state.withLockedValue { state in Self.newestFirst(visible(state)).filter { !$0.isClosed(at: now) }.map(\.id) }
+        return state.withLock { state in Self.newestFirst(visible(state)).filter { !$0.isClosed(at: now) }.map(\.id) }
     }
 
     public var closedSessionIDs: [String] {
         let now = options.clock.now
-        return state.withLockedValue { state in Self.newestFirst(visible(state)).filter { $0.isClosed(at: now) }.map(\.id) }
+        return state.withLock { state in Self.newestFirst(visible(state)).filter { $0.isClosed(at: now) }.map(\.id) }
     }
 
     /// The `data` object `GET /v1/sessions/{id}/details` answers now, as JSON text.
     public func detailsJSON(of id: String) -> String? {
         let now = options.clock.now
-        return state.withLockedValue { state in state.sessions.first { $0.id == id }.map { Self.details($0, now: now).text } }
+        return state.withLock { state in state.sessions.first { $0.id == id }.map { Self.details($0, now: now).text } }
     }
 
     /// The `PublicSession` object the listing answers now, as JSON text.
     public func sessionJSON(of id: String) -> String? {
         let now = options.clock.now
-        return state.withLockedValue { state in state.sessions.first { $0.id == id }.map { Self.publicSession($0, now: now).text } }
+        return state.withLock { state in state.sessions.first { $0.id == id }.map { Self.publicSession($0, now: now).text } }
     }
 
     // MARK: API
@@ -173,7 +173,7 @@ public final class IsNotAISimulator: SimulatedAPI {
         if request.path == "/health" {
             return .json(.object([("status", .string("healthy")), ("version", .string("1.0.17.0")), ("timestamp", .string(Self.healthTime(options.clock.now)))]))
         }
-        return state.withLockedValue { state in
+        return state.withLock { state in
             let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
             guard let key = bearer ?? request.header("x-api-key"), key == state.apiKey else {
                 // No tier header: the key names no integration (or not in this region).
@@ -269,7 +269,7 @@ public final class IsNotAISimulator: SimulatedAPI {
 
     private func mutate(_ id: String, _ change: (inout Session, Timestamp) -> Void) {
         let now = options.clock.now
-        state.withLockedValue { state in
+        state.withLock { state in
             guard let index = state.sessions.firstIndex(where: { $0.id == id }) else { return }
             change(&state.sessions[index], now)
         }

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// OpenReplay Assist's live-session search, in both API generations, as apis.md section 1
@@ -38,7 +38,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
     }
 
     public let options: Options
-    private let state: NIOLockedValueBox<State>
+    private let state: Mutex<State>
 
     public init(options: Options = Options()) {
         self.options = options
@@ -48,7 +48,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
             let age = Int64(state.factory.random.next() % 1_800_000)
             state.sessions.append(state.factory.make(startedAt: now.adding(milliseconds: -age)))
         }
-        self.state = NIOLockedValueBox(state)
+        self.state = Mutex(state)
     }
 
     // MARK: Test controls
@@ -56,7 +56,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
     /// Starts a session now (the clock's time); `configure` may set its fields. Returns its id.
     @discardableResult
     public func startSession(_ configure: (inout OpenReplayLiveSession) -> Void = { _ in }) -> String {
-        state.withLockedValue { state in
+        state.withLock { state in
             var session = state.factory.make(startedAt: options.clock.now)
             configure(&session)
             state.sessions.append(session)
@@ -67,7 +67,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
     /// The tab closed: the session is no longer listed. Returns it, for ``resumeSession(_:)``.
     @discardableResult
     public func endSession(_ sessionID: String) -> OpenReplayLiveSession? {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard let index = state.sessions.firstIndex(where: { $0.sessionID == sessionID }) else { return nil }
             return state.sessions.remove(at: index)
         }
@@ -75,19 +75,19 @@ public final class OpenReplaySimulator: SimulatedAPI {
 
     /// The tracker reconnected: the same session (same id) is listed again.
     public func resumeSession(_ session: OpenReplayLiveSession) {
-        state.withLockedValue { state in
+        state.withLock { state in
             state.sessions.removeAll { $0.sessionID == session.sessionID }
             state.sessions.append(session)
         }
     }
 
     public func endAllSessions() {
-        state.withLockedValue { $0.sessions.removeAll() }
+        state.withLock { $0.sessions.removeAll() }
     }
 
     /// Changes a live session (the tracker pushed an update: user id, metadata, page title, activity).
     public func updateSession(_ sessionID: String, _ change: (inout OpenReplayLiveSession) -> Void) {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard let index = state.sessions.firstIndex(where: { $0.sessionID == sessionID }) else { return }
             change(&state.sessions[index])
         }
@@ -95,22 +95,22 @@ public final class OpenReplaySimulator: SimulatedAPI {
 
     /// `count` sessions start just before page `page` of a search is answered (rows shift while a client pages).
     public func startSessions(_ count: Int, beforePage page: Int) {
-        state.withLockedValue { $0.startsBeforePage[page, default: 0] += count }
+        state.withLock { $0.startsBeforePage[page, default: 0] += count }
     }
 
     /// The next `count` searches answer `{"data": null}` (the assist service answered non-200 to the proxy).
     public func answerDataNull(times count: Int) {
-        state.withLockedValue { $0.nullAnswers = count }
+        state.withLock { $0.nullAnswers = count }
     }
 
     /// The next `count` searches answer `{"data": {"total": 0, "sessions": []}}` (the assist service was unreachable).
     public func answerEmpty(times count: Int) {
-        state.withLockedValue { $0.emptyAnswers = count }
+        state.withLock { $0.emptyAnswers = count }
     }
 
     /// The live sessions, newest first (the order the API lists them in).
     public var liveSessions: [OpenReplayLiveSession] {
-        state.withLockedValue { Self.ordered($0.sessions, descending: true) }
+        state.withLock { Self.ordered($0.sessions, descending: true) }
     }
 
     // MARK: API
@@ -136,7 +136,7 @@ public final class OpenReplaySimulator: SimulatedAPI {
         guard request.method == "GET" || request.method == "POST" else {
             return style == .public ? .text("Method Not Allowed", status: 405) : .json(Self.detail("Method Not Allowed"), status: 405)
         }
-        return state.withLockedValue { state in
+        return state.withLock { state in
             evolve(&state)
             if state.nullAnswers > 0 {
                 state.nullAnswers -= 1

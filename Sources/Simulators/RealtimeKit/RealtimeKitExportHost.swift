@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// The object storage that RealtimeKit's chat and transcript download links point at: a second
@@ -26,7 +26,7 @@ public final class RealtimeKitExportHost: SimulatedAPI {
             return Self.error(403, code: "AccessDenied", "Access Denied")
         }
         let options = world.options
-        return world.state.withLockedValue { state in
+        return world.state.withLock { state in
             let now = options.clock.now
             guard let link = state.links[signature], request.path.hasSuffix("/\(link.sessionID)/\(link.export.rawValue).csv") else {
                 return Self.error(

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// Cloudflare RealtimeKit's sessions API (`/accounts/{account_id}/realtime/kit/{app_id}/sessions…`)
@@ -81,7 +81,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     /// Starts the export host on its own port (a second origin) and points the download links at it.
     public func startExportServer(port: Int = 0) async throws -> SimulatorServer {
         let server = try await SimulatorServer(api: exportHost, port: port)
-        world.state.withLockedValue { $0.exportBaseURL = server.baseURL }
+        world.state.withLock { $0.exportBaseURL = server.baseURL }
         return server
     }
 
@@ -89,12 +89,12 @@ public final class RealtimeKitSimulator: SimulatedAPI {
 
     /// Session ids, oldest created first.
     public var sessionIDs: [String] {
-        world.state.withLockedValue { $0.sessions.map(\.id) }
+        world.state.withLock { $0.sessions.map(\.id) }
     }
 
     /// Ids of the sessions that are live now.
     public var liveSessionIDs: [String] {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             return state.sessions.filter { !$0.isEnded(at: now) }.map(\.id)
         }
@@ -103,7 +103,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     /// Starts a live session now that ends by itself after `length` (nil: only ``endSession(_:)`` ends it).
     @discardableResult
     public func startSession(lasting length: Duration? = nil) -> String {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             let end = length.map { now.adding($0) } ?? now.adding(.seconds(365 * 86_400))
             let session = RealtimeKitWorld.makeSession(createdAt: now, endsAt: end, everyLine: false, options: options, using: &state.random)
@@ -114,7 +114,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
 
     /// Ends a live session now (who is still there leaves now).
     public func endSession(_ id: String) {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             guard let index = state.sessions.firstIndex(where: { $0.id == id }), !state.sessions[index].isEnded(at: now) else { return }
             state.sessions[index].endsAt = now
@@ -122,30 +122,30 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     }
 
     public func setPaging(_ placement: PagingPlacement) {
-        world.state.withLockedValue { $0.paging = placement }
+        world.state.withLock { $0.paging = placement }
     }
 
     public func setDetailShape(_ shape: DetailShape) {
-        world.state.withLockedValue { $0.detailShape = shape }
+        world.state.withLock { $0.detailShape = shape }
     }
 
     /// Exports become available this long after a session ended.
     public func setExportDelay(_ delay: Duration) {
-        world.state.withLockedValue { $0.exportDelay = delay }
+        world.state.withLock { $0.exportDelay = delay }
     }
 
     public func setNotReadyAnswer(_ answer: NotReadyAnswer) {
-        world.state.withLockedValue { $0.notReadyAnswer = answer }
+        world.state.withLock { $0.notReadyAnswer = answer }
     }
 
     /// The next `count` API requests answer HTTP 200 with `{"success": false, "error": …}`.
     public func answerSuccessFalse(times count: Int) {
-        world.state.withLockedValue { $0.successFalseAnswers = count }
+        world.state.withLock { $0.successFalseAnswers = count }
     }
 
     /// What the API says of session `id` now: status, ended_at, participant count.
     public func status(of id: String) -> (live: Bool, endedAt: Timestamp?)? {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             guard let session = state.sessions.first(where: { $0.id == id }) else { return nil }
             let ended = session.isEnded(at: now)
@@ -155,7 +155,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
 
     /// Participant (peer) ids of session `id` with their minutes, as the participants endpoint reports them now.
     public func participantMinutes(of id: String) -> [String: Double] {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             guard let session = state.sessions.first(where: { $0.id == id }) else { return [:] }
             var result: [String: Double] = [:]
@@ -168,7 +168,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
 
     /// The chat of session `id` as (message id, display name, payload), in file order.
     public func chat(of id: String) -> [(id: String, sender: String, payload: String)] {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             return state.sessions.first { $0.id == id }?.chat(at: now).map { ($0.id, $0.participant.displayName, $0.payload) } ?? []
         }
@@ -176,7 +176,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
 
     /// The transcript of session `id` as (peer id, speaker, text), in file order.
     public func transcript(of id: String) -> [(participantID: String, speaker: String, text: String)] {
-        world.state.withLockedValue { state in
+        world.state.withLock { state in
             let now = options.clock.now
             return state.sessions.first { $0.id == id }?.transcript(at: now).map { ($0.participant.id, $0.participant.displayName, $0.text) } ?? []
         }
@@ -204,7 +204,7 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         guard request.method == "GET" else {
             return .json(RealtimeKitSimulatorJSON.error(code: 405, "Method not allowed"), status: 405)
         }
-        return world.state.withLockedValue { state in
+        return world.state.withLock { state in
             world.evolve(&state)
             if state.successFalseAnswers > 0 {
                 state.successFalseAnswers -= 1

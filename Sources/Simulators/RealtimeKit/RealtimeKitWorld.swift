@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// The state a RealtimeKit simulator and its export host share: sessions, the switches tests
@@ -25,7 +25,7 @@ final class RealtimeKitWorld: Sendable {
     }
 
     let options: RealtimeKitSimulator.Options
-    let state: NIOLockedValueBox<State>
+    let state: Mutex<State>
 
     init(options: RealtimeKitSimulator.Options) {
         self.options = options
@@ -50,7 +50,7 @@ final class RealtimeKitWorld: Sendable {
             sessions.append(Self.makeSession(createdAt: created, endsAt: end, everyLine: false, options: options, using: &random))
         }
         sessions.sort { $0.createdAt < $1.createdAt }
-        state = NIOLockedValueBox(
+        state = Mutex(
             State(
                 sessions: sessions, random: random, ticks: ActivityTicks(period: options.activityEvery, start: now), paging: options.paging, detailShape: options.detailShape,
                 exportDelay: options.exportDelay, notReadyAnswer: options.notReadyAnswer

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// The faults waiting for their matching requests.
 public final class FaultInjector: Sendable {
@@ -8,21 +8,21 @@ public final class FaultInjector: Sendable {
         var fired = 0
     }
 
-    private let rules = NIOLockedValueBox<[Armed]>([])
+    private let rules = Mutex<[Armed]>([])
 
     public init() {}
 
     public func inject(_ rule: FaultRule) {
-        rules.withLockedValue { $0.append(Armed(rule: rule)) }
+        rules.withLock { $0.append(Armed(rule: rule)) }
     }
 
     public func clear() {
-        rules.withLockedValue { $0.removeAll() }
+        rules.withLock { $0.removeAll() }
     }
 
     /// The fault for `request`, if a rule fires for it.
     func fault(for request: SimulatedRequest) -> Fault? {
-        rules.withLockedValue { armed in
+        rules.withLock { armed in
             for index in armed.indices where armed[index].rule.matches(request) {
                 if let times = armed[index].rule.times, armed[index].fired >= times { continue }
                 armed[index].seen += 1

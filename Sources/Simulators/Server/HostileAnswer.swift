@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// The simulator's normal answer, made hostile in ways named by keys rather than by provider,
@@ -25,7 +25,7 @@ public final class HostileAnswer: Sendable {
     /// so a full first page says forever that more follow.
     public let endlessPageParameters: Set<String>
 
-    private let firstAnswers = NIOLockedValueBox<[String: SimulatedResponse]>([:])
+    private let firstAnswers = Mutex<[String: SimulatedResponse]>([:])
 
     public init(
         values: [String: String] = [:], headers: [(String, String)] = [], status: Int? = nil, reversedArrays: Set<String> = [],
@@ -46,11 +46,11 @@ public final class HostileAnswer: Sendable {
             response = api.respond(to: request)
         } else {
             let identity = identity(of: request)
-            if let first = firstAnswers.withLockedValue({ $0[identity] }) {
+            if let first = firstAnswers.withLock({ $0[identity] }) {
                 response = first
             } else {
                 response = api.respond(to: request)
-                firstAnswers.withLockedValue { $0[identity] = $0[identity] ?? response }
+                firstAnswers.withLock { $0[identity] = $0[identity] ?? response }
             }
         }
         if let status { response.status = status }

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// Every request a simulator received, with what it answered, for tests to read.
@@ -10,20 +10,20 @@ public final class RequestLog: Sendable {
         public let faulted: Bool
     }
 
-    private let entries = NIOLockedValueBox<[Entry]>([])
+    private let entries = Mutex<[Entry]>([])
 
     public init() {}
 
     func append(_ entry: Entry) {
-        entries.withLockedValue { $0.append(entry) }
+        entries.withLock { $0.append(entry) }
     }
 
     public var all: [Entry] {
-        entries.withLockedValue { $0 }
+        entries.withLock { $0 }
     }
 
     public var count: Int {
-        entries.withLockedValue { $0.count }
+        entries.withLock { $0.count }
     }
 
     /// Entries whose path contains `fragment`.
@@ -32,7 +32,7 @@ public final class RequestLog: Sendable {
     }
 
     public func clear() {
-        entries.withLockedValue { $0.removeAll() }
+        entries.withLock { $0.removeAll() }
     }
 
     /// The most requests that arrived within any window of length `window` (by arrival time).

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// The time a simulator's data lives in: real time (the demo), or a manual clock that tests
@@ -9,7 +9,7 @@ public final class SimulationClock: Sendable {
         case manual(Timestamp)
     }
 
-    private let mode: NIOLockedValueBox<Mode>
+    private let mode: Mutex<Mode>
 
     /// A clock that follows the wall clock.
     public static func real() -> SimulationClock {
@@ -22,11 +22,11 @@ public final class SimulationClock: Sendable {
     }
 
     private init(mode: Mode) {
-        self.mode = NIOLockedValueBox(mode)
+        self.mode = Mutex(mode)
     }
 
     public var now: Timestamp {
-        mode.withLockedValue { mode in
+        mode.withLock { mode in
             switch mode {
             case .real(let offset): Timestamp.now().adding(milliseconds: offset)
             case .manual(let time): time
@@ -36,7 +36,7 @@ public final class SimulationClock: Sendable {
 
     /// Moves the clock forward (a real clock gains an offset).
     public func advance(by duration: Duration) {
-        mode.withLockedValue { mode in
+        mode.withLock { mode in
             switch mode {
             case .real(let offset): mode = .real(offset: offset + duration.milliseconds)
             case .manual(let time): mode = .manual(time.adding(duration))

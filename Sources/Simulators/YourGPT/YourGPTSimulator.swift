@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import SessionSyncSupport
 
 /// YourGPT's `getSessions` and `getSessionMessages`, as the seed documents them: `api-key`
@@ -57,7 +57,7 @@ public final class YourGPTSimulator: SimulatedAPI {
     }
 
     public let options: Options
-    private let state: NIOLockedValueBox<State>
+    private let state: Mutex<State>
 
     public init(options: Options = Options()) {
         self.options = options
@@ -71,40 +71,40 @@ public final class YourGPTSimulator: SimulatedAPI {
             Self.addSession(to: &state, createdAt: created, using: &random)
         }
         state.random = random
-        self.state = NIOLockedValueBox(state)
+        self.state = Mutex(state)
     }
 
     // MARK: Test controls
 
     /// Gives session `uid` a new message, which moves it to the front of the newest-first listing.
     public func addMessage(to uid: String, text: String = "one more thing") {
-        state.withLockedValue { state in
+        state.withLock { state in
             Self.appendMessage(to: &state, uid: uid, text: text, at: options.clock.now)
         }
     }
 
     /// Moves `uid` to the front just before page `page` is answered (a session that changes while a client pages).
     public func moveToFront(_ uid: String, beforePage page: Int) {
-        state.withLockedValue { $0.movesBeforePage[page, default: []].append(uid) }
+        state.withLock { $0.movesBeforePage[page, default: []].append(uid) }
     }
 
     /// The next `count` requests answer `{"type": "RXERROR"}` with HTTP 200.
     public func answerRXError(times count: Int) {
-        state.withLockedValue { $0.rxErrors = count }
+        state.withLock { $0.rxErrors = count }
     }
 
     /// The uids in the order the API lists them (newest last message first).
     public var uidsNewestFirst: [String] {
-        state.withLockedValue { Self.sorted($0.sessions, descending: true).map(\.uid) }
+        state.withLock { Self.sorted($0.sessions, descending: true).map(\.uid) }
     }
 
     public var sessionCount: Int {
-        state.withLockedValue { $0.sessions.count }
+        state.withLock { $0.sessions.count }
     }
 
     /// How many messages session `uid` has.
     public func messageCount(of uid: String) -> Int {
-        state.withLockedValue { state in state.sessions.first { $0.uid == uid }?.messages.count ?? 0 }
+        state.withLock { state in state.sessions.first { $0.uid == uid }?.messages.count ?? 0 }
     }
 
     // MARK: API
@@ -116,7 +116,7 @@ public final class YourGPTSimulator: SimulatedAPI {
         guard let key = request.header("api-key"), key == options.apiKey else {
             return .json(Self.error("Invalid or revoked API token"), status: 401)
         }
-        return state.withLockedValue { state in
+        return state.withLock { state in
             evolve(&state)
             if state.rxErrors > 0 {
                 state.rxErrors -= 1

@@ -131,7 +131,7 @@ public struct ConfigurationLoader: Sendable {
             baseURL: baseURL, since: since, rateLimits: rateLimit.map { [$0] } ?? defaults.rateLimits,
             maxConcurrentRequests: maxConcurrent ?? defaults.maxConcurrentRequests, timeout: timeout ?? defaults.timeout,
             lookback: lookback ?? defaults.lookback, allowInsecureHTTP: allowInsecure,
-            maxResponseBytes: maxResponseBytes ?? 32 << 20, retries: retries ?? 4, settings: settings, secrets: secrets
+            maxResponseBytes: maxResponseBytes ?? defaults.maxResponseBytes, retries: retries ?? defaults.retries, settings: settings, secrets: secrets
         )
     }
 

@@ -22,12 +22,12 @@ public struct SourceConfiguration: Sendable {
     /// The secrets its settings read (what its requests may carry, and its texts must not).
     public var secrets: [Secret]
 
+    /// Every value as the config gave it or ``ProviderDefaults`` filled it in (the one place
+    /// defaults live).
     public init(
-        name: String, provider: String, enabled: Bool = true, schedule: Schedule, baseURL: BaseURL,
-        since: Timestamp? = nil, rateLimits: [RateLimit] = [], maxConcurrentRequests: Int = 4,
-        timeout: Duration = .seconds(30), lookback: Duration = .zero, allowInsecureHTTP: Bool = false,
-        maxResponseBytes: Int = 32 << 20, retries: Int = 4, settings: any ProviderSettings,
-        secrets: [Secret] = []
+        name: String, provider: String, enabled: Bool, schedule: Schedule, baseURL: BaseURL, since: Timestamp?,
+        rateLimits: [RateLimit], maxConcurrentRequests: Int, timeout: Duration, lookback: Duration, allowInsecureHTTP: Bool,
+        maxResponseBytes: Int, retries: Int, settings: any ProviderSettings, secrets: [Secret]
     ) {
         self.name = name
         self.provider = provider

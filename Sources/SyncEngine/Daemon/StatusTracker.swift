@@ -1,29 +1,26 @@
 import Archive
-import Foundation
 import SessionSyncSupport
+import Synchronization
 
 /// The one-line summary the daemon shows in `systemctl status` (`STATUS=`).
-///
-/// Sendable because `last` and `failing` are only read or written while holding `state`.
 final class StatusTracker: Sendable {
-    private let state = NSLock()
-    nonisolated(unsafe) private var last: PassOutcome?
-    nonisolated(unsafe) private var failing: Set<String> = []
-    let notifier: SystemdNotifier
-
-    init(notifier: SystemdNotifier) {
-        self.notifier = notifier
+    private struct State {
+        var last: PassOutcome?
+        var failing: Set<String> = []
     }
 
+    private let state = Mutex(State())
+
     func record(_ outcome: PassOutcome) {
-        state.withLock {
-            last = outcome
-            if outcome.failed { failing.insert(outcome.source) } else { failing.remove(outcome.source) }
+        state.withLock { state in
+            state.last = outcome
+            if outcome.failed { state.failing.insert(outcome.source) } else { state.failing.remove(outcome.source) }
         }
     }
 
     func summary(sources: Int) -> String {
-        state.withLock {
+        state.withLock { state in
+            let (last, failing) = (state.last, state.failing)
             var text = "\(sources) source(s) scheduled"
             if !failing.isEmpty { text += "; failing: \(failing.sorted().joined(separator: ", "))" }
             if let last {

@@ -63,7 +63,7 @@ public final class SyncDaemon: Service {
         try await ensureSources(initialConfiguration)
         let (events, eventSink) = AsyncStream<Event>.makeStream()
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let tracker = StatusTracker(notifier: notifier)
+        let tracker = StatusTracker()
 
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {

@@ -68,7 +68,7 @@ public struct APIClient: Sendable {
             if (200...299).contains(reply.status) {
                 return APIResponse(status: reply.status, headers: reply.headers, body: reply.body, endpoint: request.endpoint)
             }
-            let retryAfter = Self.header("Retry-After", in: reply.headers).flatMap { RetryPolicy.parseRetryAfter($0, now: .now()) }
+            let retryAfter = APIResponse.header("Retry-After", in: reply.headers).flatMap { RetryPolicy.parseRetryAfter($0, now: .now()) }
             if RetryPolicy.isRetryable(status: reply.status) {
                 let canRetry = attempt <= retry.retries && (retryAfter ?? .zero) <= retry.maxRetryAfter
                 if canRetry {
@@ -114,7 +114,7 @@ public struct APIClient: Sendable {
             let reply = try await concurrency.withPermit { [transport, timeout, maxResponseBytes, url, method, headers, body] in
                 try await transport.perform(method: method, url: url, headers: headers, body: body, timeout: timeout, maxBytes: maxResponseBytes)
             }
-            guard [301, 302, 303, 307, 308].contains(reply.status), let location = Self.header("Location", in: reply.headers) else {
+            guard [301, 302, 303, 307, 308].contains(reply.status), let location = APIResponse.header("Location", in: reply.headers) else {
                 return reply
             }
             let next = Self.resolve(location, against: url)
@@ -131,11 +131,6 @@ public struct APIClient: Sendable {
             url = next
         }
         throw SyncError.tooManyRedirects(endpoint: request.endpoint)
-    }
-
-    static func header(_ name: String, in headers: [(String, String)]) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.0.lowercased() == lowered }?.1
     }
 
     /// `scheme://host:port` of a URL, lower-cased.

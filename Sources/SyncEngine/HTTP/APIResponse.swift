@@ -16,6 +16,11 @@ public struct APIResponse: Sendable {
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
+        Self.header(name, in: headers)
+    }
+
+    /// The first value of header `name` (case-insensitive) in `headers`, answer or not yet.
+    static func header(_ name: String, in headers: [(String, String)]) -> String? {
         let lowered = name.lowercased()
         return headers.first { $0.0.lowercased() == lowered }?.1
     }

@@ -80,18 +80,6 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         return false
     }
 
-    /// True for an error the provider reported inside a successful HTTP answer.
-    public var isProviderError: Bool {
-        if case .providerError = reason { return true }
-        return false
-    }
-
-    /// True for a body that could not be parsed or had an unexpected shape.
-    public var isMalformedResponse: Bool {
-        if case .malformedResponse = reason { return true }
-        return false
-    }
-
     /// True for 401/403: the credentials are wrong, and retrying will not help.
     public var isAuthenticationFailure: Bool {
         httpStatus == 401 || httpStatus == 403

@@ -12,10 +12,15 @@ public struct ProviderDefaults: Sendable {
     public var rateLimits: [RateLimit]
     public var maxConcurrentRequests: Int
     public var timeout: Duration
+    /// The largest answer read; a bigger one fails its request.
+    public var maxResponseBytes: Int
+    /// How many times a request is retried after a connection error, 429 or 5xx.
+    public var retries: Int
 
     public init(
         baseURL: String?, schedule: Schedule, lookback: Duration, initialWindow: Duration,
-        rateLimits: [RateLimit], maxConcurrentRequests: Int = 4, timeout: Duration = .seconds(30)
+        rateLimits: [RateLimit], maxConcurrentRequests: Int = 4, timeout: Duration = .seconds(30),
+        maxResponseBytes: Int = 32 << 20, retries: Int = 4
     ) {
         self.baseURL = baseURL
         self.schedule = schedule
@@ -24,5 +29,7 @@ public struct ProviderDefaults: Sendable {
         self.rateLimits = rateLimits
         self.maxConcurrentRequests = maxConcurrentRequests
         self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+        self.retries = retries
     }
 }
