@@ -40,8 +40,7 @@ let package = Package(
     name: "sessionsync",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "sessionsync", targets: ["sessionsync"]),
-        .executable(name: "sessionsync-bench", targets: ["sessionsync-bench"]),
+        .executable(name: "sessionsync", targets: ["sessionsync"])
     ] + fuzzingProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,7 +92,6 @@ let package = Package(
             name: "Providers",
             dependencies: [
                 "SyncEngine", "Archive", "SessionSyncSupport",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
