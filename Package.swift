@@ -16,6 +16,7 @@ let migrationFiles = [
     "0002_run_commit_timing.sql",
     "0003_compact_bookkeeping.sql",
     "0004_schema_drift_and_quarantine.sql",
+    "0005_wal_checkpoint_failures.sql",
 ]
 
 var fuzzingProducts: [Product] = []
@@ -49,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Metrics are recorded through swift-metrics and exposed in Prometheus' text format by swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // RealtimeKit's chat and transcript exports are CSV files (quoted fields, newlines inside messages).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
@@ -85,6 +89,9 @@ let package = Package(
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

@@ -16,11 +16,16 @@ public actor ArchiveDatabase {
         executor.asUnownedSerialExecutor()
     }
 
-    /// Opens the archive at `path`, creating and migrating it as needed.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+    /// Opens the archive at `path`, creating and migrating it as needed; `onCheckpointFailure`
+    /// hears of every WAL checkpoint SQLite refuses.
+    public init(
+        path: String, busyTimeoutMilliseconds: Int32 = 10_000,
+        onCheckpointFailure: @escaping @Sendable (CheckpointFailure) -> Void = { _ in }
+    ) throws {
         self.path = path
         self.store = try ArchiveStore(
-            path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds), backgroundCheckpoints: true
+            path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds), backgroundCheckpoints: true,
+            onCheckpointFailure: onCheckpointFailure
         )
         // Last: a thread started before a failure here would never be stopped.
         self.executor = WriterExecutor(name: "archive-writer")

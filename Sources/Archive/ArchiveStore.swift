@@ -8,16 +8,25 @@ public final class ArchiveStore {
     let connection: Connection
     let sessionUpsert = SessionUpsert()
     let childSetWriter = ChildSetWriter()
-    private var checkpoints: CheckpointPolicy
+    var checkpoints: CheckpointPolicy
 
     /// Opens the archive at `path` and migrates it to the newest schema. With
     /// `backgroundCheckpoints`, most WAL checkpoints run on a second connection and thread of
     /// their own (``CheckpointPolicy``).
-    public init(path: String, options: Connection.Options = Connection.Options(), backgroundCheckpoints: Bool = false) throws {
+    ///
+    /// `onCheckpointFailure` hears of every WAL checkpoint SQLite refuses (on whatever thread ran
+    /// it); the store also records them in `wal_checkpoint_failures` between transactions.
+    public init(
+        path: String, options: Connection.Options = Connection.Options(), backgroundCheckpoints: Bool = false,
+        onCheckpointFailure: @escaping @Sendable (CheckpointFailure) -> Void = { _ in }
+    ) throws {
         connection = try Connection(path: path, options: options)
         try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
         try connection.execute("PRAGMA wal_autocheckpoint = 0")
-        checkpoints = CheckpointPolicy(checkpointer: backgroundCheckpoints ? try WALCheckpointer(path: path) : nil)
+        let failures = CheckpointFailureLog(report: onCheckpointFailure)
+        checkpoints = CheckpointPolicy(
+            checkpointer: backgroundCheckpoints ? try WALCheckpointer(path: path, failures: failures) : nil, failures: failures
+        )
     }
 
     /// Commits `batch` for the source in one transaction and says what it changed.
@@ -60,7 +69,33 @@ public final class ArchiveStore {
         let held = clock.now - started
         stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
         checkpoints.committed(on: connection)
+        recordCheckpointFailures()
         return stats
+    }
+
+    /// Writes the checkpoint failures heard of since the last commit, one row per kind. When that
+    /// write fails too (a full disk), those rows miss the failures; the log and the metrics have them.
+    private func recordCheckpointFailures() {
+        let failures = checkpoints.failures.takeUnrecorded()
+        guard !failures.isEmpty else { return }
+        do {
+            let upsert = try connection.cachedStatement(
+                """
+                INSERT INTO wal_checkpoint_failures (kind, count, last_message, first_seen_at, last_seen_at)
+                VALUES (?1, 1, ?2, ?3, ?3)
+                ON CONFLICT (kind) DO UPDATE SET
+                    count = count + 1, last_message = excluded.last_message, last_seen_at = excluded.last_seen_at
+                """
+            )
+            for failure in failures {
+                try upsert.bind(failure.kind, at: 1)
+                try upsert.bind(StoredErrorText.capped(failure.message), at: 2)
+                try upsert.bind(failure.at.iso8601, at: 3)
+                try upsert.run()
+            }
+        } catch {
+            // Nothing to do about it here; the next checkpoint failure, if any, tries again.
+        }
     }
 
     /// The background checkpointer, when there is one.

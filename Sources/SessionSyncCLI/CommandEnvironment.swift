@@ -51,10 +51,20 @@ struct CommandEnvironment {
         try opening { Terminal.error("sessionsync: \($0)") } open: { try ArchiveStore(path: databasePath) }
     }
 
-    /// The archive for the daemon and passes: opened (and migrated) once, owned by an actor.
-    func openArchiveDatabase(logger: Logger) throws -> ArchiveDatabase {
+    /// The archive for the daemon and passes: opened (and migrated) once, owned by an actor. A
+    /// WAL checkpoint SQLite refuses is counted in `metrics` and logged once per kind (the WAL
+    /// only grows until one succeeds; `status` shows them all).
+    func openArchiveDatabase(logger: Logger, metrics: EngineMetrics? = nil) throws -> ArchiveDatabase {
         try opening { logger.critical("cannot use the archive", metadata: ["error": "\($0)"]) } open: {
-            try ArchiveDatabase(path: databasePath)
+            try ArchiveDatabase(path: databasePath) { failure in
+                metrics?.checkpointFailed()
+                if failure.firstOfKind {
+                    logger.warning(
+                        "WAL checkpoint failed; the WAL grows until one succeeds (logged once per kind; see status)",
+                        metadata: ["sqlite.error": "\(failure.kind)", "sqlite.message": "\(failure.message)"]
+                    )
+                }
+            }
         }
     }
 

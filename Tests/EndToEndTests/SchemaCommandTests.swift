@@ -16,10 +16,10 @@ struct SchemaCommandTests {
         let database = directory.path + "/a.sqlite"
         let first = try runSessionSync(["migrate", "--database", database])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("schema version 4 (applied 0001_initial, 0002_run_commit_timing, 0003_compact_bookkeeping, 0004_schema_drift_and_quarantine)"))
+        #expect(first.stdout.contains("schema version 5 (applied 0001_initial, 0002_run_commit_timing, 0003_compact_bookkeeping, 0004_schema_drift_and_quarantine, 0005_wal_checkpoint_failures)"))
         let second = try runSessionSync(["migrate", "--database", database])
         #expect(second.status == 0)
-        #expect(second.stdout.contains("schema version 4, up to date"))
+        #expect(second.stdout.contains("schema version 5, up to date"))
     }
 
     @Test("migrate refuses a database from a newer release and leaves it untouched")
@@ -54,7 +54,7 @@ struct SchemaCommandTests {
         let sources = try #require(object?["sources"] as? [[String: Any]])
         #expect(sources.map { $0["name"] as? String } == ["web", "chat"])
         #expect(sources.allSatisfy { $0["lastRun"] is NSNull })
-        #expect(object?["schemaVersion"] as? Int == 4)
+        #expect(object?["schemaVersion"] as? Int == 5)
         #expect(FileManager.default.fileExists(atPath: directory.path + "/archive.sqlite"))
     }
 

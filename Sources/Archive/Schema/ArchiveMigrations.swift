@@ -11,6 +11,7 @@ public enum ArchiveMigrations {
         ("0002_run_commit_timing.sql", PackageResources._002_run_commit_timing_sql),
         ("0003_compact_bookkeeping.sql", PackageResources._003_compact_bookkeeping_sql),
         ("0004_schema_drift_and_quarantine.sql", PackageResources._004_schema_drift_and_quarantine_sql),
+        ("0005_wal_checkpoint_failures.sql", PackageResources._005_wal_checkpoint_failures_sql),
     ]
 
     public static func migrator() throws(MigrationError) -> Migrator {

@@ -14,11 +14,13 @@ struct CheckpointPolicy {
 
     /// Runs most checkpoints off the writer's thread; without it, the writer checkpoints itself.
     let checkpointer: WALCheckpointer?
+    let failures: CheckpointFailureLog
     private var commitsSinceCheckpoint = 0
     private var backgroundCheckpoints = 0
 
-    init(checkpointer: WALCheckpointer?) {
+    init(checkpointer: WALCheckpointer?, failures: CheckpointFailureLog) {
         self.checkpointer = checkpointer
+        self.failures = failures
     }
 
     /// Counts a commit, and checkpoints when it is time.
@@ -41,6 +43,10 @@ struct CheckpointPolicy {
     /// WAL; the next checkpoint takes it.
     mutating func checkpoint(_ connection: Connection) {
         commitsSinceCheckpoint = 0
-        try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        do {
+            try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        } catch {
+            failures.record(error)
+        }
     }
 }

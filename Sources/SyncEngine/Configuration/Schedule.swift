@@ -32,6 +32,18 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The time between two starts around `instant`: the interval, or for a cron expression the
+    /// gap between its next two times (a day when it names none).
+    public func interval(after instant: Timestamp) -> Duration {
+        switch rule {
+        case .every(let interval):
+            return interval
+        case .cron(let expression):
+            guard let first = expression.next(after: instant), let second = expression.next(after: first) else { return .seconds(86_400) }
+            return .milliseconds(second.millisecondsSinceEpoch - first.millisecondsSinceEpoch)
+        }
+    }
+
     public var description: String {
         let base: String =
             switch rule {

@@ -24,14 +24,7 @@ final class StatusTracker: Sendable {
             var text = "\(sources) source(s) scheduled"
             if !failing.isEmpty { text += "; failing: \(failing.sorted().joined(separator: ", "))" }
             if let last {
-                let result: String =
-                    switch last.result {
-                    case .succeeded: "succeeded"
-                    case .failed: "failed"
-                    case .interrupted: "interrupted"
-                    case .skipped: "skipped"
-                    }
-                text += "; last pass: \(last.source) \(result), \(last.stats.sessionsUpserted) sessions upserted at \(Timestamp.now().iso8601)"
+                text += "; last pass: \(last.source) \(last.result.name), \(last.stats.sessionsUpserted) sessions upserted at \(Timestamp.now().iso8601)"
             }
             return text
         }

@@ -17,6 +17,8 @@ public final class SyncDaemon: Service {
         public var reload: (@Sendable () throws -> Configuration)?
         /// Called after every pass (the demo prints progress with it).
         public var onOutcome: (@Sendable (PassOutcome) async -> Void)?
+        /// Where the passes record their metrics (nil: nowhere).
+        public var metrics: EngineMetrics?
 
         public init() {}
     }
@@ -150,7 +152,7 @@ public final class SyncDaemon: Service {
             guard let descriptor = registry[source.provider] else { continue }
             let runner = SourceRunner(
                 source: source, descriptor: descriptor, archive: archive, transport: transport, logger: logger,
-                sleeper: options.sleeper, retry: options.retry, heartbeatInterval: options.heartbeatInterval
+                sleeper: options.sleeper, retry: options.retry, heartbeatInterval: options.heartbeatInterval, metrics: options.metrics
             )
             let count = configuration.enabledSources.count
             let loop = SourceLoop(runner: runner, archive: archive, sleeper: options.sleeper, logger: logger) { [notifier, options] outcome in

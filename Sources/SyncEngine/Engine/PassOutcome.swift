@@ -8,6 +8,16 @@ public struct PassOutcome: Sendable {
         case interrupted
         /// Not run: another process is running this source right now.
         case skipped(String)
+
+        /// One word for how it ended, as the ledger, the logs and the metrics say it.
+        public var name: String {
+            switch self {
+            case .succeeded: "succeeded"
+            case .failed: "failed"
+            case .interrupted: "interrupted"
+            case .skipped: "skipped"
+            }
+        }
     }
 
     public let source: String

@@ -20,10 +20,12 @@ public struct SourceRunner: Sendable {
     /// requests carry only its own secrets, so those are the ones masked here; the log handler
     /// masks the whole config's.
     let redactor: SecretRedactor
+    let metrics: SourceMetrics
 
     public init(
         source: SourceConfiguration, descriptor: ProviderDescriptor, archive: ArchiveDatabase, transport: HTTPTransport,
-        logger: Logger, sleeper: Sleeper = .real, retry: RetryPolicy? = nil, heartbeatInterval: Duration = .seconds(5)
+        logger: Logger, sleeper: Sleeper = .real, retry: RetryPolicy? = nil, heartbeatInterval: Duration = .seconds(5),
+        metrics: EngineMetrics? = nil
     ) {
         var sourceLogger = logger
         sourceLogger[metadataKey: "source"] = "\(source.name)"
@@ -35,14 +37,25 @@ public struct SourceRunner: Sendable {
         self.logger = sourceLogger
         self.heartbeatInterval = heartbeatInterval
         self.redactor = SecretRedactor(secrets: source.secrets)
+        let metrics = metrics?.source(source) ?? .none
+        self.metrics = metrics
         self.client = APIClient(
             for: source, provider: provider, transport: transport, sleeper: sleeper, retry: retry ?? RetryPolicy(retries: source.retries),
-            logger: sourceLogger
+            logger: sourceLogger, metrics: metrics
         )
     }
 
-    /// One pass. Never throws: every ending is recorded in the ledger and returned.
+    /// One pass. Never throws: every ending is recorded in the ledger, counted in the metrics
+    /// and returned.
     public func runPass() async -> PassOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = await pass()
+        metrics.passFinished(status: outcome.result.name, duration: clock.now - started)
+        return outcome
+    }
+
+    private func pass() async -> PassOutcome {
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
         let sourceID: Int64
         let runID: Int64
@@ -76,7 +89,7 @@ public struct SourceRunner: Sendable {
             http: SourceHTTP(source: source, client: client, countRequest: { [progress] in progress.countRequest() }),
             archive: PassArchive(
                 source: source, sourceID: sourceID, startedAt: startedAt, initialWindow: descriptor.defaults.initialWindow,
-                database: archive, progress: progress, redactor: redactor
+                database: archive, progress: progress, redactor: redactor, metrics: metrics
             ),
             progress: progress
         )

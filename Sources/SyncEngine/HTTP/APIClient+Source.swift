@@ -5,12 +5,12 @@ extension APIClient {
     /// provider's credentials and error envelope. Passes and probes build theirs here alone.
     init(
         for source: SourceConfiguration, provider: any Provider, transport: HTTPTransport, sleeper: Sleeper, retry: RetryPolicy,
-        logger: Logger
+        logger: Logger, metrics: SourceMetrics = .none
     ) {
         self.init(
             transport: transport, baseURL: source.baseURL, credentials: provider.credentials, timeout: source.timeout,
             maxResponseBytes: source.maxResponseBytes, retry: retry, rateLimits: source.rateLimits,
-            maxConcurrentRequests: source.maxConcurrentRequests, sleeper: sleeper, logger: logger,
+            maxConcurrentRequests: source.maxConcurrentRequests, sleeper: sleeper, logger: logger, metrics: metrics,
             describeError: { [provider] status, body in provider.describeError(status: status, body: body) }
         )
     }

@@ -19,11 +19,14 @@ public struct APIClient: Sendable {
     let sleeper: Sleeper
     let describeError: @Sendable (Int, [UInt8]) -> String?
     let logger: Logger
+    /// Requests, retries and rate-limit waits, for the metrics.
+    let metrics: SourceMetrics
 
     public init(
         transport: HTTPTransport, baseURL: BaseURL, credentials: [(String, String)], timeout: Duration,
         maxResponseBytes: Int, retry: RetryPolicy, rateLimits: [RateLimit], maxConcurrentRequests: Int,
-        sleeper: Sleeper = .real, logger: Logger, describeError: @escaping @Sendable (Int, [UInt8]) -> String?
+        sleeper: Sleeper = .real, logger: Logger, metrics: SourceMetrics = .none,
+        describeError: @escaping @Sendable (Int, [UInt8]) -> String?
     ) {
         self.transport = transport
         self.baseURL = baseURL
@@ -37,6 +40,7 @@ public struct APIClient: Sendable {
         self.concurrency = ConcurrencyLimiter(limit: maxConcurrentRequests)
         self.sleeper = sleeper
         self.logger = logger
+        self.metrics = metrics
         self.describeError = describeError
     }
 
@@ -72,7 +76,9 @@ public struct APIClient: Sendable {
             if RetryPolicy.isRetryable(status: reply.status) {
                 let canRetry = attempt <= retry.retries && (retryAfter ?? .zero) <= retry.maxRetryAfter
                 if canRetry {
-                    try await wait(retryAfter ?? retry.backoff(attempt: attempt), after: "HTTP \(reply.status)", request: request, attempt: attempt)
+                    let delay = retryAfter ?? retry.backoff(attempt: attempt)
+                    if reply.status == 429 { metrics.rateLimitWait(delay) }
+                    try await wait(delay, after: "HTTP \(reply.status)", request: request, attempt: attempt)
                     continue
                 }
                 if reply.status == 429 {
@@ -84,6 +90,7 @@ public struct APIClient: Sendable {
     }
 
     private func wait(_ delay: Duration, after problem: String, request: APIRequest, attempt: Int) async throws {
+        metrics.retry(endpoint: request.endpoint)
         logger.notice(
             "retrying request",
             metadata: ["http.endpoint": "\(request.endpoint)", "http.problem": "\(problem)", "retry.attempt": "\(attempt)", "retry.delay": "\(DurationText.format(delay))"]
@@ -109,11 +116,21 @@ public struct APIClient: Sendable {
             if credentialed && atOrigin {
                 headers += credentials
             }
+            let clock = ContinuousClock()
+            let waitStarted = clock.now
             try await rateLimiter.acquire()
+            metrics.rateLimitWait(clock.now - waitStarted)
             await onAttempt()
-            let reply = try await concurrency.withPermit { [transport, timeout, maxResponseBytes, url, method, headers, body] in
-                try await transport.perform(method: method, url: url, headers: headers, body: body, timeout: timeout, maxBytes: maxResponseBytes)
+            let reply: HTTPTransport.Reply
+            do {
+                reply = try await concurrency.withPermit { [transport, timeout, maxResponseBytes, url, method, headers, body] in
+                    try await transport.perform(method: method, url: url, headers: headers, body: body, timeout: timeout, maxBytes: maxResponseBytes)
+                }
+            } catch {
+                metrics.request(endpoint: request.endpoint, status: nil)
+                throw error
             }
+            metrics.request(endpoint: request.endpoint, status: reply.status)
             guard [301, 302, 303, 307, 308].contains(reply.status), let location = APIResponse.header("Location", in: reply.headers) else {
                 return reply
             }

@@ -19,19 +19,7 @@ public struct PassArchive: Sendable {
     /// Masks the source's secrets in a batch's texts (queue errors, quarantine reasons, drift
     /// samples) before they are stored.
     let redactor: SecretRedactor
-
-    init(
-        source: SourceConfiguration, sourceID: Int64, startedAt: Timestamp, initialWindow: Duration, database: ArchiveDatabase,
-        progress: RunProgressTracker, redactor: SecretRedactor
-    ) {
-        self.source = source
-        self.sourceID = sourceID
-        self.startedAt = startedAt
-        self.initialWindow = initialWindow
-        self.database = database
-        self.progress = progress
-        self.redactor = redactor
-    }
+    let metrics: SourceMetrics
 
     // MARK: Commits
 
@@ -44,6 +32,7 @@ public struct PassArchive: Sendable {
         batch = batch.redactingTexts(with: redactor)
         batch.computeFingerprints()
         let stats = try await database.commit(batch, sourceID: sourceID, now: .now())
+        metrics.committed(stats, drift: batch.drift.reduce(0) { $0 + $1.count }, quarantined: batch.quarantined.count)
         await progress.add(stats)
         if !batch.drift.isEmpty || !batch.quarantined.isEmpty {
             await progress.note(drift: batch.drift, quarantined: batch.quarantined.count)

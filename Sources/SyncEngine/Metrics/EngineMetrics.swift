@@ -1,0 +1,119 @@
+import Archive
+import CoreMetrics
+import Prometheus
+import SessionSyncSupport
+import Synchronization
+
+/// The process's metrics: recorded through swift-metrics by each source's passes
+/// (``SourceMetrics``), kept in a Prometheus registry, and written out in the text exposition
+/// format 0.0.4 by ``scrape(archive:sources:since:now:)``, which first brings the gauges read from
+/// the archive (the run ledger, the queue, the files) and from `/proc` up to date.
+///
+/// One instance lives as long as the process, across reloads, so counters never restart while
+/// it runs.
+public final class EngineMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    let factory: any MetricsFactory
+    /// The CPU seconds already counted: `process_cpu_seconds_total` grows by the difference.
+    private let countedCPUSeconds = Mutex<Double>(0)
+
+    public init() {
+        factory = PrometheusExportFactory(registry: registry)
+    }
+
+    /// The recorder for one source's passes.
+    public func source(_ source: SourceConfiguration) -> SourceMetrics {
+        SourceMetrics(factory: factory, source: source.name, provider: source.provider)
+    }
+
+    /// Counts a WAL checkpoint SQLite refused (the archive's `onCheckpointFailure`).
+    public func checkpointFailed() {
+        Counter(label: MetricName.checkpointFailures.rawValue, factory: factory).increment()
+    }
+
+    /// Each source's health, read from the run ledger (see ``SourceHealth``); `since` is when the
+    /// daemon started watching.
+    public func health(archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()) async throws
+        -> [SourceHealth]
+    {
+        try await readings(archive: archive, sources: sources).map { reading in
+            SourceHealth.judge(reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
+        }
+    }
+
+    /// The exposition, its gauges brought up to date. An archive that cannot be read leaves its
+    /// gauges as they were (and the counters, kept in memory, are exact anyway).
+    public func scrape(archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()) async -> [UInt8] {
+        if let readings = try? await readings(archive: archive, sources: sources) {
+            for reading in readings {
+                update(reading, since: since, now: now)
+            }
+        }
+        if let vitals = try? await archive.withStore({ store in try store.vitals() }) {
+            gauge(.archiveBytes, [("file", "db")], Double(vitals.databaseBytes))
+            gauge(.archiveBytes, [("file", "wal")], Double(vitals.walBytes))
+        }
+        updateProcess()
+        // Make sure the family exists before the first failure, so that alerts can use it.
+        Counter(label: MetricName.checkpointFailures.rawValue, factory: factory).increment(by: 0)
+        return registry.emitToBuffer()
+    }
+
+    private struct Reading: Sendable {
+        let source: SourceConfiguration
+        let lastRun: RunRecord?
+        let lastSuccess: RunRecord?
+        let queue: [QueueCounts]
+    }
+
+    private func readings(archive: ArchiveDatabase, sources: [SourceConfiguration]) async throws -> [Reading] {
+        try await archive.withStore { store in
+            let rows = try store.allSources()
+            return try sources.map { source in
+                guard let row = rows.first(where: { $0.name == source.name }) else {
+                    return Reading(source: source, lastRun: nil, lastSuccess: nil, queue: [])
+                }
+                return Reading(
+                    source: source, lastRun: try store.lastRun(sourceID: row.id), lastSuccess: try store.lastSuccessfulRun(sourceID: row.id),
+                    queue: try store.queueCounts(sourceID: row.id)
+                )
+            }
+        }
+    }
+
+    private func update(_ reading: Reading, since: Timestamp, now: Timestamp) {
+        let labels = [("source", reading.source.name), ("provider", reading.source.provider)]
+        if let finished = reading.lastSuccess?.finishedAt.flatMap(Timestamp.init(iso8601:)) {
+            gauge(.lastSuccess, labels, Double(finished.millisecondsSinceEpoch) / 1000)
+        }
+        if let finished = reading.lastRun?.finishedAt.flatMap(Timestamp.init(iso8601:)) {
+            gauge(.lastPass, labels, Double(finished.millisecondsSinceEpoch) / 1000)
+        }
+        for counts in reading.queue {
+            for (state, value) in [("pending", counts.pending), ("done", counts.done), ("gave_up", counts.gaveUp)] {
+                gauge(.queueItems, labels + [("kind", counts.kind), ("state", state)], Double(value))
+            }
+        }
+        let health = SourceHealth.judge(reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
+        gauge(.sourceHealthy, labels, health.healthy ? 1 : 0)
+    }
+
+    private func updateProcess() {
+        let process = ProcessVitals.read()
+        if let value = process.residentBytes { gauge(.residentMemory, [], value) }
+        if let value = process.openFileDescriptors { gauge(.openFileDescriptors, [], value) }
+        if let value = process.maxFileDescriptors { gauge(.maxFileDescriptors, [], value) }
+        if let value = process.startTimeSeconds { gauge(.startTime, [], value) }
+        if let cpu = process.cpuSeconds {
+            let delta = countedCPUSeconds.withLock { counted in
+                defer { counted = max(counted, cpu) }
+                return max(0, cpu - counted)
+            }
+            FloatingPointCounter(label: MetricName.cpuSeconds.rawValue, factory: factory).increment(by: delta)
+        }
+    }
+
+    private func gauge(_ name: MetricName, _ labels: [(String, String)], _ value: Double) {
+        Gauge(label: name.rawValue, dimensions: labels, factory: factory).record(value)
+    }
+}
