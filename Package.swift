@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLiteDBTests",
-            dependencies: ["SQLiteDB", "SessionSyncCSQLite"],
+            dependencies: ["SessionSyncTesting", "SQLiteDB", "SessionSyncCSQLite"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -156,7 +156,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveTests",
-            dependencies: ["Archive", "SQLiteDB", "SessionSyncSupport"],
+            dependencies: ["SessionSyncTesting", "Archive", "SQLiteDB", "SessionSyncSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SimulatorsTests",
+            dependencies: ["Simulators", "SessionSyncSupport"],
             swiftSettings: strict
         ),
         .testTarget(

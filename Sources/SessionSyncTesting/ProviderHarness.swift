@@ -9,18 +9,21 @@ import Simulators
 import SyncEngine
 
 /// One provider source against its simulator, with a fresh archive in a temporary folder.
+/// Tests make one with ``withProviderHarness(api:source:secrets:registry:isolation:_:)``, which
+/// shuts it down before the test returns.
 ///
 /// ```swift
-/// let harness = try await ProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#)
-/// let outcome = await harness.pass()
-/// #expect(try harness.count("SELECT count(*) FROM sessions") == 250)
+/// try await withProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#) { harness in
+///     let outcome = await harness.pass()
+///     #expect(try harness.count("SELECT count(*) FROM sessions") == 250)
+/// }
 /// ```
 public final class ProviderHarness: Sendable {
     public let server: SimulatorServer
     public let directory: String
     public let databasePath: String
     public let archive: ArchiveDatabase
-    public let transport = HTTPTransport()
+    public let transport: HTTPTransport
     public let configuration: Configuration
     public let logs: LogCapture
     /// Waits the engine asked for (backoff, Retry-After), recorded instead of slept.
@@ -34,17 +37,33 @@ public final class ProviderHarness: Sendable {
     public init(
         api: any SimulatedAPI, source: String, secrets: [String: String] = [:], registry: ProviderRegistry = StandardProviders.registry
     ) async throws {
+        let server = try await SimulatorServer(api: api)
+        let directory = NSTemporaryDirectory() + "sessionsync-provider-" + UUID().uuidString
+        let databasePath = directory + "/archive.sqlite"
+        let archive: ArchiveDatabase
+        let configuration: Configuration
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            archive = try ArchiveDatabase(path: databasePath)
+            // Tests run fast unless they are about rate limits.
+            let limit = source.contains("\"rateLimit\"") ? "" : #", "rateLimit": {"requests": 10000, "per": "1s"}"#
+            let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
+            let loader = ConfigurationLoader(registry: registry, environment: SecretEnvironment(variables: secrets))
+            configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
+        } catch {
+            // No harness comes back to shut down: the server stops here, or it would outlive the test.
+            await server.shutdown()
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
         self.registry = registry
-        server = try await SimulatorServer(api: api)
-        directory = NSTemporaryDirectory() + "sessionsync-provider-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        databasePath = directory + "/archive.sqlite"
-        archive = try ArchiveDatabase(path: databasePath)
-        // Tests run fast unless they are about rate limits.
-        let limit = source.contains("\"rateLimit\"") ? "" : #", "rateLimit": {"requests": 10000, "per": "1s"}"#
-        let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
-        let loader = ConfigurationLoader(registry: registry, environment: SecretEnvironment(variables: secrets))
-        configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
+        self.server = server
+        self.directory = directory
+        self.databasePath = databasePath
+        self.archive = archive
+        self.configuration = configuration
+        // Made last: nothing below can fail and leave its event loop running.
+        transport = HTTPTransport()
         logs = LogCapture(redactor: configuration.redactor)
     }
 

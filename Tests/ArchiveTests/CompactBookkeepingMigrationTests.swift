@@ -2,6 +2,7 @@
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Testing
 
 @Suite("Migration 3: one fingerprint row per session, and a queue index of pending items only")

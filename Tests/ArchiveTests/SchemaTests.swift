@@ -1,6 +1,7 @@
 @testable import Archive
 import Foundation
 import SQLiteDB
+import SessionSyncTesting
 import Testing
 
 @Suite("The archive schema: embedded migrations and the contract's tables")

@@ -1,6 +1,7 @@
 @testable import Archive
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Testing
 
 @Suite("StoredErrorText: the archive keeps error texts of a bounded length")

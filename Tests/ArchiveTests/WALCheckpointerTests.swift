@@ -2,6 +2,7 @@
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Testing
 
 @Suite("WAL checkpoints run beside the writer, not inside its commits")

@@ -2,18 +2,18 @@
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Testing
 
 @Suite("The archive writer: its own thread, fingerprints computed ahead, new rows told from updated ones")
 struct WriterTests {
     @Test("writes run on the writer's own thread, named for `top -H`")
     func ownThread() async throws {
-        let path = NSTemporaryDirectory() + "sessionsync-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let archive = try ArchiveDatabase(path: path + "/archive.sqlite")
-        let names = try await archive.withStore { _ in [Self.kernelThreadName(), Thread.isMainThread ? "main" : ""] }
-        #expect(names == ["archive-writer", ""])
+        try await withTemporaryDirectory { path in
+            let archive = try ArchiveDatabase(path: path + "/archive.sqlite")
+            let names = try await archive.withStore { _ in [Self.kernelThreadName(), Thread.isMainThread ? "main" : ""] }
+            #expect(names == ["archive-writer", ""])
+        }
     }
 
     /// The calling thread's name as the kernel holds it (what `top -H` shows).

@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteDB
+import SessionSyncTesting
 import Simulators
 import Testing
 
@@ -56,64 +57,69 @@ struct ConfigCommandTests {
     /// characters in the docs and longer on self-hosted instances.
     @Test("ids as the real services issue them pass check-config")
     func realIDs() throws {
-        let directory = try TemporaryDirectory()
-        let sources = [
-            #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001", "apiToken": {"env": "OR_KEY"}}"#,
-            #"{"name": "m2", "provider": "realtimekit", "accountId": "023E105F4ECEF8AD9CA31A8372D0C353", "appId": "0192d4c1-7a7e-7cc4-b2f1-3e4b5a6c7d8e", "apiToken": {"env": "OR_KEY"}}"#,
-            #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYaFHiagqdXKEmVlmvJ", "apiKey": {"env": "OR_KEY"}}"#,
-            #"{"name": "or2", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "k3Hq9ZrT0vXw2YbNc8LmPaSd4FgJh6Ke7Ui1Oy5R", "apiKey": {"env": "OR_KEY"}}"#,
-        ]
-        let file = try directory.write("config.json", Self.config(sources: sources.joined(separator: ", ")))
-        let result = try runSessionSync(["check-config", "--config", file], environment: ["OR_KEY": "k"], directory: directory.path)
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("valid, 4 source(s)"))
+        try withTemporaryDirectory { directory in
+            let sources = [
+                #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001", "apiToken": {"env": "OR_KEY"}}"#,
+                #"{"name": "m2", "provider": "realtimekit", "accountId": "023E105F4ECEF8AD9CA31A8372D0C353", "appId": "0192d4c1-7a7e-7cc4-b2f1-3e4b5a6c7d8e", "apiToken": {"env": "OR_KEY"}}"#,
+                #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYaFHiagqdXKEmVlmvJ", "apiKey": {"env": "OR_KEY"}}"#,
+                #"{"name": "or2", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "k3Hq9ZrT0vXw2YbNc8LmPaSd4FgJh6Ke7Ui1Oy5R", "apiKey": {"env": "OR_KEY"}}"#,
+            ]
+            let file = try writeFile("config.json", Self.config(sources: sources.joined(separator: ", ")), in: directory)
+            let result = try runSessionSync(["check-config", "--config", file], environment: ["OR_KEY": "k"], directory: directory)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.contains("valid, 4 source(s)"))
+        }
     }
 
     @Test("a RealtimeKit source with a UUID app id syncs through the binary")
     func uuidAppSyncs() async throws {
-        let directory = try TemporaryDirectory()
-        var options = RealtimeKitSimulator.Options()
-        options.sessions = 6
-        options.appID = "9f1c2d3e-aaaa-4bbb-8ccc-000000000001"
-        let server = try await SimulatorServer(api: RealtimeKitSimulator(options: options))
-        defer { Task { await server.shutdown() } }
-        let source = #"{"name": "m", "provider": "realtimekit", "baseURL": "\#(server.baseURL)", "accountId": "\#(options.accountID)", "appId": "\#(options.appID)", "apiToken": {"env": "RTK"}, "chat": false}"#
-        let file = try directory.write("config.json", Self.config(database: directory.path + "/a.sqlite", sources: source))
-        let result = try runSessionSync(["sync", "--config", file], environment: ["RTK": options.apiToken], directory: directory.path)
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        let paths = server.log.all.map(\.request.path)
-        #expect(paths.contains { $0.hasPrefix("/accounts/\(options.accountID)/realtime/kit/\(options.appID)/sessions") })
-        let archive = try Connection(path: directory.path + "/a.sqlite", options: Connection.Options(mode: .readOnly))
-        #expect(try archive.scalarInt("SELECT count(*) FROM sessions") == 6)
+        try await withTemporaryDirectory { directory in
+            var options = RealtimeKitSimulator.Options()
+            options.sessions = 6
+            options.appID = "9f1c2d3e-aaaa-4bbb-8ccc-000000000001"
+            try await withSimulatorServer(api: RealtimeKitSimulator(options: options)) { server in
+                let source = #"{"name": "m", "provider": "realtimekit", "baseURL": "\#(server.baseURL)", "accountId": "\#(options.accountID)", "appId": "\#(options.appID)", "apiToken": {"env": "RTK"}, "chat": false}"#
+                let file = try writeFile("config.json", Self.config(database: directory + "/a.sqlite", sources: source), in: directory)
+                let result = try runSessionSync(["sync", "--config", file], environment: ["RTK": options.apiToken], directory: directory)
+                #expect(result.status == 0, "stderr: \(result.stderr)")
+                let paths = server.log.all.map(\.request.path)
+                #expect(paths.contains { $0.hasPrefix("/accounts/\(options.accountID)/realtime/kit/\(options.appID)/sessions") })
+                let archive = try Connection(path: directory + "/a.sqlite", options: Connection.Options(mode: .readOnly))
+                #expect(try archive.scalarInt("SELECT count(*) FROM sessions") == 6)
+            }
+        }
     }
 
     @Test("a bad config exits 78 and names the JSON path", arguments: cases)
     func badConfig(what: String, text: String, expected: [String]) throws {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("config.json", text)
-        for command in ["check-config", "status", "migrate"] where command == "check-config" || !what.contains("secret") {
-            let result = try runSessionSync([command, "--config", file], environment: ["OR_KEY": "k"], directory: directory.path)
-            #expect(result.status == 78, "\(what) / \(command): exit \(result.status), stderr: \(result.stderr)")
-            for fragment in expected {
-                #expect(result.stderr.contains(fragment), "\(what) / \(command): stderr lacks \"\(fragment)\": \(result.stderr)")
+        try withTemporaryDirectory { directory in
+            let file = try writeFile("config.json", text, in: directory)
+            for command in ["check-config", "status", "migrate"] where command == "check-config" || !what.contains("secret") {
+                let result = try runSessionSync([command, "--config", file], environment: ["OR_KEY": "k"], directory: directory)
+                #expect(result.status == 78, "\(what) / \(command): exit \(result.status), stderr: \(result.stderr)")
+                for fragment in expected {
+                    #expect(result.stderr.contains(fragment), "\(what) / \(command): stderr lacks \"\(fragment)\": \(result.stderr)")
+                }
             }
         }
     }
 
     @Test("every problem is reported in one run, not only the first")
     func allProblems() throws {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write(
-            "config.json",
-            #"{"sources": [{"name": "a b", "provider": "openreplay", "baseURL": "ftp://x", "apiKey": {"env": "NOPE"}, "bogus": 1}, {"name": "y", "provider": "nope"}]}"#
-        )
-        let result = try runSessionSync(["check-config", "--config", file])
-        #expect(result.status == 78)
-        for fragment in [
-            "sources[0].name", "sources[0].baseURL", "sources[0].apiKey: environment variable NOPE is not set",
-            "sources[0].projectKey: missing", "sources[0].bogus: unknown key", "sources[1].provider",
-        ] {
-            #expect(result.stderr.contains(fragment), "missing \(fragment) in: \(result.stderr)")
+        try withTemporaryDirectory { directory in
+            let file = try writeFile(
+                "config.json",
+                #"{"sources": [{"name": "a b", "provider": "openreplay", "baseURL": "ftp://x", "apiKey": {"env": "NOPE"}, "bogus": 1}, {"name": "y", "provider": "nope"}]}"#,
+                in: directory
+            )
+            let result = try runSessionSync(["check-config", "--config", file])
+            #expect(result.status == 78)
+            for fragment in [
+                "sources[0].name", "sources[0].baseURL", "sources[0].apiKey: environment variable NOPE is not set",
+                "sources[0].projectKey: missing", "sources[0].bogus: unknown key", "sources[1].provider",
+            ] {
+                #expect(result.stderr.contains(fragment), "missing \(fragment) in: \(result.stderr)")
+            }
         }
     }
 
@@ -127,34 +133,35 @@ struct ConfigCommandTests {
 
     @Test("config.example.json shows every key and passes check-config once its secrets are set")
     func exampleConfigIsValid() throws {
-        let directory = try TemporaryDirectory()
-        var text = try String(contentsOfFile: packageRoot + "/config.example.json", encoding: .utf8)
-        // The example's key file lives where systemd would put it; the test puts it in its own folder.
-        let keyFile = try directory.write("isnotai.key", "aik_v1_example\n")
-        text = text.replacingOccurrences(of: "/run/credentials/sessionsync.service/isnotai", with: keyFile)
-        let credentials = directory.path + "/credentials"
-        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
-        try "cf-token".write(toFile: credentials + "/cloudflare", atomically: true, encoding: .utf8)
-        let file = try directory.write("config.json", text)
-        let result = try runSessionSync(
-            ["check-config", "--config", file],
-            environment: ["OPENREPLAY_API_KEY": "or-key", "YOURGPT_API_KEY": "ygpt-key", "CREDENTIALS_DIRECTORY": credentials]
-        )
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("valid, 4 source(s)"))
-        // The secrets are never printed.
-        for secret in ["or-key", "ygpt-key", "cf-token", "aik_v1_example"] {
-            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
-        }
-        // Every documented key appears in the example.
-        for key in [
-            "database", "logLevel", "sources", "name", "provider", "enabled", "schedule", "every", "cron", "jitter", "baseURL",
-            "apiStyle", "projectKey", "apiKey", "filters", "userId", "pageSize", "rateLimit", "requests", "per",
-            "maxConcurrentRequests", "timeout", "retries", "maxResponseBytes", "discover", "sessionIds", "maxDetailAttempts",
-            "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts", "messages", "filter",
-            "viewId", "allowInsecureHTTP", "env", "file", "credential",
-        ] {
-            #expect(text.contains("\"\(key)\""), "config.example.json does not show \(key)")
+        try withTemporaryDirectory { directory in
+            var text = try String(contentsOfFile: packageRoot + "/config.example.json", encoding: .utf8)
+            // The example's key file lives where systemd would put it; the test puts it in its own folder.
+            let keyFile = try writeFile("isnotai.key", "aik_v1_example\n", in: directory)
+            text = text.replacingOccurrences(of: "/run/credentials/sessionsync.service/isnotai", with: keyFile)
+            let credentials = directory + "/credentials"
+            try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+            try "cf-token".write(toFile: credentials + "/cloudflare", atomically: true, encoding: .utf8)
+            let file = try writeFile("config.json", text, in: directory)
+            let result = try runSessionSync(
+                ["check-config", "--config", file],
+                environment: ["OPENREPLAY_API_KEY": "or-key", "YOURGPT_API_KEY": "ygpt-key", "CREDENTIALS_DIRECTORY": credentials]
+            )
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.contains("valid, 4 source(s)"))
+            // The secrets are never printed.
+            for secret in ["or-key", "ygpt-key", "cf-token", "aik_v1_example"] {
+                #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+            }
+            // Every documented key appears in the example.
+            for key in [
+                "database", "logLevel", "sources", "name", "provider", "enabled", "schedule", "every", "cron", "jitter", "baseURL",
+                "apiStyle", "projectKey", "apiKey", "filters", "userId", "pageSize", "rateLimit", "requests", "per",
+                "maxConcurrentRequests", "timeout", "retries", "maxResponseBytes", "discover", "sessionIds", "maxDetailAttempts",
+                "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts", "messages", "filter",
+                "viewId", "allowInsecureHTTP", "env", "file", "credential",
+            ] {
+                #expect(text.contains("\"\(key)\""), "config.example.json does not show \(key)")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 
 /// One simulator per provider in this process, their servers, and a config for a `sessionsync`
@@ -23,7 +24,7 @@ struct FourSourceFixture: Sendable {
     /// Small pages, so that every listing has several.
     static let pageSize = 4
 
-    let directory: TemporaryDirectory
+    let directory: String
     let openreplay: OpenReplaySimulator
     let isnotai: IsNotAISimulator
     let realtimekit: RealtimeKitSimulator
@@ -35,22 +36,24 @@ struct FourSourceFixture: Sendable {
     /// The simulators' time, which does not move.
     let now: Timestamp
 
-    init() async throws {
-        directory = try TemporaryDirectory()
-        now = Timestamp.now()
+    /// A fixture for `body`, in a temporary folder: every server is shut down and the folder
+    /// removed when `body` returns or throws.
+    @discardableResult
+    static func with<T>(_ body: (FourSourceFixture) async throws -> T) async throws -> T {
+        let now = Timestamp.now()
         let clock = SimulationClock.manual(now)
 
         var openreplayOptions = OpenReplaySimulator.Options()
         openreplayOptions.apiKey = Self.keys["OR_KEY"]!
         openreplayOptions.sessions = 10
         openreplayOptions.clock = clock
-        openreplay = OpenReplaySimulator(options: openreplayOptions)
+        let openreplay = OpenReplaySimulator(options: openreplayOptions)
 
         var isnotaiOptions = IsNotAISimulator.Options()
         isnotaiOptions.apiKey = Self.keys["IA_KEY"]!
         isnotaiOptions.sessions = 10
         isnotaiOptions.clock = clock
-        isnotai = IsNotAISimulator(options: isnotaiOptions)
+        let isnotai = IsNotAISimulator(options: isnotaiOptions)
 
         var realtimekitOptions = RealtimeKitSimulator.Options()
         realtimekitOptions.apiToken = Self.keys["RTK_TOKEN"]!
@@ -58,33 +61,53 @@ struct FourSourceFixture: Sendable {
         realtimekitOptions.liveSessions = 2
         realtimekitOptions.participantsPerSession = 2...5
         realtimekitOptions.clock = clock
-        realtimekit = RealtimeKitSimulator(options: realtimekitOptions)
+        let realtimekit = RealtimeKitSimulator(options: realtimekitOptions)
 
         var yourgptOptions = YourGPTSimulator.Options()
         yourgptOptions.apiKey = Self.keys["YG_KEY"]!
         yourgptOptions.sessions = 10
         yourgptOptions.clock = clock
-        yourgpt = YourGPTSimulator(options: yourgptOptions)
+        let yourgpt = YourGPTSimulator(options: yourgptOptions)
 
-        // The export host must be up before the first download link is handed out.
-        exportServer = try await realtimekit.startExportServer()
-        servers = [
-            .openreplay: try await SimulatorServer(api: openreplay),
-            .isnotai: try await SimulatorServer(api: isnotai),
-            .realtimekit: try await SimulatorServer(api: realtimekit),
-            .yourgpt: try await SimulatorServer(api: yourgpt),
-        ]
-        databasePath = directory.path + "/archive.sqlite"
+        return try await withTemporaryDirectory { directory in
+            // The export host must be up before the first download link is handed out.
+            try await withShutdown(try await realtimekit.startExportServer()) { exportServer in
+                let apis: [Provider: any SimulatedAPI] = [.openreplay: openreplay, .isnotai: isnotai, .realtimekit: realtimekit, .yourgpt: yourgpt]
+                return try await withSimulatorServers(apis) { servers in
+                    try await body(
+                        FourSourceFixture(
+                            directory: directory, openreplay: openreplay, isnotai: isnotai, realtimekit: realtimekit, yourgpt: yourgpt,
+                            servers: servers, exportServer: exportServer, now: now
+                        )
+                    )
+                }
+            }
+        }
+    }
+
+    private init(
+        directory: String, openreplay: OpenReplaySimulator, isnotai: IsNotAISimulator, realtimekit: RealtimeKitSimulator, yourgpt: YourGPTSimulator,
+        servers: [Provider: SimulatorServer], exportServer: SimulatorServer, now: Timestamp
+    ) throws {
+        self.directory = directory
+        self.openreplay = openreplay
+        self.isnotai = isnotai
+        self.realtimekit = realtimekit
+        self.yourgpt = yourgpt
+        self.servers = servers
+        self.exportServer = exportServer
+        self.now = now
+        databasePath = directory + "/archive.sqlite"
         let since = now.subtracting(.seconds(4 * 86_400)).iso8601
         let common = #""pageSize": \#(Self.pageSize), "schedule": {"every": "1h"}, "rateLimit": {"requests": 10000, "per": "1s"}"#
         let sources = [
-            #"{"name": "openreplay", "provider": "openreplay", "baseURL": "\#(servers[.openreplay]!.baseURL)", "projectKey": "\#(openreplayOptions.projectKey)", "apiKey": {"env": "OR_KEY"}, \#(common)}"#,
+            #"{"name": "openreplay", "provider": "openreplay", "baseURL": "\#(servers[.openreplay]!.baseURL)", "projectKey": "\#(openreplay.options.projectKey)", "apiKey": {"env": "OR_KEY"}, \#(common)}"#,
             #"{"name": "isnotai", "provider": "isnotai", "baseURL": "\#(servers[.isnotai]!.baseURL)", "apiKey": {"env": "IA_KEY"}, "since": "\#(since)", \#(common)}"#,
-            #"{"name": "realtimekit", "provider": "realtimekit", "baseURL": "\#(servers[.realtimekit]!.baseURL)", "accountId": "\#(realtimekitOptions.accountID)", "appId": "\#(realtimekitOptions.appID)", "apiToken": {"env": "RTK_TOKEN"}, "participants": true, "chat": true, "transcripts": true, "since": "\#(since)", \#(common)}"#,
+            #"{"name": "realtimekit", "provider": "realtimekit", "baseURL": "\#(servers[.realtimekit]!.baseURL)", "accountId": "\#(realtimekit.options.accountID)", "appId": "\#(realtimekit.options.appID)", "apiToken": {"env": "RTK_TOKEN"}, "participants": true, "chat": true, "transcripts": true, "since": "\#(since)", \#(common)}"#,
             #"{"name": "yourgpt", "provider": "yourgpt", "baseURL": "\#(servers[.yourgpt]!.baseURL)", "apiKey": {"env": "YG_KEY"}, "messages": true, "since": "\#(since)", \#(common)}"#,
         ]
         let config = #"{"database": "\#(databasePath)", "logLevel": "notice", "sources": [\#(sources.joined(separator: ",\n"))]}"#
-        configPath = try directory.write("config.json", config)
+        configPath = try writeFile("config.json", config, in: directory)
     }
 
     func server(_ provider: Provider) -> SimulatorServer {
@@ -139,10 +162,5 @@ struct FourSourceFixture: Sendable {
             found += bad.map { "\(table).\(column) = \($0[0] ?? "NULL")" }
         }
         return found
-    }
-
-    func shutdown() async {
-        for server in servers.values { await server.shutdown() }
-        await exportServer.shutdown()
     }
 }

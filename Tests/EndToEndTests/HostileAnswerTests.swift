@@ -59,47 +59,47 @@ struct HostileAnswerTests {
 
     @Test("a hostile provider fails alone and leaves a sound archive that a clean pass completes", arguments: Provider.allCases, Hostility.allCases)
     func hostileAnswers(provider: Provider, hostility: Hostility) async throws {
-        let fixture = try await FourSourceFixture()
-        defer { Task { await fixture.shutdown() } }
-        fixture.server(provider).faults.inject(FaultRule(times: nil, fault: .hostile(hostility.answer(for: provider))))
+        try await FourSourceFixture.with { fixture in
+            fixture.server(provider).faults.inject(FaultRule(times: nil, fault: .hostile(hostility.answer(for: provider))))
 
-        let hostile = try fixture.sync()
-        let status = hostile.waitForExit(limit: Self.exitLimit)
-        let output = hostile.outputAfterExit()
-        #expect(fixture.server(provider).log.all.contains { $0.faulted }, "no hostile answer was sent")
-        #expect(status != nil, "still running after \(Int(Self.exitLimit))s, killed: \(Self.tail(output))")
-        if status != nil {
-            #expect(
-                hostile.process.terminationReason == .exit && (status == 0 || status == 1),
-                "ended by \(hostile.process.terminationReason == .exit ? "exit status" : "signal") \(status ?? -1): \(Self.tail(output))"
-            )
-        }
-        for other in Provider.allCases where other != provider {
-            #expect(output.contains("\(other): succeeded"), "\(other) did not succeed beside hostile \(provider): \(Self.tail(output))")
-        }
-        try expectSoundArchive(fixture)
+            let hostile = try fixture.sync()
+            let status = hostile.waitForExit(limit: Self.exitLimit)
+            let output = hostile.outputAfterExit()
+            #expect(fixture.server(provider).log.all.contains { $0.faulted }, "no hostile answer was sent")
+            #expect(status != nil, "still running after \(Int(Self.exitLimit))s, killed: \(Self.tail(output))")
+            if status != nil {
+                #expect(
+                    hostile.process.terminationReason == .exit && (status == 0 || status == 1),
+                    "ended by \(hostile.process.terminationReason == .exit ? "exit status" : "signal") \(status ?? -1): \(Self.tail(output))"
+                )
+            }
+            for other in Provider.allCases where other != provider {
+                #expect(output.contains("\(other): succeeded"), "\(other) did not succeed beside hostile \(provider): \(Self.tail(output))")
+            }
+            try expectSoundArchive(fixture)
 
-        fixture.server(provider).faults.clear()
-        let clean = try fixture.sync()
-        let cleanStatus = clean.waitForExit(limit: Self.exitLimit)
-        #expect(cleanStatus == 0, "the clean pass: \(Self.tail(clean.outputAfterExit()))")
-        try expectSoundArchive(fixture)
-        try expectEverythingArchived(fixture)
+            fixture.server(provider).faults.clear()
+            let clean = try fixture.sync()
+            let cleanStatus = clean.waitForExit(limit: Self.exitLimit)
+            #expect(cleanStatus == 0, "the clean pass: \(Self.tail(clean.outputAfterExit()))")
+            try expectSoundArchive(fixture)
+            try expectEverythingArchived(fixture)
+        }
     }
 
     @Test("without hostile answers one pass archives everything the simulators hold (the other test's yardstick)")
     func cleanPass() async throws {
-        let fixture = try await FourSourceFixture()
-        defer { Task { await fixture.shutdown() } }
-        let run = try fixture.sync()
-        #expect(run.waitForExit(limit: Self.exitLimit) == 0, "\(Self.tail(run.outputAfterExit()))")
-        try expectSoundArchive(fixture)
-        try expectEverythingArchived(fixture)
-        // The comparison has something to compare: every source and child table holds rows.
-        let perSource = try fixture.query("SELECT o.name, count(*) > 0 FROM sessions s JOIN sources o ON o.id = s.source_id GROUP BY 1 ORDER BY 1")
-        #expect(perSource == Provider.allCases.map(\.rawValue).sorted().map { [$0, "1"] })
-        for table in ["participants", "messages", "transcripts", "timeline"] {
-            #expect(try fixture.query("SELECT count(*) > 0 FROM \(table)") == [["1"]], "\(table) is empty")
+        try await FourSourceFixture.with { fixture in
+            let run = try fixture.sync()
+            #expect(run.waitForExit(limit: Self.exitLimit) == 0, "\(Self.tail(run.outputAfterExit()))")
+            try expectSoundArchive(fixture)
+            try expectEverythingArchived(fixture)
+            // The comparison has something to compare: every source and child table holds rows.
+            let perSource = try fixture.query("SELECT o.name, count(*) > 0 FROM sessions s JOIN sources o ON o.id = s.source_id GROUP BY 1 ORDER BY 1")
+            #expect(perSource == Provider.allCases.map(\.rawValue).sorted().map { [$0, "1"] })
+            for table in ["participants", "messages", "transcripts", "timeline"] {
+                #expect(try fixture.query("SELECT count(*) > 0 FROM \(table)") == [["1"]], "\(table) is empty")
+            }
         }
     }
 

@@ -14,14 +14,16 @@ struct CanaryFixture: Sendable {
     static let refusedReplayKey = "canary-refused-replay-9b04c6e8"
     static let keys = [chatKey, activityKey, refusedChatKey, refusedReplayKey]
 
-    let directory: TemporaryDirectory
+    let directory: String
     let servers: [String: SimulatorServer]
     let configPath: String
     let databasePath: String
     let environment: [String: String]
 
-    init() async throws {
-        directory = try TemporaryDirectory()
+    /// A fixture for `body`, in a temporary folder: the servers are shut down and the folder
+    /// removed when `body` returns or throws.
+    @discardableResult
+    static func with<T>(_ body: (CanaryFixture) async throws -> T) async throws -> T {
         var chat = YourGPTSimulator.Options()
         chat.apiKey = Self.chatKey
         chat.sessions = 20
@@ -32,12 +34,22 @@ struct CanaryFixture: Sendable {
         refusedChat.apiKey = Self.refusedChatKey
         var refusedReplay = OpenReplaySimulator.Options()
         refusedReplay.apiKey = Self.refusedReplayKey
-        servers = [
-            "chat": try await SimulatorServer(api: YourGPTSimulator(options: chat)),
-            "activity": try await SimulatorServer(api: IsNotAISimulator(options: activity)),
-            "refused-chat": try await SimulatorServer(api: YourGPTSimulator(options: refusedChat)),
-            "refused-replay": try await SimulatorServer(api: OpenReplaySimulator(options: refusedReplay)),
+        let apis: [String: any SimulatedAPI] = [
+            "chat": YourGPTSimulator(options: chat),
+            "activity": IsNotAISimulator(options: activity),
+            "refused-chat": YourGPTSimulator(options: refusedChat),
+            "refused-replay": OpenReplaySimulator(options: refusedReplay),
         ]
+        return try await withTemporaryDirectory { directory in
+            try await withSimulatorServers(apis) { servers in
+                try await body(CanaryFixture(directory: directory, servers: servers, projectKey: refusedReplay.projectKey))
+            }
+        }
+    }
+
+    private init(directory: String, servers: [String: SimulatorServer], projectKey: String) throws {
+        self.directory = directory
+        self.servers = servers
         // The API quotes the bare key inside its own envelope (only the key's value gives it
         // away), a gateway quotes the whole header in plain text, and one details request is
         // answered 404 with the header in the text.
@@ -57,11 +69,11 @@ struct CanaryFixture: Sendable {
             FaultRule(pathContains: "/details", fault: .echoingHeader("Authorization", status: 404, body: "no such session for {value}"))
         )
 
-        databasePath = directory.path + "/archive.sqlite"
-        let activityKeyFile = try directory.write("activity.key", Self.activityKey + "\n")
-        let replayKeyFile = try directory.write("replay.key", Self.refusedReplayKey + "\n")
+        databasePath = directory + "/archive.sqlite"
+        let activityKeyFile = try writeFile("activity.key", Self.activityKey + "\n", in: directory)
+        let replayKeyFile = try writeFile("replay.key", Self.refusedReplayKey + "\n", in: directory)
         let fast = #""rateLimit": {"requests": 10000, "per": "1s"}, "retries": 0"#
-        configPath = try directory.write(
+        configPath = try writeFile(
             "config.json",
             #"""
             {"database": "\#(databasePath)", "logLevel": "debug", "sources": [
@@ -69,9 +81,10 @@ struct CanaryFixture: Sendable {
               {"name": "activity", "provider": "isnotai", "baseURL": "\#(servers["activity"]!.baseURL)", "apiKey": {"file": "\#(activityKeyFile)"}, \#(fast)},
               {"name": "refused-chat", "provider": "yourgpt", "baseURL": "\#(servers["refused-chat"]!.baseURL)", "apiKey": {"env": "REFUSED_CHAT_KEY"}, \#(fast)},
               {"name": "refused-replay", "provider": "openreplay", "baseURL": "\#(servers["refused-replay"]!.baseURL)",
-               "projectKey": "\#(refusedReplay.projectKey)", "apiKey": {"file": "\#(replayKeyFile)"}, \#(fast)}
+               "projectKey": "\#(projectKey)", "apiKey": {"file": "\#(replayKeyFile)"}, \#(fast)}
             ]}
-            """#
+            """#,
+            in: directory
         )
         environment = ["CHAT_KEY": Self.chatKey + "\n", "REFUSED_CHAT_KEY": Self.refusedChatKey + "\r\n"]
     }
@@ -80,58 +93,53 @@ struct CanaryFixture: Sendable {
     func archiveBytes() -> [UInt8] {
         ["", "-wal", "-shm"].flatMap { suffix in FileManager.default.contents(atPath: databasePath + suffix).map { Array($0) } ?? [] }
     }
-
-    func shutdown() async {
-        for server in servers.values { await server.shutdown() }
-    }
 }
 
 @Suite("Secret canaries: no key reaches a log line, a terminal or the archive", .serialized)
 struct SecretCanaryTests {
     @Test("keys read with a trailing newline work, and no key appears in sync, status, check-config --probe or the archive's bytes")
     func canaries() async throws {
-        let fixture = try await CanaryFixture()
-        defer { Task { await fixture.shutdown() } }
+        try await CanaryFixture.with { fixture in
+            let sync = try runSessionSync(["sync", "--config", fixture.configPath], environment: fixture.environment)
+            // The keys went out trimmed, so the echoes below really carried them.
+            #expect(fixture.servers["chat"]!.log.all.first?.request.header("api-key") == CanaryFixture.chatKey)
+            #expect(fixture.servers["activity"]!.log.all.first?.request.header("Authorization") == "Bearer \(CanaryFixture.activityKey)")
+            #expect(fixture.servers["refused-chat"]!.log.all.first?.request.header("api-key") == CanaryFixture.refusedChatKey)
+            #expect(fixture.servers["refused-replay"]!.log.all.first?.request.header("Authorization") == "Bearer \(CanaryFixture.refusedReplayKey)")
 
-        let sync = try runSessionSync(["sync", "--config", fixture.configPath], environment: fixture.environment)
-        // The keys went out trimmed, so the echoes below really carried them.
-        #expect(fixture.servers["chat"]!.log.all.first?.request.header("api-key") == CanaryFixture.chatKey)
-        #expect(fixture.servers["activity"]!.log.all.first?.request.header("Authorization") == "Bearer \(CanaryFixture.activityKey)")
-        #expect(fixture.servers["refused-chat"]!.log.all.first?.request.header("api-key") == CanaryFixture.refusedChatKey)
-        #expect(fixture.servers["refused-replay"]!.log.all.first?.request.header("Authorization") == "Bearer \(CanaryFixture.refusedReplayKey)")
+            #expect(sync.status == 1, "\(sync.stdout)\n\(sync.stderr)")
+            #expect(sync.stdout.contains("chat: succeeded"), "\(sync.stdout)")
+            #expect(sync.stdout.contains("activity: succeeded"), "\(sync.stdout)")
+            #expect(sync.stdout.contains("refused-chat: FAILED: yourgpt: POST"), "\(sync.stdout)")
+            #expect(sync.stdout.contains("RXERROR: the key [redacted] is not valid for this workspace"), "\(sync.stdout)")
+            #expect(sync.stdout.contains("refused-replay: FAILED"), "\(sync.stdout)")
+            #expect(sync.stdout.contains("gateway: refused Authorization: Bearer [redacted]"), "\(sync.stdout)")
+            #expect(sync.stderr.contains("pass failed"), "\(sync.stderr)")
 
-        #expect(sync.status == 1, "\(sync.stdout)\n\(sync.stderr)")
-        #expect(sync.stdout.contains("chat: succeeded"), "\(sync.stdout)")
-        #expect(sync.stdout.contains("activity: succeeded"), "\(sync.stdout)")
-        #expect(sync.stdout.contains("refused-chat: FAILED: yourgpt: POST"), "\(sync.stdout)")
-        #expect(sync.stdout.contains("RXERROR: the key [redacted] is not valid for this workspace"), "\(sync.stdout)")
-        #expect(sync.stdout.contains("refused-replay: FAILED"), "\(sync.stdout)")
-        #expect(sync.stdout.contains("gateway: refused Authorization: Bearer [redacted]"), "\(sync.stdout)")
-        #expect(sync.stderr.contains("pass failed"), "\(sync.stderr)")
+            let status = try runSessionSync(["status", "--config", fixture.configPath])
+            let statusJSON = try runSessionSync(["status", "--json", "--config", fixture.configPath])
+            #expect(status.status == 0 && statusJSON.status == 0, "\(status.stderr)\(statusJSON.stderr)")
+            #expect(status.stdout.contains("waiting: GET /v1/sessions/{id}/details answered HTTP 404: no such session for Bearer [redacted]"), "\(status.stdout)")
+            #expect(statusJSON.stdout.contains("[redacted]"))
+            #expect((try? JSONDocument(bytes: Array(statusJSON.stdout.utf8))) != nil, "status --json is still JSON")
 
-        let status = try runSessionSync(["status", "--config", fixture.configPath])
-        let statusJSON = try runSessionSync(["status", "--json", "--config", fixture.configPath])
-        #expect(status.status == 0 && statusJSON.status == 0, "\(status.stderr)\(statusJSON.stderr)")
-        #expect(status.stdout.contains("waiting: GET /v1/sessions/{id}/details answered HTTP 404: no such session for Bearer [redacted]"), "\(status.stdout)")
-        #expect(statusJSON.stdout.contains("[redacted]"))
-        #expect((try? JSONDocument(bytes: Array(statusJSON.stdout.utf8))) != nil, "status --json is still JSON")
+            let probe = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
+            #expect(probe.status == 78, "\(probe.stdout)\n\(probe.stderr)")
+            #expect(probe.stdout.contains("probe chat: authenticated"), "\(probe.stdout)")
+            #expect(probe.stderr.contains("probe refused-chat:") && probe.stderr.contains("[redacted]"), "\(probe.stderr)")
 
-        let probe = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
-        #expect(probe.status == 78, "\(probe.stdout)\n\(probe.stderr)")
-        #expect(probe.stdout.contains("probe chat: authenticated"), "\(probe.stdout)")
-        #expect(probe.stderr.contains("probe refused-chat:") && probe.stderr.contains("[redacted]"), "\(probe.stderr)")
-
-        // Booleans, so that a failure does not print a megabyte of database bytes.
-        let archive = fixture.archiveBytes()
-        let archiveHoldsRedactedErrors = archive.contains(text: "[redacted]")
-        #expect(archiveHoldsRedactedErrors)
-        let outputs = [sync.stdout, sync.stderr, status.stdout, status.stderr, statusJSON.stdout, probe.stdout, probe.stderr]
-        for key in CanaryFixture.keys {
-            for (index, output) in outputs.enumerated() {
-                #expect(!output.contains(key), "output \(index) shows \(key):\n\(output)")
+            // Booleans, so that a failure does not print a megabyte of database bytes.
+            let archive = fixture.archiveBytes()
+            let archiveHoldsRedactedErrors = archive.contains(text: "[redacted]")
+            #expect(archiveHoldsRedactedErrors)
+            let outputs = [sync.stdout, sync.stderr, status.stdout, status.stderr, statusJSON.stdout, probe.stdout, probe.stderr]
+            for key in CanaryFixture.keys {
+                for (index, output) in outputs.enumerated() {
+                    #expect(!output.contains(key), "output \(index) shows \(key):\n\(output)")
+                }
+                let archiveHoldsKey = archive.contains(text: key)
+                #expect(!archiveHoldsKey, "the archive's files hold \(key)")
             }
-            let archiveHoldsKey = archive.contains(text: key)
-            #expect(!archiveHoldsKey, "the archive's files hold \(key)")
         }
     }
 }

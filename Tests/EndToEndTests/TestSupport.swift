@@ -1,24 +1,11 @@
 import Foundation
 import SQLiteDB
 
-/// A fresh folder under the system's temporary directory, removed afterwards.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "sessionsync-e2e-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
+/// Writes `text` to the file `name` in `directory`; returns the file's path.
+func writeFile(_ name: String, _ text: String, in directory: String) throws -> String {
+    let file = directory + "/" + name
+    try text.write(toFile: file, atomically: true, encoding: .utf8)
+    return file
 }
 
 /// The package's root folder, found from this file's path.

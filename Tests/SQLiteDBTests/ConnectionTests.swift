@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteDB
+import SessionSyncTesting
 import Testing
 
 @Suite("Connection: pragmas, transactions, locking and WAL snapshots")

@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteDB
+import SessionSyncTesting
 import Testing
 
 @Suite("Statement binds and reads every type")

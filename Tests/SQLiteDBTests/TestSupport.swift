@@ -1,13 +1,6 @@
 import Foundation
 import SQLiteDB
-
-/// A fresh folder under the system's temporary directory, removed afterwards.
-func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
-    let path = NSTemporaryDirectory() + "sessionsync-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try body(path)
-}
+import SessionSyncTesting
 
 /// A connection to a new database file in a temporary folder.
 func withTemporaryDatabase<T>(_ body: (Connection, String) throws -> T) throws -> T {

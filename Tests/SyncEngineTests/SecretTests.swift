@@ -1,4 +1,5 @@
 import Foundation
+import SessionSyncTesting
 import SyncEngine
 import Testing
 
@@ -28,11 +29,12 @@ struct SecretTests {
 
     @Test("file values lose them too")
     func file() throws {
-        let path = NSTemporaryDirectory() + "sessionsync-secret-\(UUID().uuidString)"
-        try " key-1\r\n".write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let configuration = try Self.load(token: #"{"file": "\#(path)"}"#)
-        #expect(configuration.sources[0].secrets.map { $0.reveal() } == ["key-1"])
+        try withTemporaryDirectory { directory in
+            let path = directory + "/secret"
+            try " key-1\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let configuration = try Self.load(token: #"{"file": "\#(path)"}"#)
+            #expect(configuration.sources[0].secrets.map { $0.reveal() } == ["key-1"])
+        }
     }
 
     @Test("a plain string in the config loses them too, with the usual warning")

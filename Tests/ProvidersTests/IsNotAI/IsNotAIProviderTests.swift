@@ -25,13 +25,18 @@ struct IsNotAIProviderTests {
         return IsNotAISimulator(options: options)
     }
 
-    /// A source listing from three days before the simulator's start (inside every plan's window).
-    static func harness(_ simulator: IsNotAISimulator, extra: String = "", since: Timestamp? = nil) async throws -> ProviderHarness {
+    /// A source listing from three days before the simulator's start (inside every plan's window),
+    /// for `body`; shut down when `body` returns or throws.
+    @discardableResult
+    static func withHarness<T>(
+        _ simulator: IsNotAISimulator, extra: String = "", since: Timestamp? = nil, _ body: (ProviderHarness) async throws -> T
+    ) async throws -> T {
         let start = since ?? simulator.options.clock.now.subtracting(.seconds(3 * 86_400))
-        return try await ProviderHarness(
+        return try await withProviderHarness(
             api: simulator,
             source: #""provider": "isnotai", "apiKey": {"env": "INA_KEY"}, "pageSize": 25, "since": "\#(start.iso8601)", "lookback": "10m"\#(extra)"#,
-            secrets: ["INA_KEY": key]
+            secrets: ["INA_KEY": key],
+            body
         )
     }
 
@@ -61,77 +66,77 @@ struct IsNotAIProviderTests {
     @Test("discovery walks every cursor page from the cursor's startDate and stores a createdAt cursor, never the opaque one")
     func discoveryOverPages() async throws {
         let simulator = Self.simulator(sessions: 130)
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'activity'") == 130)
-        // Listed, then written again with their details: still counted once each, as new.
-        #expect(outcome.stats.sessionsInserted == 130)
-        #expect(outcome.stats.sessionsChanged == 0)
-        #expect(try harness.count("SELECT sessions_upserted FROM sync_runs") == 130)
+        try await Self.withHarness(simulator) { harness in
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'activity'") == 130)
+            // Listed, then written again with their details: still counted once each, as new.
+            #expect(outcome.stats.sessionsInserted == 130)
+            #expect(outcome.stats.sessionsChanged == 0)
+            #expect(try harness.count("SELECT sessions_upserted FROM sync_runs") == 130)
 
-        let listings = Self.listRequests(harness)
-        #expect(listings.count == 6, "130 sessions at 25 a page")
-        #expect(listings.first?.request.query("cursor") == nil)
-        let cursors = listings.dropFirst().compactMap { $0.request.query("cursor") }
-        #expect(cursors.count == 5)
-        #expect(Set(cursors).count == 5, "every page asked with a new cursor")
-        let since = harness.source.since!.iso8601
-        #expect(listings.allSatisfy { $0.request.query("startDate") == since && $0.request.query("pageSize") == "25" })
+            let listings = Self.listRequests(harness)
+            #expect(listings.count == 6, "130 sessions at 25 a page")
+            #expect(listings.first?.request.query("cursor") == nil)
+            let cursors = listings.dropFirst().compactMap { $0.request.query("cursor") }
+            #expect(cursors.count == 5)
+            #expect(Set(cursors).count == 5, "every page asked with a new cursor")
+            let since = harness.source.since!.iso8601
+            #expect(listings.allSatisfy { $0.request.query("startDate") == since && $0.request.query("pageSize") == "25" })
 
-        // The stored cursor is the newest creation time (clamped to the pass start minus the lookback).
-        let stored = try #require(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'createdAt'"))
-        let value = try #require(Timestamp(iso8601: stored))
-        let newest = try #require(try harness.text("SELECT max(json_extract(metadata, '$.createdAt')) FROM sessions").flatMap(Timestamp.init(iso8601:)))
-        #expect(value <= newest)
-        #expect(value >= min(newest, Timestamp.now().subtracting(.seconds(700))))
-        #expect(try harness.count("SELECT count(*) FROM sync_cursors WHERE value LIKE 'cur1_%'") == 0)
+            // The stored cursor is the newest creation time (clamped to the pass start minus the lookback).
+            let stored = try #require(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'createdAt'"))
+            let value = try #require(Timestamp(iso8601: stored))
+            let newest = try #require(try harness.text("SELECT max(json_extract(metadata, '$.createdAt')) FROM sessions").flatMap(Timestamp.init(iso8601:)))
+            #expect(value <= newest)
+            #expect(value >= min(newest, Timestamp.now().subtracting(.seconds(700))))
+            #expect(try harness.count("SELECT count(*) FROM sync_cursors WHERE value LIKE 'cur1_%'") == 0)
 
-        // The listing's fields in their columns.
-        let id = simulator.sessionIDs[7]
-        let listed = try JSONDocument(text: try #require(simulator.sessionJSON(of: id))).root
-        let row = try #require(try harness.rows(
-            "SELECT status, bot_score, user_id, url, json_extract(metadata, '$.userName'), json_extract(metadata, '$.userUrl'), json_extract(metadata, '$.userAgentSummary'), json_extract(metadata, '$.detectionFlags'), raw, json_extract(metadata, '$.createdAt') FROM sessions WHERE external_id = ?",
-            .text(id)
-        ).first)
-        #expect(row[0] == listed["status"]?.string)
-        #expect(row[1].flatMap(Double.init) == listed["botScore"]?.double)
-        #expect(row[2] == listed["userId"]?.string)
-        #expect(row[3] == listed["pageUrl"]?.string)
-        #expect(row[4] == listed["userName"]?.string)
-        #expect(row[5] == listed["userUrl"]?.string)
-        #expect(row[6] == listed["userAgentSummary"]?.string)
-        #expect(row[7] == listed["detectionFlags"]?.rawText)
-        #expect(row[8] == listed.rawText)
-        #expect(row[9] == Timestamp(iso8601: listed["createdAt"]!.string!)!.iso8601)
-        #expect(try harness.count("SELECT count(*) FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? AND m.key = 'userAgentSummary'", .text(id)) == 1)
-        // Flags as one metadata row each, for BI filters.
-        let flagged = try harness.count("SELECT count(*) FROM sessions WHERE json_array_length(json_extract(metadata, '$.detectionFlags')) > 0")
-        #expect(flagged > 0)
-        #expect(try harness.count("SELECT count(DISTINCT session_id) FROM session_metadata WHERE key LIKE 'detectionFlag.%'") == flagged)
+            // The listing's fields in their columns.
+            let id = simulator.sessionIDs[7]
+            let listed = try JSONDocument(text: try #require(simulator.sessionJSON(of: id))).root
+            let row = try #require(try harness.rows(
+                "SELECT status, bot_score, user_id, url, json_extract(metadata, '$.userName'), json_extract(metadata, '$.userUrl'), json_extract(metadata, '$.userAgentSummary'), json_extract(metadata, '$.detectionFlags'), raw, json_extract(metadata, '$.createdAt') FROM sessions WHERE external_id = ?",
+                .text(id)
+            ).first)
+            #expect(row[0] == listed["status"]?.string)
+            #expect(row[1].flatMap(Double.init) == listed["botScore"]?.double)
+            #expect(row[2] == listed["userId"]?.string)
+            #expect(row[3] == listed["pageUrl"]?.string)
+            #expect(row[4] == listed["userName"]?.string)
+            #expect(row[5] == listed["userUrl"]?.string)
+            #expect(row[6] == listed["userAgentSummary"]?.string)
+            #expect(row[7] == listed["detectionFlags"]?.rawText)
+            #expect(row[8] == listed.rawText)
+            #expect(row[9] == Timestamp(iso8601: listed["createdAt"]!.string!)!.iso8601)
+            #expect(try harness.count("SELECT count(*) FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? AND m.key = 'userAgentSummary'", .text(id)) == 1)
+            // Flags as one metadata row each, for BI filters.
+            let flagged = try harness.count("SELECT count(*) FROM sessions WHERE json_array_length(json_extract(metadata, '$.detectionFlags')) > 0")
+            #expect(flagged > 0)
+            #expect(try harness.count("SELECT count(DISTINCT session_id) FROM session_metadata WHERE key LIKE 'detectionFlag.%'") == flagged)
 
-        // Every closed session got its details, and no open one did.
-        #expect(Self.detailRequests(harness).count == simulator.closedSessionIDs.count)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'active' AND detail_raw IS NOT NULL") == 0)
+            // Every closed session got its details, and no open one did.
+            #expect(Self.detailRequests(harness).count == simulator.closedSessionIDs.count)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'active' AND detail_raw IS NOT NULL") == 0)
+        }
     }
 
     @Test("a page size above the plan's limit is clamped upstream and the walk still reads every page")
     func planClampsPageSize() async throws {
         let simulator = Self.simulator(sessions: 120, tier: "free")
         let since = simulator.options.clock.now.subtracting(.seconds(3 * 86_400))
-        let harness = try await ProviderHarness(
+        try await withProviderHarness(
             api: simulator,
             source: #""provider": "isnotai", "apiKey": {"env": "INA_KEY"}, "pageSize": 100, "since": "\#(since.iso8601)""#,
             secrets: ["INA_KEY": Self.key]
-        )
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let listings = Self.listRequests(harness)
-        #expect(listings.count == 3, "50 + 50 + 20 on the free plan")
-        #expect(listings.allSatisfy { $0.request.query("pageSize") == "100" })
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 120)
+        ) { harness throws in
+            #expect(await harness.pass().result == .succeeded)
+            let listings = Self.listRequests(harness)
+            #expect(listings.count == 3, "50 + 50 + 20 on the free plan")
+            #expect(listings.allSatisfy { $0.request.query("pageSize") == "100" })
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 120)
+        }
     }
 
     // MARK: Details
@@ -139,50 +144,50 @@ struct IsNotAIProviderTests {
     @Test("details land in their columns: times, one event_counts row per kind, the timeline, the page history in order, detail_raw verbatim")
     func detailsColumns() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let id = simulator.closedSessionIDs[3]
-        let text = try #require(simulator.detailsJSON(of: id))
-        let details = try JSONDocument(text: text).root
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let id = simulator.closedSessionIDs[3]
+            let text = try #require(simulator.detailsJSON(of: id))
+            let details = try JSONDocument(text: text).root
 
-        let session = try #require(try harness.rows("SELECT started_at, ended_at, duration_seconds, detail_raw FROM sessions WHERE external_id = ?", .text(id)).first)
-        #expect(session[0] == Timestamp(iso8601: details["startTime"]!.string!)!.iso8601)
-        #expect(session[1] == Timestamp(iso8601: details["endTime"]!.string!)!.iso8601)
-        #expect(session[2].flatMap(Double.init) == details["durationSeconds"]?.double)
-        #expect(session[3] == text)
+            let session = try #require(try harness.rows("SELECT started_at, ended_at, duration_seconds, detail_raw FROM sessions WHERE external_id = ?", .text(id)).first)
+            #expect(session[0] == Timestamp(iso8601: details["startTime"]!.string!)!.iso8601)
+            #expect(session[1] == Timestamp(iso8601: details["endTime"]!.string!)!.iso8601)
+            #expect(session[2].flatMap(Double.init) == details["durationSeconds"]?.double)
+            #expect(session[3] == text)
 
-        let counts = try harness.rows("SELECT e.event_type, e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? ORDER BY e.event_type", .text(id))
-        #expect(counts.count == 6)
-        for row in counts {
-            #expect(row[1].flatMap(Int64.init) == details["eventCounts"]?[row[0]!]?.int64, "event_counts \(row[0] ?? "")")
+            let counts = try harness.rows("SELECT e.event_type, e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? ORDER BY e.event_type", .text(id))
+            #expect(counts.count == 6)
+            for row in counts {
+                #expect(row[1].flatMap(Int64.init) == details["eventCounts"]?[row[0]!]?.int64, "event_counts \(row[0] ?? "")")
+            }
+
+            let timeline = try harness.rows("SELECT t.bucket_at, t.event_count, t.dominant_event_type, t.activity_level FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ? ORDER BY t.bucket_at", .text(id))
+            let buckets = Array(details["timeline"]!.elements)
+            #expect(timeline.count == buckets.count)
+            #expect(buckets.count > 1)
+            for (row, bucket) in zip(timeline, buckets) {
+                #expect(row[0] == Timestamp(iso8601: bucket["timestamp"]!.string!)!.iso8601)
+                #expect(row[1].flatMap(Int64.init) == bucket["eventCount"]?.int64)
+                #expect(row[2] == bucket["dominantEventType"]?.string)
+                #expect(row[3].flatMap(Double.init) == bucket["activityLevel"]?.double)
+            }
+
+            let pages = try harness.rows("SELECT p.seq, p.url, p.visited_at, p.type, p.duration_ms FROM page_history p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ? ORDER BY p.seq", .text(id))
+            let visits = Array(details["pageHistory"]!.elements)
+            #expect(pages.count == visits.count)
+            #expect(visits.count >= 2)
+            for (index, (row, visit)) in zip(pages, visits).enumerated() {
+                #expect(row[0] == "\(index)")
+                #expect(row[1] == visit["url"]?.string)
+                #expect(row[2] == Timestamp(iso8601: visit["timestamp"]!.string!)!.iso8601)
+                #expect(row[3] == visit["type"]?.string)
+                #expect(row[4].flatMap(Int64.init) == visit["durationMs"]?.int64)
+            }
+            // The listing's payload stays in raw; the details payload sits beside it.
+            #expect(try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.sessionJSON(of: id))
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
         }
-
-        let timeline = try harness.rows("SELECT t.bucket_at, t.event_count, t.dominant_event_type, t.activity_level FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ? ORDER BY t.bucket_at", .text(id))
-        let buckets = Array(details["timeline"]!.elements)
-        #expect(timeline.count == buckets.count)
-        #expect(buckets.count > 1)
-        for (row, bucket) in zip(timeline, buckets) {
-            #expect(row[0] == Timestamp(iso8601: bucket["timestamp"]!.string!)!.iso8601)
-            #expect(row[1].flatMap(Int64.init) == bucket["eventCount"]?.int64)
-            #expect(row[2] == bucket["dominantEventType"]?.string)
-            #expect(row[3].flatMap(Double.init) == bucket["activityLevel"]?.double)
-        }
-
-        let pages = try harness.rows("SELECT p.seq, p.url, p.visited_at, p.type, p.duration_ms FROM page_history p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ? ORDER BY p.seq", .text(id))
-        let visits = Array(details["pageHistory"]!.elements)
-        #expect(pages.count == visits.count)
-        #expect(visits.count >= 2)
-        for (index, (row, visit)) in zip(pages, visits).enumerated() {
-            #expect(row[0] == "\(index)")
-            #expect(row[1] == visit["url"]?.string)
-            #expect(row[2] == Timestamp(iso8601: visit["timestamp"]!.string!)!.iso8601)
-            #expect(row[3] == visit["type"]?.string)
-            #expect(row[4].flatMap(Int64.init) == visit["durationMs"]?.int64)
-        }
-        // The listing's payload stays in raw; the details payload sits beside it.
-        #expect(try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.sessionJSON(of: id))
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
     }
 
     @Test("an open session asked for by id is fetched on every pass until it has an end time, then never again")
@@ -190,38 +195,37 @@ struct IsNotAIProviderTests {
         let simulator = Self.simulator()
         let clock = simulator.options.clock
         let open = simulator.addSession(createdAt: clock.now.subtracting(.seconds(300)), lasting: nil)
-        let harness = try await Self.harness(simulator, extra: #", "sessionIds": ["\#(open)"]"#)
-        defer { Task { await harness.shutdown() } }
+        try await Self.withHarness(simulator, extra: #", "sessionIds": ["\#(open)"]"#) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: open).count == 1, "asked for by id: fetched although still active")
+            #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open)) == nil)
+            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(open)) != nil)
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(open)) == "pending")
+            let bucketsBefore = try harness.count("SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?", .text(open))
 
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: open).count == 1, "asked for by id: fetched although still active")
-        #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open)) == nil)
-        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(open)) != nil)
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(open)) == "pending")
-        let bucketsBefore = try harness.count("SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?", .text(open))
+            clock.advance(by: .seconds(120))
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: open).count == 1, "still no end time: fetched again")
+            #expect(try harness.count("SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?", .text(open)) > bucketsBefore)
+            #expect(try harness.count("SELECT attempts FROM fetch_queue WHERE external_id = ?", .text(open)) == 0, "an open session is not a failed attempt")
 
-        clock.advance(by: .seconds(120))
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: open).count == 1, "still no end time: fetched again")
-        #expect(try harness.count("SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?", .text(open)) > bucketsBefore)
-        #expect(try harness.count("SELECT attempts FROM fetch_queue WHERE external_id = ?", .text(open)) == 0, "an open session is not a failed attempt")
+            simulator.closeSession(open)
+            clock.advance(by: .seconds(60))
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: open).count == 1)
+            let ended = try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open))
+            #expect(ended != nil)
+            #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(open)) == "closed")
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(open)) == "done")
 
-        simulator.closeSession(open)
-        clock.advance(by: .seconds(60))
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: open).count == 1)
-        let ended = try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open))
-        #expect(ended != nil)
-        #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(open)) == "closed")
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(open)) == "done")
-
-        clock.advance(by: .seconds(60))
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: open).isEmpty)
-        #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open)) == ended)
+            clock.advance(by: .seconds(60))
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: open).isEmpty)
+            #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open)) == ended)
+        }
     }
 
     @Test("a listed session gets its details once it closes, again only when its updatedAt moves")
@@ -229,34 +233,34 @@ struct IsNotAIProviderTests {
         let simulator = Self.simulator()
         let clock = simulator.options.clock
         let id = simulator.addSession(createdAt: clock.now.subtracting(.seconds(120)), lasting: nil)
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: id).isEmpty, "active: no details yet")
-        #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id)) == "active")
-        // Creation time stands in for the start until the details arrive.
-        #expect(try harness.text("SELECT started_at FROM sessions WHERE external_id = ?", .text(id)) == clock.now.subtracting(.seconds(120)).iso8601)
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: id).isEmpty, "active: no details yet")
+            #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id)) == "active")
+            // Creation time stands in for the start until the details arrive.
+            #expect(try harness.text("SELECT started_at FROM sessions WHERE external_id = ?", .text(id)) == clock.now.subtracting(.seconds(120)).iso8601)
 
-        simulator.closeSession(id)
-        clock.advance(by: .seconds(30))
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness).map(\.request.path) == ["/v1/sessions/\(id)/details"])
-        let keyboard = try harness.count("SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'", .text(id))
+            simulator.closeSession(id)
+            clock.advance(by: .seconds(30))
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness).map(\.request.path) == ["/v1/sessions/\(id)/details"])
+            let keyboard = try harness.count("SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'", .text(id))
 
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness).isEmpty)
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness).isEmpty)
 
-        clock.advance(by: .seconds(30))
-        simulator.touch(id)
-        harness.server.log.clear()
-        let changed = await harness.pass()
-        #expect(changed.result == .succeeded)
-        #expect(Self.detailRequests(harness).map(\.request.path) == ["/v1/sessions/\(id)/details"])
-        #expect(try harness.count("SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'", .text(id)) == keyboard + 7)
-        let updatedAt = try harness.text("SELECT json_extract(metadata, '$.updatedAt') FROM sessions WHERE external_id = ?", .text(id))
-        #expect(try harness.text("SELECT done_version FROM fetch_queue WHERE external_id = ?", .text(id)) == updatedAt)
+            clock.advance(by: .seconds(30))
+            simulator.touch(id)
+            harness.server.log.clear()
+            let changed = await harness.pass()
+            #expect(changed.result == .succeeded)
+            #expect(Self.detailRequests(harness).map(\.request.path) == ["/v1/sessions/\(id)/details"])
+            #expect(try harness.count("SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'", .text(id)) == keyboard + 7)
+            let updatedAt = try harness.text("SELECT json_extract(metadata, '$.updatedAt') FROM sessions WHERE external_id = ?", .text(id))
+            #expect(try harness.text("SELECT done_version FROM fetch_queue WHERE external_id = ?", .text(id)) == updatedAt)
+        }
     }
 
     @Test("an active session older than the listing window is revisited until it closes, then gets its details")
@@ -264,40 +268,40 @@ struct IsNotAIProviderTests {
         let simulator = Self.simulator()
         let clock = simulator.options.clock
         let long = simulator.addSession(createdAt: clock.now.subtracting(.seconds(2 * 3600)), lasting: nil)
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "active")
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "active")
 
-        // The second listing starts ten minutes before the newest session seen: the two-hour-old one is outside it.
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        let revisits = Self.listRequests(harness).filter { $0.request.query("status") == "active" }
-        #expect(revisits.count == 1)
-        #expect(harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.isEmpty, "still listed as active: no need to read it by id")
+            // The second listing starts ten minutes before the newest session seen: the two-hour-old one is outside it.
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            let revisits = Self.listRequests(harness).filter { $0.request.query("status") == "active" }
+            #expect(revisits.count == 1)
+            #expect(harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.isEmpty, "still listed as active: no need to read it by id")
 
-        simulator.closeSession(long)
-        clock.advance(by: .seconds(60))
-        // A read that fails is that revisit's own failure: kept in the queue, backed off, the pass succeeds.
-        harness.server.faults.inject(FaultRule(method: "GET", pathContains: "/v1/sessions/\(long)", times: nil, fault: .status(500)))
-        let failing = await harness.pass()
-        #expect(failing.result == .succeeded)
-        #expect(failing.progress.warnings.contains { $0.hasPrefix("1 revisit item(s) failed") })
-        #expect(try harness.text("SELECT attempts || ' ' || state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "1 pending")
-        #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "active")
-        harness.server.faults.clear()
-        try harness.endBackoffs()
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.count == 1)
-        #expect(Self.detailRequests(harness, for: long).count == 1)
-        #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "closed")
-        #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(long)) != nil)
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "done")
+            simulator.closeSession(long)
+            clock.advance(by: .seconds(60))
+            // A read that fails is that revisit's own failure: kept in the queue, backed off, the pass succeeds.
+            harness.server.faults.inject(FaultRule(method: "GET", pathContains: "/v1/sessions/\(long)", times: nil, fault: .status(500)))
+            let failing = await harness.pass()
+            #expect(failing.result == .succeeded)
+            #expect(failing.progress.warnings.contains { $0.hasPrefix("1 revisit item(s) failed") })
+            #expect(try harness.text("SELECT attempts || ' ' || state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "1 pending")
+            #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "active")
+            harness.server.faults.clear()
+            try harness.endBackoffs()
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.count == 1)
+            #expect(Self.detailRequests(harness, for: long).count == 1)
+            #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "closed")
+            #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(long)) != nil)
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "done")
 
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(harness.server.log.all.filter { $0.request.path.hasPrefix("/v1/sessions/\(long)") }.isEmpty)
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(harness.server.log.all.filter { $0.request.path.hasPrefix("/v1/sessions/\(long)") }.isEmpty)
+        }
     }
 
     // MARK: Requested ids
@@ -306,23 +310,23 @@ struct IsNotAIProviderTests {
     func detailRequestsInbox() async throws {
         let simulator = Self.simulator()
         let id = simulator.closedSessionIDs[10]
-        let harness = try await Self.harness(simulator, extra: #", "discover": false"#)
-        defer { Task { await harness.shutdown() } }
-        do {
-            let connection = try Connection(path: harness.databasePath)
-            let insert = try connection.prepare("INSERT INTO detail_requests (source_name, external_id) VALUES ('test', ?)")
-            try insert.bind([.text(id)])
-            try insert.run()
+        try await Self.withHarness(simulator, extra: #", "discover": false"#) { harness in
+            do {
+                let connection = try Connection(path: harness.databasePath)
+                let insert = try connection.prepare("INSERT INTO detail_requests (source_name, external_id) VALUES ('test', ?)")
+                try insert.bind([.text(id)])
+                try insert.run()
+            }
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.listRequests(harness).isEmpty, "discovery is off")
+            #expect(Self.detailRequests(harness, for: id).count == 1)
+            #expect(try harness.count("SELECT count(*) FROM detail_requests") == 0)
+            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
+            // Never listed: the details payload is all there is to keep as raw.
+            #expect(try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
+            #expect(try harness.count("SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?", .text(id)) == 6)
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
         }
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.listRequests(harness).isEmpty, "discovery is off")
-        #expect(Self.detailRequests(harness, for: id).count == 1)
-        #expect(try harness.count("SELECT count(*) FROM detail_requests") == 0)
-        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
-        // Never listed: the details payload is all there is to keep as raw.
-        #expect(try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
-        #expect(try harness.count("SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?", .text(id)) == 6)
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
     }
 
     @Test("ids queued the way `sessionsync enqueue` does are fetched beside the discovered ones, once")
@@ -331,21 +335,21 @@ struct IsNotAIProviderTests {
         let clock = simulator.options.clock
         // Five days old: before the source's `since`, so only a request brings it.
         let old = simulator.addSession(createdAt: clock.now.subtracting(.seconds(5 * 86_400)), lasting: .seconds(600))
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        do {
-            // What EnqueueCommand does, from another connection as another process would.
-            let store = try ArchiveStore(path: harness.databasePath)
-            #expect(try store.requestDetails(sourceName: "test", externalIDs: [old], now: .now()) == 1)
-        }
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: old).count == 1)
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 61)
-        #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(old)) == clock.now.subtracting(.seconds(5 * 86_400 - 600)).iso8601)
+        try await Self.withHarness(simulator) { harness in
+            do {
+                // What EnqueueCommand does, from another connection as another process would.
+                let store = try ArchiveStore(path: harness.databasePath)
+                #expect(try store.requestDetails(sourceName: "test", externalIDs: [old], now: .now()) == 1)
+            }
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: old).count == 1)
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 61)
+            #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(old)) == clock.now.subtracting(.seconds(5 * 86_400 - 600)).iso8601)
 
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness, for: old).isEmpty)
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness, for: old).isEmpty)
+        }
     }
 
     // MARK: Errors
@@ -353,68 +357,68 @@ struct IsNotAIProviderTests {
     @Test("a details 404 is recorded on the queue item, retried up to maxDetailAttempts, then given up; nothing is archived")
     func notFoundIsBounded() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator, extra: #", "discover": false, "sessionIds": ["ses_gone"], "maxDetailAttempts": 3"#)
-        defer { Task { await harness.shutdown() } }
-        for attempt in 1...3 {
+        try await Self.withHarness(simulator, extra: #", "discover": false, "sessionIds": ["ses_gone"], "maxDetailAttempts": 3"#) { harness in
+            for attempt in 1...3 {
+                harness.server.log.clear()
+                try harness.endBackoffs()
+                let outcome = await harness.pass()
+                #expect(outcome.result == .succeeded)
+                #expect(Self.detailRequests(harness, for: "ses_gone").count == 1)
+                let row = try #require(try harness.rows("SELECT attempts, state, last_error FROM fetch_queue WHERE external_id = 'ses_gone'").first)
+                #expect(row[0] == "\(attempt)")
+                #expect(row[1] == (attempt < 3 ? "pending" : "gave_up"))
+                #expect(row[2]?.contains("SESSION_NOT_FOUND") == true)
+                #expect(row[2]?.contains("GET /v1/sessions/{id}/details") == true)
+            }
             harness.server.log.clear()
             try harness.endBackoffs()
-            let outcome = await harness.pass()
-            #expect(outcome.result == .succeeded)
-            #expect(Self.detailRequests(harness, for: "ses_gone").count == 1)
-            let row = try #require(try harness.rows("SELECT attempts, state, last_error FROM fetch_queue WHERE external_id = 'ses_gone'").first)
-            #expect(row[0] == "\(attempt)")
-            #expect(row[1] == (attempt < 3 ? "pending" : "gave_up"))
-            #expect(row[2]?.contains("SESSION_NOT_FOUND") == true)
-            #expect(row[2]?.contains("GET /v1/sessions/{id}/details") == true)
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness).isEmpty, "given up: not asked again")
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
+            let counts = try ArchiveStore(path: harness.databasePath).queueCounts(sourceID: 1)
+            #expect(counts.first { $0.kind == "details" }?.gaveUp == 1)
+            #expect(counts.first { $0.kind == "details" }?.lastGiveUpError?.contains("SESSION_NOT_FOUND") == true)
         }
-        harness.server.log.clear()
-        try harness.endBackoffs()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness).isEmpty, "given up: not asked again")
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
-        let counts = try ArchiveStore(path: harness.databasePath).queueCounts(sourceID: 1)
-        #expect(counts.first { $0.kind == "details" }?.gaveUp == 1)
-        #expect(counts.first { $0.kind == "details" }?.lastGiveUpError?.contains("SESSION_NOT_FOUND") == true)
     }
 
     @Test("a 403 for one session (another integration's) is that session's failure, not the source's")
     func forbiddenSession() async throws {
         let simulator = Self.simulator()
         let id = simulator.closedSessionIDs[5]
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        let envelope = #"{"error": {"code": "FORBIDDEN", "message": "The session belongs to another integration.", "details": {}}}"#
-        harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions/\(id)/details", times: 1, fault: .status(403, body: envelope)))
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
-        #expect(try harness.text("SELECT last_error FROM fetch_queue WHERE external_id = ?", .text(id))?.contains("FORBIDDEN") == true)
-        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1)
+        try await Self.withHarness(simulator) { harness in
+            let envelope = #"{"error": {"code": "FORBIDDEN", "message": "The session belongs to another integration.", "details": {}}}"#
+            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions/\(id)/details", times: 1, fault: .status(403, body: envelope)))
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
+            #expect(try harness.text("SELECT last_error FROM fetch_queue WHERE external_id = ?", .text(id))?.contains("FORBIDDEN") == true)
+            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1)
 
-        try harness.endBackoffs()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
+            try harness.endBackoffs()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
+        }
     }
 
     @Test("a refused key fails the run with the API's code and the region hint, and touches nothing")
     func unauthorized() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let digest = try harness.contentDigest()
-        simulator.touch(simulator.closedSessionIDs[0])
-        simulator.rotateAPIKey(to: "aik_v1_a-different-key-issued-in-the-other-region-000")
-        let outcome = await harness.pass()
-        let message = try #require(Self.failure(outcome))
-        #expect(message.contains("HTTP 401"))
-        #expect(message.contains("INVALID_API_KEY"))
-        #expect(message.contains("other region"))
-        #expect(message.contains("GET /v1/sessions"))
-        #expect(try harness.contentDigest() == digest)
-        #expect(try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("INVALID_API_KEY") == true)
-        // 401 answers carry no plan header: nothing to mistake for an empty window.
-        #expect(harness.server.log.all.last?.status == 401)
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let digest = try harness.contentDigest()
+            simulator.touch(simulator.closedSessionIDs[0])
+            simulator.rotateAPIKey(to: "aik_v1_a-different-key-issued-in-the-other-region-000")
+            let outcome = await harness.pass()
+            let message = try #require(Self.failure(outcome))
+            #expect(message.contains("HTTP 401"))
+            #expect(message.contains("INVALID_API_KEY"))
+            #expect(message.contains("other region"))
+            #expect(message.contains("GET /v1/sessions"))
+            #expect(try harness.contentDigest() == digest)
+            #expect(try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("INVALID_API_KEY") == true)
+            // 401 answers carry no plan header: nothing to mistake for an empty window.
+            #expect(harness.server.log.all.last?.status == 401)
+        }
     }
 
     @Test("the 401 message names the region the baseURL points at", arguments: [
@@ -439,12 +443,12 @@ struct IsNotAIProviderTests {
     func serviceUnavailableBurst() async throws {
         let simulator = Self.simulator()
         simulator.failNextDetails(times: 3)
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Self.detailRequests(harness).filter { $0.status == 503 }.count == 3)
-        #expect(!harness.sleeps.withLockedValue { $0 }.isEmpty, "the engine backed off before retrying")
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+        try await Self.withHarness(simulator) { harness throws in
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Self.detailRequests(harness).filter { $0.status == 503 }.count == 3)
+            #expect(!harness.sleeps.withLockedValue { $0 }.isEmpty, "the engine backed off before retrying")
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+        }
     }
 
     @Test("503s that outlast the retries cost the session one backed-off attempt, leave the details as archived, and a later pass catches up")
@@ -452,115 +456,115 @@ struct IsNotAIProviderTests {
         let simulator = Self.simulator()
         // Recent enough for the second listing (which starts ten minutes before the cursor) to see it change.
         let id = simulator.addSession(createdAt: simulator.options.clock.now.subtracting(.seconds(300)), lasting: .seconds(60))
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let before = try Self.archivedDigest(harness, id)
-        simulator.options.clock.advance(by: .seconds(10))
-        simulator.touch(id)
-        simulator.failNextDetails(times: 1000)
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
-        let warning = try #require(outcome.progress.warnings.first { $0.contains("session detail fetch(es) failed") })
-        #expect(warning.contains("HTTP 503"))
-        #expect(warning.contains("SERVICE_UNAVAILABLE"))
-        #expect(try Self.archivedDigest(harness, id) == before)
-        let queued = try #require(try harness.rows("SELECT state, attempts, next_attempt_at IS NOT NULL FROM fetch_queue WHERE external_id = ?", .text(id)).first)
-        #expect(queued == ["pending", "1", "1"], "one attempt, backed off")
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let before = try Self.archivedDigest(harness, id)
+            simulator.options.clock.advance(by: .seconds(10))
+            simulator.touch(id)
+            simulator.failNextDetails(times: 1000)
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
+            let warning = try #require(outcome.progress.warnings.first { $0.contains("session detail fetch(es) failed") })
+            #expect(warning.contains("HTTP 503"))
+            #expect(warning.contains("SERVICE_UNAVAILABLE"))
+            #expect(try Self.archivedDigest(harness, id) == before)
+            let queued = try #require(try harness.rows("SELECT state, attempts, next_attempt_at IS NOT NULL FROM fetch_queue WHERE external_id = ?", .text(id)).first)
+            #expect(queued == ["pending", "1", "1"], "one attempt, backed off")
 
-        simulator.failNextDetails(times: 0)
-        try harness.endBackoffs()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try Self.archivedDigest(harness, id) != before)
-        #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
+            simulator.failNextDetails(times: 0)
+            try harness.endBackoffs()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try Self.archivedDigest(harness, id) != before)
+            #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
+        }
     }
 
     @Test("429 with Retry-After on the listing is waited out and retried")
     func rateLimited() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .tooManyRequests(retryAfter: "7")))
-        #expect(await harness.pass().result == .succeeded)
-        #expect(harness.sleeps.withLockedValue { $0 }.contains(.seconds(7)))
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 60)
+        try await Self.withHarness(simulator) { harness throws in
+            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .tooManyRequests(retryAfter: "7")))
+            #expect(await harness.pass().result == .succeeded)
+            #expect(harness.sleeps.withLockedValue { $0 }.contains(.seconds(7)))
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 60)
+        }
     }
 
     @Test("a malformed listing fails the run naming the endpoint, and leaves the archive and cursor as they were")
     func malformedListing() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let digest = try harness.contentDigest()
-        simulator.addSession(lasting: .seconds(1))
-        simulator.options.clock.advance(by: .seconds(5))
-        harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .malformedBody))
-        let message = try #require(Self.failure(await harness.pass()))
-        #expect(message.contains("GET /v1/sessions"))
-        #expect(message.contains("could not be read"))
-        #expect(try harness.contentDigest() == digest)
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let digest = try harness.contentDigest()
+            simulator.addSession(lasting: .seconds(1))
+            simulator.options.clock.advance(by: .seconds(5))
+            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .malformedBody))
+            let message = try #require(Self.failure(await harness.pass()))
+            #expect(message.contains("GET /v1/sessions"))
+            #expect(message.contains("could not be read"))
+            #expect(try harness.contentDigest() == digest)
+        }
     }
 
     @Test("a listing whose shape is wrong names the JSON path")
     func wrongShape() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": "yes"}}"#)))
-        let message = try #require(Self.failure(await harness.pass()))
-        #expect(message.contains("pagination.hasMore: expected a boolean"))
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
-        #expect(try harness.count("SELECT count(*) FROM sync_cursors") == 0)
+        try await Self.withHarness(simulator) { harness in
+            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": "yes"}}"#)))
+            let message = try #require(Self.failure(await harness.pass()))
+            #expect(message.contains("pagination.hasMore: expected a boolean"))
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
+            #expect(try harness.count("SELECT count(*) FROM sync_cursors") == 0)
+        }
     }
 
     @Test("hasMore without a nextCursor fails the run instead of stopping short, and moves no cursor")
     func hasMoreWithoutCursor() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": true, "limit": 25}}"#)))
-        let message = try #require(Self.failure(await harness.pass()))
-        #expect(message.contains("pagination.nextCursor is missing"))
-        #expect(try harness.count("SELECT count(*) FROM sync_cursors") == 0)
+        try await Self.withHarness(simulator) { harness in
+            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": true, "limit": 25}}"#)))
+            let message = try #require(Self.failure(await harness.pass()))
+            #expect(message.contains("pagination.nextCursor is missing"))
+            #expect(try harness.count("SELECT count(*) FROM sync_cursors") == 0)
+        }
     }
 
     @Test("an unreadable details body costs that session one backed-off attempt; the others are archived and a later pass fetches it")
     func malformedDetails() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator, extra: #", "maxConcurrentRequests": 1"#)
-        defer { Task { await harness.shutdown() } }
-        harness.server.faults.inject(FaultRule(pathContains: "/details", skip: 4, times: 1, fault: .malformedBody))
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
-        #expect(outcome.progress.warnings.contains { $0.contains("1 session detail fetch(es) failed") && $0.contains("GET /v1/sessions/{id}/details") })
-        let failed = try #require(Self.detailRequests(harness).first { $0.faulted })
-        let id = String(failed.request.path.dropFirst("/v1/sessions/".count).dropLast("/details".count))
-        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
-        #expect(try harness.count("SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?", .text(id)) == 0)
-        #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
-        #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE external_id = ? AND next_attempt_at > ?", .text(id), .text(Timestamp.now().iso8601)) == 1, "backed off")
-        #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE last_error IS NOT NULL") == 1)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1, "every other session was archived")
+        try await Self.withHarness(simulator, extra: #", "maxConcurrentRequests": 1"#) { harness in
+            harness.server.faults.inject(FaultRule(pathContains: "/details", skip: 4, times: 1, fault: .malformedBody))
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
+            #expect(outcome.progress.warnings.contains { $0.contains("1 session detail fetch(es) failed") && $0.contains("GET /v1/sessions/{id}/details") })
+            let failed = try #require(Self.detailRequests(harness).first { $0.faulted })
+            let id = String(failed.request.path.dropFirst("/v1/sessions/".count).dropLast("/details".count))
+            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
+            #expect(try harness.count("SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?", .text(id)) == 0)
+            #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
+            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE external_id = ? AND next_attempt_at > ?", .text(id), .text(Timestamp.now().iso8601)) == 1, "backed off")
+            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE last_error IS NOT NULL") == 1)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1, "every other session was archived")
 
-        // Not due before its backoff ends; once it has, a pass fetches it.
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
-        try harness.endBackoffs()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+            // Not due before its backoff ends; once it has, a pass fetches it.
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
+            try harness.endBackoffs()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+        }
     }
 
     @Test("a truncated details answer is retried like a dropped connection")
     func truncatedDetails() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        harness.server.faults.inject(FaultRule(pathContains: "/details", times: 1, fault: .truncatedBody))
-        harness.server.faults.inject(FaultRule(pathContains: "/details", skip: 3, times: 1, fault: .dropConnection))
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+        try await Self.withHarness(simulator) { harness throws in
+            harness.server.faults.inject(FaultRule(pathContains: "/details", times: 1, fault: .truncatedBody))
+            harness.server.faults.inject(FaultRule(pathContains: "/details", skip: 3, times: 1, fault: .dropConnection))
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+        }
     }
 
     // MARK: History window
@@ -569,22 +573,22 @@ struct IsNotAIProviderTests {
     func historyWindowWarning() async throws {
         let simulator = Self.simulator(tier: "free")
         let since = simulator.options.clock.now.subtracting(.seconds(10 * 86_400))
-        let harness = try await Self.harness(simulator, since: since)
-        defer { Task { await harness.shutdown() } }
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
-        let warnings = try #require(try harness.text("SELECT warnings FROM sync_runs ORDER BY id DESC LIMIT 1"))
-        #expect(warnings.contains("history window"))
-        #expect(warnings.contains("free plan's 7-day"))
-        #expect(warnings.contains(since.iso8601))
-        let listings = Self.listRequests(harness)
-        #expect(listings.first?.request.query("startDate") == since.iso8601)
-        #expect(listings.count >= 2)
-        #expect(listings.dropFirst().allSatisfy { $0.request.query("startDate") != since.iso8601 })
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 60)
+        try await Self.withHarness(simulator, since: since) { harness in
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
+            let warnings = try #require(try harness.text("SELECT warnings FROM sync_runs ORDER BY id DESC LIMIT 1"))
+            #expect(warnings.contains("history window"))
+            #expect(warnings.contains("free plan's 7-day"))
+            #expect(warnings.contains(since.iso8601))
+            let listings = Self.listRequests(harness)
+            #expect(listings.first?.request.query("startDate") == since.iso8601)
+            #expect(listings.count >= 2)
+            #expect(listings.dropFirst().allSatisfy { $0.request.query("startDate") != since.iso8601 })
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 60)
 
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.text("SELECT warnings FROM sync_runs ORDER BY id DESC LIMIT 1") == nil)
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.text("SELECT warnings FROM sync_runs ORDER BY id DESC LIMIT 1") == nil)
+        }
     }
 
     // MARK: Idempotence and secrecy
@@ -592,31 +596,31 @@ struct IsNotAIProviderTests {
     @Test("an unchanged second pass changes no row and costs at most three requests")
     func unchangedPass() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let digest = try harness.contentDigest()
-        harness.server.log.clear()
-        let second = await harness.pass()
-        #expect(second.result == .succeeded)
-        #expect(second.stats.rowsWritten == 0)
-        #expect(second.stats.sessionsUpserted == 0)
-        #expect(harness.server.log.count <= 3, "an unchanged pass made \(harness.server.log.count) requests")
-        #expect(Self.detailRequests(harness).isEmpty)
-        #expect(try harness.contentDigest() == digest)
+        try await Self.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let digest = try harness.contentDigest()
+            harness.server.log.clear()
+            let second = await harness.pass()
+            #expect(second.result == .succeeded)
+            #expect(second.stats.rowsWritten == 0)
+            #expect(second.stats.sessionsUpserted == 0)
+            #expect(harness.server.log.count <= 3, "an unchanged pass made \(harness.server.log.count) requests")
+            #expect(Self.detailRequests(harness).isEmpty)
+            #expect(try harness.contentDigest() == digest)
+        }
     }
 
     @Test("the key goes out as a Bearer header and never reaches the logs or the archive")
     func secrecy() async throws {
         let simulator = Self.simulator()
-        let harness = try await Self.harness(simulator, extra: #", "sessionIds": ["ses_missing"]"#)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        simulator.rotateAPIKey(to: "aik_v1_rotated")
-        _ = await harness.pass()
-        #expect(harness.server.log.all.first?.request.header("Authorization") == "Bearer \(Self.key)")
-        #expect(!harness.logs.text.isEmpty)
-        #expect(!harness.logs.text.contains(Self.key))
-        #expect(!(try harness.fileBytes()).contains(text: Self.key))
+        try await Self.withHarness(simulator, extra: #", "sessionIds": ["ses_missing"]"#) { harness throws in
+            #expect(await harness.pass().result == .succeeded)
+            simulator.rotateAPIKey(to: "aik_v1_rotated")
+            _ = await harness.pass()
+            #expect(harness.server.log.all.first?.request.header("Authorization") == "Bearer \(Self.key)")
+            #expect(!harness.logs.text.isEmpty)
+            #expect(!harness.logs.text.contains(Self.key))
+            #expect(!(try harness.fileBytes()).contains(text: Self.key))
+        }
     }
 }

@@ -21,15 +21,19 @@ enum OpenReplayFixture {
         return OpenReplaySimulator(options: options)
     }
 
-    /// A source of `style` with `pageSize`; `extra` adds members (`, "filters": [...]`).
-    static func harness(
+    /// A source of `style` with `pageSize` for `body`, shut down when `body` returns or throws;
+    /// `extra` adds members (`, "filters": [...]`).
+    @discardableResult
+    static func withHarness<T>(
         _ simulator: OpenReplaySimulator, style: String = "public", pageSize: Int = 10, extra: String = "",
-        key: String = OpenReplayFixture.key, projectKey: String = OpenReplayFixture.projectKey
-    ) async throws -> ProviderHarness {
-        try await ProviderHarness(
+        key: String = OpenReplayFixture.key, projectKey: String = OpenReplayFixture.projectKey,
+        _ body: (ProviderHarness) async throws -> T
+    ) async throws -> T {
+        try await withProviderHarness(
             api: simulator,
             source: #""provider": "openreplay", "apiStyle": "\#(style)", "projectKey": "\#(projectKey)", "apiKey": {"env": "OR_KEY"}, "pageSize": \#(pageSize)\#(extra)"#,
-            secrets: ["OR_KEY": key]
+            secrets: ["OR_KEY": key],
+            body
         )
     }
 

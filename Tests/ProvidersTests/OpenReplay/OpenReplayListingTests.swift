@@ -14,48 +14,48 @@ struct OpenReplayListingTests {
     @Test("public style: a listing over several pages archives every live session with its columns and metadata")
     func publicFullListing() async throws {
         let simulator = Fixture.simulator(sessions: 57)
-        let harness = try await Fixture.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
-        #expect(outcome.stats.sessionsInserted == 57)
+        try await Fixture.withHarness(simulator) { harness in
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
+            #expect(outcome.stats.sessionsInserted == 57)
 
-        let requests = harness.server.log.matching("/assist/sessions")
-        #expect(requests.count == 6)
-        for entry in requests {
-            #expect(entry.request.method == "POST")
-            #expect(entry.request.path == "/public/\(Fixture.projectKey)/assist/sessions")
-            #expect(entry.request.header("Authorization") == "Bearer \(Fixture.key)")
+            let requests = harness.server.log.matching("/assist/sessions")
+            #expect(requests.count == 6)
+            for entry in requests {
+                #expect(entry.request.method == "POST")
+                #expect(entry.request.path == "/public/\(Fixture.projectKey)/assist/sessions")
+                #expect(entry.request.header("Authorization") == "Bearer \(Fixture.key)")
+            }
+            let bodies = Fixture.searchBodies(harness)
+            #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5, 6])
+            #expect(bodies.allSatisfy { $0["limit"]?.int == 10 && $0["order"]?.string == "desc" && $0["filters"]?.rawText == "[]" })
+
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live' AND ended_at IS NULL") == 57)
+            try expectMapped(simulator.liveSessions, in: harness)
+            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":57,"awaitingConfirmation":false}"#)
         }
-        let bodies = Fixture.searchBodies(harness)
-        #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5, 6])
-        #expect(bodies.allSatisfy { $0["limit"]?.int == 10 && $0["order"]?.string == "desc" && $0["filters"]?.rawText == "[]" })
-
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live' AND ended_at IS NULL") == 57)
-        try expectMapped(simulator.liveSessions, in: harness)
-        #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":57,"awaitingConfirmation":false}"#)
     }
 
     @Test("legacy style: the raw key, upper-case order, projectId as a number, over several pages")
     func legacyFullListing() async throws {
         let simulator = Fixture.simulator(sessions: 34)
-        let harness = try await Fixture.harness(simulator, style: "legacy", pageSize: 8)
-        defer { Task { await harness.shutdown() } }
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
+        try await Fixture.withHarness(simulator, style: "legacy", pageSize: 8) { harness in
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
 
-        let requests = harness.server.log.matching("/assist/sessions")
-        #expect(requests.count == 5)
-        for entry in requests {
-            #expect(entry.request.path == "/api/v1/\(Fixture.projectKey)/assist/sessions")
-            #expect(entry.request.header("Authorization") == Fixture.key)
+            let requests = harness.server.log.matching("/assist/sessions")
+            #expect(requests.count == 5)
+            for entry in requests {
+                #expect(entry.request.path == "/api/v1/\(Fixture.projectKey)/assist/sessions")
+                #expect(entry.request.header("Authorization") == Fixture.key)
+            }
+            let bodies = Fixture.searchBodies(harness)
+            #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5])
+            #expect(bodies.allSatisfy { $0["limit"]?.int == 8 && $0["order"]?.string == "DESC" })
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live'") == 34)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE json_extract(raw, '$.projectId') = 3 AND json_extract(raw, '$.live') = 1") == 34)
+            try expectMapped(simulator.liveSessions, in: harness)
         }
-        let bodies = Fixture.searchBodies(harness)
-        #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5])
-        #expect(bodies.allSatisfy { $0["limit"]?.int == 8 && $0["order"]?.string == "DESC" })
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live'") == 34)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE json_extract(raw, '$.projectId') = 3 AND json_extract(raw, '$.live') = 1") == 34)
-        try expectMapped(simulator.liveSessions, in: harness)
     }
 
     @Test("public style: filters go as v2 filters; METADATA is sent as metadata_<key>, and the server's is/contains apply")
@@ -69,22 +69,22 @@ struct OpenReplayListingTests {
             $0.userID = "dev@openreplay.com"
             $0.metadata = ["plan": "Trial"]
         }
-        let harness = try await Fixture.harness(
+        try await Fixture.withHarness(
             simulator,
             extra: #", "filters": [{"name": "METADATA", "source": "plan", "operator": "is", "value": ["trial", "free"]}, {"name": "USERID", "value": ["openreplay"]}]"#
-        )
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
+        ) { harness in
+            #expect(await harness.pass().result == .succeeded)
 
-        let filters = try #require(Fixture.searchBodies(harness).first?["filters"]).rawText
-        #expect(filters == #"[{"name":"metadata_plan","operator":"is","value":["trial","free"],"source":"plan"},{"name":"userId","operator":"contains","value":["openreplay"]}]"#)
-        let expected = simulator.liveSessions.filter { session in
-            ["trial", "free"].contains(session.metadata["plan"] ?? "") && session.userID.lowercased().contains("openreplay")
+            let filters = try #require(Fixture.searchBodies(harness).first?["filters"]).rawText
+            #expect(filters == #"[{"name":"metadata_plan","operator":"is","value":["trial","free"],"source":"plan"},{"name":"userId","operator":"contains","value":["openreplay"]}]"#)
+            let expected = simulator.liveSessions.filter { session in
+                ["trial", "free"].contains(session.metadata["plan"] ?? "") && session.userID.lowercased().contains("openreplay")
+            }
+            #expect(expected.count >= 2)
+            #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+            #expect(try archivedIDs(harness).contains(wanted))
+            #expect(!(try archivedIDs(harness)).contains(wrongCase), "\"is\" is case-sensitive: plan \"Trial\" is not \"trial\"")
         }
-        #expect(expected.count >= 2)
-        #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
-        #expect(try archivedIDs(harness).contains(wanted))
-        #expect(!(try archivedIDs(harness)).contains(wrongCase), "\"is\" is case-sensitive: plan \"Trial\" is not \"trial\"")
     }
 
     @Test("public style: userId becomes an exact userId filter")
@@ -92,14 +92,14 @@ struct OpenReplayListingTests {
         let simulator = Fixture.simulator(sessions: 30)
         let ada = simulator.startSession { $0.userID = "ada@example.com" }
         let shouting = simulator.startSession { $0.userID = "ADA@example.com" }
-        let harness = try await Fixture.harness(simulator, extra: #", "userId": "ada@example.com""#)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"name":"userId","operator":"is","value":["ada@example.com"]}]"#)
-        let ids = try archivedIDs(harness)
-        #expect(Set(ids) == Set(simulator.liveSessions.filter { $0.userID == "ada@example.com" }.map(\.sessionID)))
-        #expect(ids.contains(ada))
-        #expect(!ids.contains(shouting))
+        try await Fixture.withHarness(simulator, extra: #", "userId": "ada@example.com""#) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"name":"userId","operator":"is","value":["ada@example.com"]}]"#)
+            let ids = try archivedIDs(harness)
+            #expect(Set(ids) == Set(simulator.liveSessions.filter { $0.userID == "ada@example.com" }.map(\.sessionID)))
+            #expect(ids.contains(ada))
+            #expect(!ids.contains(shouting))
+        }
     }
 
     @Test("legacy style: filters go with type and no operator, userId as USERID, and match as contains")
@@ -109,79 +109,79 @@ struct OpenReplayListingTests {
             $0.userID = "DEV@openreplay.com"
             $0.metadata = ["plan": "Free-2024"]
         }
-        let harness = try await Fixture.harness(
+        try await Fixture.withHarness(
             simulator, style: "legacy",
             extra: #", "userId": "dev@openreplay.com", "filters": [{"name": "METADATA", "source": "plan", "value": ["trial", "free"]}]"#
-        )
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let body = try #require(Fixture.searchBodies(harness).first)
-        #expect(body["filters"]?.rawText == #"[{"type":"METADATA","value":["trial","free"],"source":"plan"},{"type":"USERID","value":["dev@openreplay.com"]}]"#)
-        let expected = simulator.liveSessions.filter { session in
-            let plan = (session.metadata["plan"] ?? "").lowercased()
-            return (plan.contains("trial") || plan.contains("free")) && session.userID.lowercased().contains("dev@openreplay.com")
+        ) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let body = try #require(Fixture.searchBodies(harness).first)
+            #expect(body["filters"]?.rawText == #"[{"type":"METADATA","value":["trial","free"],"source":"plan"},{"type":"USERID","value":["dev@openreplay.com"]}]"#)
+            let expected = simulator.liveSessions.filter { session in
+                let plan = (session.metadata["plan"] ?? "").lowercased()
+                return (plan.contains("trial") || plan.contains("free")) && session.userID.lowercased().contains("dev@openreplay.com")
+            }
+            #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+            #expect(try archivedIDs(harness).contains(upper))
         }
-        #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
-        #expect(try archivedIDs(harness).contains(upper))
     }
 
     @Test("legacy style: a configured \"is\" draws a config warning and is not sent; type works as the key's name")
     func legacyOperatorWarning() async throws {
         let simulator = Fixture.simulator(sessions: 30)
-        let harness = try await Fixture.harness(simulator, style: "legacy", extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#)
-        defer { Task { await harness.shutdown() } }
-        #expect(harness.configuration.warnings.contains { $0.path == "sources[0].filters[0].operator" && $0.message.contains("always matches \"contains\"") })
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"type":"USEROS","value":["mac"]}]"#)
-        let expected = simulator.liveSessions.filter { $0.userOs.lowercased().contains("mac") }
-        #expect(!expected.isEmpty)
-        #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+        try await Fixture.withHarness(simulator, style: "legacy", extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#) { harness throws in
+            #expect(harness.configuration.warnings.contains { $0.path == "sources[0].filters[0].operator" && $0.message.contains("always matches \"contains\"") })
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"type":"USEROS","value":["mac"]}]"#)
+            let expected = simulator.liveSessions.filter { $0.userOs.lowercased().contains("mac") }
+            #expect(!expected.isEmpty)
+            #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+        }
     }
 
     @Test("changes of a live session are archived; an unchanged pass changes nothing")
     func updatesAndUnchangedPass() async throws {
         let simulator = Fixture.simulator(sessions: 25)
-        let harness = try await Fixture.harness(simulator)
-        defer { Task { await harness.shutdown() } }
-        #expect(await harness.pass().result == .succeeded)
-        let digest = try harness.contentDigest()
+        try await Fixture.withHarness(simulator) { harness in
+            #expect(await harness.pass().result == .succeeded)
+            let digest = try harness.contentDigest()
 
-        let unchanged = await harness.pass()
-        #expect(unchanged.result == .succeeded)
-        #expect(unchanged.stats.sessionsUpserted == 0)
-        #expect(unchanged.stats.rowsWritten == 0)
-        #expect(try harness.contentDigest() == digest)
+            let unchanged = await harness.pass()
+            #expect(unchanged.result == .succeeded)
+            #expect(unchanged.stats.sessionsUpserted == 0)
+            #expect(unchanged.stats.rowsWritten == 0)
+            #expect(try harness.contentDigest() == digest)
 
-        let target = simulator.liveSessions[13]
-        simulator.updateSession(target.sessionID) {
-            $0.userID = "new.user@example.com"
-            $0.pageTitle = "Checkout — step 2"
-            $0.metadata = ["plan": "pro", "seats": "12"]
-            $0.active.toggle()
+            let target = simulator.liveSessions[13]
+            simulator.updateSession(target.sessionID) {
+                $0.userID = "new.user@example.com"
+                $0.pageTitle = "Checkout — step 2"
+                $0.metadata = ["plan": "pro", "seats": "12"]
+                $0.active.toggle()
+            }
+            let changed = await harness.pass()
+            #expect(changed.result == .succeeded)
+            #expect(changed.stats.sessionsChanged == 1)
+            #expect(changed.stats.sessionsInserted == 0)
+            let row = try #require(try harness.rows(
+                "SELECT user_id, title, json_extract(metadata, '$.metadata.plan'), json_extract(metadata, '$.active') FROM sessions WHERE external_id = ?",
+                .text(target.sessionID)
+            ).first)
+            #expect(row == ["new.user@example.com", "Checkout — step 2", "pro", target.active ? "0" : "1"])
+            let entries = try harness.rows(
+                "SELECT m.key, m.value FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.key",
+                .text(target.sessionID)
+            )
+            #expect(entries == [["plan", "pro"], ["seats", "12"]])
+
+            // Only the page title moves: one more change, nothing else.
+            simulator.updateSession(target.sessionID) { $0.pageTitle = "Thank you" }
+            let titleOnly = await harness.pass()
+            #expect(titleOnly.stats.sessionsChanged == 1)
+            #expect(try harness.text("SELECT title FROM sessions WHERE external_id = ?", .text(target.sessionID)) == "Thank you")
+            let settled = try harness.contentDigest()
+            #expect(await harness.pass().stats.rowsWritten == 0)
+            #expect(try harness.contentDigest() == settled)
         }
-        let changed = await harness.pass()
-        #expect(changed.result == .succeeded)
-        #expect(changed.stats.sessionsChanged == 1)
-        #expect(changed.stats.sessionsInserted == 0)
-        let row = try #require(try harness.rows(
-            "SELECT user_id, title, json_extract(metadata, '$.metadata.plan'), json_extract(metadata, '$.active') FROM sessions WHERE external_id = ?",
-            .text(target.sessionID)
-        ).first)
-        #expect(row == ["new.user@example.com", "Checkout — step 2", "pro", target.active ? "0" : "1"])
-        let entries = try harness.rows(
-            "SELECT m.key, m.value FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.key",
-            .text(target.sessionID)
-        )
-        #expect(entries == [["plan", "pro"], ["seats", "12"]])
-
-        // Only the page title moves: one more change, nothing else.
-        simulator.updateSession(target.sessionID) { $0.pageTitle = "Thank you" }
-        let titleOnly = await harness.pass()
-        #expect(titleOnly.stats.sessionsChanged == 1)
-        #expect(try harness.text("SELECT title FROM sessions WHERE external_id = ?", .text(target.sessionID)) == "Thank you")
-        let settled = try harness.contentDigest()
-        #expect(await harness.pass().stats.rowsWritten == 0)
-        #expect(try harness.contentDigest() == settled)
     }
 
     // MARK: Helpers

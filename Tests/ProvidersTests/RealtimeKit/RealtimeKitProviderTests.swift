@@ -28,175 +28,175 @@ struct RealtimeKitProviderTests {
     func listing(placement: RealtimeKitSimulator.PagingPlacement, expectedPages: Int) async throws {
         var options = RealtimeKitFixture.options(sessions: 40, live: 2)
         options.paging = placement
-        let fixture = try await RealtimeKitFixture.start(options, extra: #", "participants": false, "chat": false"#)
-        defer { Task { await fixture.shutdown() } }
-        let harness = fixture.harness
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 40)
+        try await RealtimeKitFixture.with(options, extra: #", "participants": false, "chat": false"#) { fixture in
+            let harness = fixture.harness
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 40)
 
-        // 40 sessions, 10 a page: the fourth page is full, so only `paging` tells that it is the last.
-        let pages = fixture.requests(endingWith: "/sessions")
-        #expect(pages.count == expectedPages)
-        #expect(pages.map { $0.query("page_no") } == (1...expectedPages).map { String($0) })
-        for page in pages {
-            #expect(page.path == "/accounts/\(RealtimeKitFixture.accountID)/realtime/kit/\(RealtimeKitFixture.appID)/sessions")
-            #expect(page.query("sort_by") == "createdAt")
-            #expect(page.query("sort_order") == "ASC")
-            #expect(page.query("per_page") == "10")
-            #expect(page.query("start_time") == options.clock.now.subtracting(.seconds(3 * 86_400)).iso8601)
-            #expect(page.header("Authorization") == "Bearer \(RealtimeKitFixture.token)")
+            // 40 sessions, 10 a page: the fourth page is full, so only `paging` tells that it is the last.
+            let pages = fixture.requests(endingWith: "/sessions")
+            #expect(pages.count == expectedPages)
+            #expect(pages.map { $0.query("page_no") } == (1...expectedPages).map { String($0) })
+            for page in pages {
+                #expect(page.path == "/accounts/\(RealtimeKitFixture.accountID)/realtime/kit/\(RealtimeKitFixture.appID)/sessions")
+                #expect(page.query("sort_by") == "createdAt")
+                #expect(page.query("sort_order") == "ASC")
+                #expect(page.query("per_page") == "10")
+                #expect(page.query("start_time") == options.clock.now.subtracting(.seconds(3 * 86_400)).iso8601)
+                #expect(page.header("Authorization") == "Bearer \(RealtimeKitFixture.token)")
+            }
+
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 2)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended'") == 38)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind NOT IN ('meeting', 'livestream', 'participant')") == 0)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = json_extract(raw, '$.type')") == 40)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE title = json_extract(raw, '$.meeting_display_name')") == 40)
+            // Ended sessions carry their end and duration; live ones neither.
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL AND abs(duration_seconds - (julianday(ended_at) - julianday(started_at)) * 86400) < 0.01"
+                ) == 38)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND ended_at IS NULL AND duration_seconds IS NULL") == 2)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.associated_id') = json_extract(raw, '$.associated_id') AND json_extract(metadata, '$.minutes_consumed') = json_extract(raw, '$.minutes_consumed') AND json_extract(metadata, '$.max_concurrent_participants') IS NOT NULL AND json_extract(metadata, '$.live_participants') IS NOT NULL"
+                ) == 40)
+            #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key = 'associated_id'") == 40)
+            // The cursor is the newest created_at the listing brought.
+            let newest = try harness.text("SELECT max(json_extract(raw, '$.created_at')) FROM sessions")
+            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'") == newest)
         }
-
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 2)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended'") == 38)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind NOT IN ('meeting', 'livestream', 'participant')") == 0)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = json_extract(raw, '$.type')") == 40)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE title = json_extract(raw, '$.meeting_display_name')") == 40)
-        // Ended sessions carry their end and duration; live ones neither.
-        #expect(
-            try harness.count(
-                "SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL AND abs(duration_seconds - (julianday(ended_at) - julianday(started_at)) * 86400) < 0.01"
-            ) == 38)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND ended_at IS NULL AND duration_seconds IS NULL") == 2)
-        #expect(
-            try harness.count(
-                "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.associated_id') = json_extract(raw, '$.associated_id') AND json_extract(metadata, '$.minutes_consumed') = json_extract(raw, '$.minutes_consumed') AND json_extract(metadata, '$.max_concurrent_participants') IS NOT NULL AND json_extract(metadata, '$.live_participants') IS NOT NULL"
-            ) == 40)
-        #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key = 'associated_id'") == 40)
-        // The cursor is the newest created_at the listing brought.
-        let newest = try harness.text("SELECT max(json_extract(raw, '$.created_at')) FROM sessions")
-        #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'") == newest)
     }
 
     @Test("a second pass reads only from the cursor minus the lookback")
     func incrementalListing() async throws {
-        let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 40), extra: #", "participants": false, "chat": false"#)
-        defer { Task { await fixture.shutdown() } }
-        let harness = fixture.harness
-        #expect(await harness.pass().result == .succeeded)
-        let cursor = try #require(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'").flatMap(Timestamp.init(iso8601:)))
-        harness.server.log.clear()
-        fixture.simulator.startSession(lasting: .seconds(600))
-        #expect(await harness.pass().result == .succeeded)
-        let pages = fixture.requests(endingWith: "/sessions")
-        #expect(pages.count == 1)
-        #expect(pages.first?.query("start_time") == cursor.subtracting(.seconds(600)).iso8601)
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 41)
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 40), extra: #", "participants": false, "chat": false"#) { fixture in
+            let harness = fixture.harness
+            #expect(await harness.pass().result == .succeeded)
+            let cursor = try #require(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'").flatMap(Timestamp.init(iso8601:)))
+            harness.server.log.clear()
+            fixture.simulator.startSession(lasting: .seconds(600))
+            #expect(await harness.pass().result == .succeeded)
+            let pages = fixture.requests(endingWith: "/sessions")
+            #expect(pages.count == 1)
+            #expect(pages.first?.query("start_time") == cursor.subtracting(.seconds(600)).iso8601)
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 41)
+        }
     }
 
     @Test("live sessions are re-read until they end (both details shapes), then left alone")
     func liveRevisits() async throws {
-        let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 12, live: 3), extra: #", "chat": false"#)
-        defer { Task { await fixture.shutdown() } }
-        let (harness, simulator) = (fixture.harness, fixture.simulator)
-        #expect(await harness.pass().result == .succeeded)
-        let live = simulator.liveSessionIDs
-        #expect(live.count == 3)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 3)
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 12, live: 3), extra: #", "chat": false"#) { fixture in
+            let (harness, simulator) = (fixture.harness, fixture.simulator)
+            #expect(await harness.pass().result == .succeeded)
+            let live = simulator.liveSessionIDs
+            #expect(live.count == 3)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 3)
 
-        // Nothing changed: each live session is read once with GET /sessions/{id} (data.session shape).
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(Set(live.flatMap { fixture.requests(endingWith: "/sessions/\($0)") }.map(\.path)).count == 3)
-        #expect(fixture.requests(endingWith: "/participants").isEmpty)
-        #expect(
-            try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id") == 3)
+            // Nothing changed: each live session is read once with GET /sessions/{id} (data.session shape).
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(Set(live.flatMap { fixture.requests(endingWith: "/sessions/\($0)") }.map(\.path)).count == 3)
+            #expect(fixture.requests(endingWith: "/participants").isEmpty)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id") == 3)
 
-        // One ends by hand, one by the clock (the first live one ends an hour after the simulator started).
-        simulator.setDetailShape(.flat)
-        simulator.endSession(live[2])
-        fixture.simulator.options.clock.advance(by: .seconds(3600 + 60))
-        #expect(simulator.status(of: live[0])?.live == false)
-        #expect(simulator.status(of: live[1])?.live == true)
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(fixture.requests(endingWith: "/sessions/\(live[0])").count == 1)
-        for id in [live[0], live[2]] {
-            let row = try #require(
-                try harness.rows(
-                    "SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?", .text(id)
-                ).first)
-            #expect(row[0] == "ended")
-            #expect(row[1] == simulator.status(of: id)?.endedAt?.iso8601)
-            #expect(row[2] != nil)
-            #expect(row[3] == id, "the flat details shape (the session as data) is read as well")
-            // The end changed updated_at: its participants were fetched again.
-            #expect(fixture.requests(endingWith: "/sessions/\(id)/participants").count == 1)
+            // One ends by hand, one by the clock (the first live one ends an hour after the simulator started).
+            simulator.setDetailShape(.flat)
+            simulator.endSession(live[2])
+            fixture.simulator.options.clock.advance(by: .seconds(3600 + 60))
+            #expect(simulator.status(of: live[0])?.live == false)
+            #expect(simulator.status(of: live[1])?.live == true)
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(fixture.requests(endingWith: "/sessions/\(live[0])").count == 1)
+            for id in [live[0], live[2]] {
+                let row = try #require(
+                    try harness.rows(
+                        "SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?", .text(id)
+                    ).first)
+                #expect(row[0] == "ended")
+                #expect(row[1] == simulator.status(of: id)?.endedAt?.iso8601)
+                #expect(row[2] != nil)
+                #expect(row[3] == id, "the flat details shape (the session as data) is read as well")
+                // The end changed updated_at: its participants were fetched again.
+                #expect(fixture.requests(endingWith: "/sessions/\(id)/participants").count == 1)
+            }
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 1)
+
+            // Ended sessions are not read again; the one still live is.
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(fixture.requests(endingWith: "/sessions/\(live[0])").isEmpty)
+            #expect(fixture.requests(endingWith: "/sessions/\(live[2])").isEmpty)
+            #expect(fixture.requests(endingWith: "/sessions/\(live[1])").count == 1)
         }
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 1)
-
-        // Ended sessions are not read again; the one still live is.
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(fixture.requests(endingWith: "/sessions/\(live[0])").isEmpty)
-        #expect(fixture.requests(endingWith: "/sessions/\(live[2])").isEmpty)
-        #expect(fixture.requests(endingWith: "/sessions/\(live[1])").count == 1)
     }
 
     @Test("participants are read over several pages, durations converted from minutes to seconds")
     func participants() async throws {
         var options = RealtimeKitFixture.options(sessions: 3, participants: 23...23)
         options.paging = .insideData
-        let fixture = try await RealtimeKitFixture.start(options, extra: #", "chat": false"#)
-        defer { Task { await fixture.shutdown() } }
-        let (harness, simulator) = (fixture.harness, fixture.simulator)
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.count("SELECT count(*) FROM participants") == 69)
-        for id in simulator.sessionIDs {
-            let pages = fixture.requests(endingWith: "/sessions/\(id)/participants")
-            #expect(pages.map { $0.query("page_no") } == ["1", "2", "3"])
-            #expect(pages.allSatisfy { $0.query("per_page") == "10" })
-            let minutes = simulator.participantMinutes(of: id)
-            #expect(minutes.count == 23)
-            let rows = try harness.rows(
-                "SELECT p.external_id, p.duration_seconds, p.role, p.user_id, p.display_name, p.joined_at, p.left_at, json_extract(p.raw, '$.duration') FROM participants p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ?",
-                .text(id)
-            )
-            #expect(Set(rows.map { $0[0] ?? "" }) == Set(minutes.keys))
-            for row in rows {
-                let expected = try #require(minutes[row[0] ?? ""]) * 60
-                let stored = try #require(row[1].flatMap(Double.init))
-                #expect(abs(stored - expected) < 0.001, "\(stored) s for \(expected / 60) min")
-                #expect(row[2]?.contains("_") == true, "role is the preset name")
-                #expect(row[3] != nil && row[4] != nil && row[5] != nil && row[6] != nil)
-                #expect(row[7].flatMap(Double.init) == minutes[row[0] ?? ""], "raw keeps the API's minutes")
+        try await RealtimeKitFixture.with(options, extra: #", "chat": false"#) { fixture in
+            let (harness, simulator) = (fixture.harness, fixture.simulator)
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.count("SELECT count(*) FROM participants") == 69)
+            for id in simulator.sessionIDs {
+                let pages = fixture.requests(endingWith: "/sessions/\(id)/participants")
+                #expect(pages.map { $0.query("page_no") } == ["1", "2", "3"])
+                #expect(pages.allSatisfy { $0.query("per_page") == "10" })
+                let minutes = simulator.participantMinutes(of: id)
+                #expect(minutes.count == 23)
+                let rows = try harness.rows(
+                    "SELECT p.external_id, p.duration_seconds, p.role, p.user_id, p.display_name, p.joined_at, p.left_at, json_extract(p.raw, '$.duration') FROM participants p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ?",
+                    .text(id)
+                )
+                #expect(Set(rows.map { $0[0] ?? "" }) == Set(minutes.keys))
+                for row in rows {
+                    let expected = try #require(minutes[row[0] ?? ""]) * 60
+                    let stored = try #require(row[1].flatMap(Double.init))
+                    #expect(abs(stored - expected) < 0.001, "\(stored) s for \(expected / 60) min")
+                    #expect(row[2]?.contains("_") == true, "role is the preset name")
+                    #expect(row[3] != nil && row[4] != nil && row[5] != nil && row[6] != nil)
+                    #expect(row[7].flatMap(Double.init) == minutes[row[0] ?? ""], "raw keeps the API's minutes")
+                }
             }
+            #expect(try harness.count("SELECT count(*) FROM participants WHERE user_id IS NULL OR joined_at IS NULL") == 0)
         }
-        #expect(try harness.count("SELECT count(*) FROM participants WHERE user_id IS NULL OR joined_at IS NULL") == 0)
     }
 
     @Test("an unchanged pass changes no row and costs one request, plus one per live session")
     func unchangedPass() async throws {
-        let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 25, live: 2), extra: #", "transcripts": true"#)
-        defer { Task { await fixture.shutdown() } }
-        let harness = fixture.harness
-        #expect(await harness.pass().result == .succeeded)
-        // The second pass reads the live sessions' details for the first time (detail_raw).
-        #expect(await harness.pass().result == .succeeded)
-        let digest = try harness.contentDigest()
-        harness.server.log.clear()
-        fixture.exports.log.clear()
-        let outcome = await harness.pass()
-        #expect(outcome.result == .succeeded)
-        #expect(outcome.stats.rowsWritten == 0)
-        #expect(outcome.stats.sessionsUpserted == 0)
-        #expect(harness.server.log.count == 3, "\(harness.server.log.all.map(\.request.path))")
-        #expect(fixture.exports.log.count == 0)
-        #expect(try harness.contentDigest() == digest)
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 25, live: 2), extra: #", "transcripts": true"#) { fixture in
+            let harness = fixture.harness
+            #expect(await harness.pass().result == .succeeded)
+            // The second pass reads the live sessions' details for the first time (detail_raw).
+            #expect(await harness.pass().result == .succeeded)
+            let digest = try harness.contentDigest()
+            harness.server.log.clear()
+            fixture.exports.log.clear()
+            let outcome = await harness.pass()
+            #expect(outcome.result == .succeeded)
+            #expect(outcome.stats.rowsWritten == 0)
+            #expect(outcome.stats.sessionsUpserted == 0)
+            #expect(harness.server.log.count == 3, "\(harness.server.log.all.map(\.request.path))")
+            #expect(fixture.exports.log.count == 0)
+            #expect(try harness.contentDigest() == digest)
+        }
     }
 
     @Test("a pass with no live session and nothing new changes nothing with a single request")
     func unchangedWithoutLive() async throws {
-        let fixture = try await RealtimeKitFixture.start(RealtimeKitFixture.options(sessions: 25), extra: #", "transcripts": true"#)
-        defer { Task { await fixture.shutdown() } }
-        let harness = fixture.harness
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
-        let digest = try harness.contentDigest()
-        harness.server.log.clear()
-        #expect(await harness.pass().result == .succeeded)
-        #expect(harness.server.log.count == 1)
-        #expect(try harness.contentDigest() == digest)
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 25), extra: #", "transcripts": true"#) { fixture in
+            let harness = fixture.harness
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
+            let digest = try harness.contentDigest()
+            harness.server.log.clear()
+            #expect(await harness.pass().result == .succeeded)
+            #expect(harness.server.log.count == 1)
+            #expect(try harness.contentDigest() == digest)
+        }
     }
 
     @Test("with activity switched on (the demo), meetings start and end as the clock moves, and the archive follows")
@@ -204,30 +204,30 @@ struct RealtimeKitProviderTests {
         var options = RealtimeKitFixture.options(sessions: 5)
         options.activityEvery = .seconds(60)
         options.exportDelay = .seconds(30)
-        let fixture = try await RealtimeKitFixture.start(options, extra: #", "transcripts": true"#)
-        defer { Task { await fixture.shutdown() } }
-        let (harness, simulator) = (fixture.harness, fixture.simulator)
-        #expect(await harness.pass().result == .succeeded)
-        options.clock.advance(by: .seconds(180))
-        #expect(await harness.pass().result == .succeeded)
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 8)
-        #expect(!simulator.liveSessionIDs.isEmpty)
-        #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == simulator.liveSessionIDs.count)
-        // Twenty minutes on: twenty more meetings, most of them over, their exports in once 30 s have passed.
-        options.clock.advance(by: .seconds(1200))
-        #expect(await harness.pass().result == .succeeded)
-        #expect(simulator.sessionIDs.count == 28)
-        #expect(try harness.count("SELECT count(*) FROM sessions") == 28)
-        for id in simulator.sessionIDs {
-            let archived = try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id))
-            #expect(archived == (simulator.status(of: id)?.live == true ? "live" : "ended"))
+        try await RealtimeKitFixture.with(options, extra: #", "transcripts": true"#) { fixture in
+            let (harness, simulator) = (fixture.harness, fixture.simulator)
+            #expect(await harness.pass().result == .succeeded)
+            options.clock.advance(by: .seconds(180))
+            #expect(await harness.pass().result == .succeeded)
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 8)
+            #expect(!simulator.liveSessionIDs.isEmpty)
+            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == simulator.liveSessionIDs.count)
+            // Twenty minutes on: twenty more meetings, most of them over, their exports in once 30 s have passed.
+            options.clock.advance(by: .seconds(1200))
+            #expect(await harness.pass().result == .succeeded)
+            #expect(simulator.sessionIDs.count == 28)
+            #expect(try harness.count("SELECT count(*) FROM sessions") == 28)
+            for id in simulator.sessionIDs {
+                let archived = try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id))
+                #expect(archived == (simulator.status(of: id)?.live == true ? "live" : "ended"))
+            }
+            let now = options.clock.now
+            let exportable = simulator.sessionIDs.filter { id in
+                guard let ended = simulator.status(of: id)?.endedAt else { return false }
+                return ended.adding(.seconds(30)) <= now
+            }
+            #expect(exportable.count > 5)
+            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 2 * exportable.count)
         }
-        let now = options.clock.now
-        let exportable = simulator.sessionIDs.filter { id in
-            guard let ended = simulator.status(of: id)?.endedAt else { return false }
-            return ended.adding(.seconds(30)) <= now
-        }
-        #expect(exportable.count > 5)
-        #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 2 * exportable.count)
     }
 }

@@ -36,25 +36,26 @@ struct RealtimeKitFixture {
         return options
     }
 
+    /// A fixture for `body`: the API's server and the export host are shut down when `body`
+    /// returns or throws.
     /// - Parameter extra: more members of the source object, e.g. `, "transcripts": true`.
-    static func start(
-        _ options: RealtimeKitSimulator.Options, pageSize: Int = 10, extra: String = "", token: String = token, appID: String = appID
-    ) async throws -> RealtimeKitFixture {
+    @discardableResult
+    static func with<T>(
+        _ options: RealtimeKitSimulator.Options, pageSize: Int = 10, extra: String = "", token: String = token, appID: String = appID,
+        _ body: (RealtimeKitFixture) async throws -> T
+    ) async throws -> T {
         let simulator = RealtimeKitSimulator(options: options)
-        let exports = try await simulator.startExportServer()
         let since = options.clock.now.subtracting(.seconds(3 * 86_400)).iso8601
-        let harness = try await ProviderHarness(
-            api: simulator,
-            source:
-                #""provider": "realtimekit", "accountId": "\#(accountID)", "appId": "\#(appID)", "apiToken": {"env": "RTK_TOKEN"}, "pageSize": \#(pageSize), "since": "\#(since)", "lookback": "10m"\#(extra)"#,
-            secrets: ["RTK_TOKEN": token]
-        )
-        return RealtimeKitFixture(simulator: simulator, harness: harness, exports: exports)
-    }
-
-    func shutdown() async {
-        await harness.shutdown()
-        await exports.shutdown()
+        return try await withShutdown(try await simulator.startExportServer()) { exports in
+            try await withProviderHarness(
+                api: simulator,
+                source:
+                    #""provider": "realtimekit", "accountId": "\#(accountID)", "appId": "\#(appID)", "apiToken": {"env": "RTK_TOKEN"}, "pageSize": \#(pageSize), "since": "\#(since)", "lookback": "10m"\#(extra)"#,
+                secrets: ["RTK_TOKEN": token]
+            ) { harness in
+                try await body(RealtimeKitFixture(simulator: simulator, harness: harness, exports: exports))
+            }
+        }
     }
 
     /// Requests to the API whose path ends with `suffix` (e.g. `/sessions`, `/participants`).

@@ -1,15 +1,20 @@
 import SessionSyncTesting
 
 extension ProviderHarness {
-    /// The items test connector against an ``ItemsSimulator`` of `count` items.
-    static func items(count: Int = 35, pageSize: Int = 10, extra: String = "") async throws -> (ProviderHarness, ItemsSimulator) {
+    /// The items test connector against an ``ItemsSimulator`` of `count` items, for `body`; the
+    /// harness is shut down when `body` returns or throws.
+    @discardableResult
+    static func withItems<T>(
+        count: Int = 35, pageSize: Int = 10, extra: String = "", _ body: (ProviderHarness, ItemsSimulator) async throws -> T
+    ) async throws -> T {
         let simulator = ItemsSimulator(count: count)
-        let harness = try await ProviderHarness(
+        return try await withProviderHarness(
             api: simulator,
             source: #""provider": "items", "token": {"env": "ITEMS_TOKEN"}, "pageSize": \#(pageSize)\#(extra)"#,
             secrets: ["ITEMS_TOKEN": ItemsSimulator.token],
             registry: ItemsProvider.registry
-        )
-        return (harness, simulator)
+        ) { harness in
+            try await body(harness, simulator)
+        }
     }
 }
