@@ -31,7 +31,9 @@ if Context.environment["SESSIONSYNC_FUZZ"] == "1" {
         .target(name: "SessionSyncFuzzDriver"),
         .executableTarget(
             name: "SessionSyncFuzz",
-            dependencies: ["SessionSyncFuzzDriver", "Providers", "SyncEngine", "Archive", "SessionSyncSupport", "Simulators"],
+            dependencies: [
+                "SessionSyncFuzzDriver", "Providers", "SyncEngine", "Archive", "SessionSyncSupport", "Simulators",
+            ],
             swiftSettings: strict
         ),
     ]
@@ -90,7 +92,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
@@ -130,7 +131,6 @@ let package = Package(
             dependencies: [
                 "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SQLiteDBTests",
-            dependencies: ["SessionSyncTesting", "SQLiteDB", "SessionSyncCSQLite"],
+            dependencies: ["SessionSyncTesting", "SQLiteDB"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -167,19 +167,19 @@ let package = Package(
         .testTarget(
             name: "SyncEngineTests",
             dependencies: [
-                "SessionSyncTesting", "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "SessionSyncTesting", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
-                "SessionSyncTesting", "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "SessionSyncTesting", "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport",
+                "Simulators",
             ],
             swiftSettings: strict
         ),
@@ -187,7 +187,6 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "sessionsync", "SessionSyncTesting", "SQLiteDB", "SessionSyncSupport", "Simulators",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -53,7 +53,10 @@ let executables = Set(targets.filter(\.isExecutable).map(\.name))
 func imports(under folder: String) -> [String: String] {
     var found: [String: String] = [:]
     guard let files = FileManager.default.enumerator(atPath: folder) else { return found }
-    let pattern = try! NSRegularExpression(pattern: #"^\s*(?:@\w+\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)"#, options: .anchorsMatchLines)
+    let pattern = try! NSRegularExpression(
+        pattern:
+            #"^\s*(?:@\w+\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)"#,
+        options: .anchorsMatchLines)
     for case let file as String in files where file.hasSuffix(".swift") {
         guard let text = try? String(contentsOfFile: folder + "/" + file, encoding: .utf8) else { continue }
         let range = NSRange(text.startIndex..., in: text)
@@ -71,7 +74,8 @@ for target in targets where target.folder.hasPrefix("Sources/") || target.folder
     if !FileManager.default.fileExists(atPath: target.folder) { continue }
     let imported = imports(under: target.folder)
     let declared = Set(target.dependencies)
-    for (module, file) in imported.sorted(by: { $0.key < $1.key }) where !systemModules.contains(module) && !declared.contains(module) {
+    for (module, file) in imported.sorted(by: { $0.key < $1.key })
+    where !systemModules.contains(module) && !declared.contains(module) {
         problems.append("\(target.name) imports \(module) (\(file)) but does not declare it")
     }
     // An executable named as a dependency is a build-order dependency (tests that run it), not an import.

@@ -24,7 +24,8 @@ public actor ArchiveDatabase {
     ) throws {
         self.path = path
         self.store = try ArchiveStore(
-            path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds), backgroundCheckpoints: true,
+            path: path, options: Connection.Options(busyTimeoutMilliseconds: busyTimeoutMilliseconds),
+            backgroundCheckpoints: true,
             onCheckpointFailure: onCheckpointFailure
         )
         // Last: a thread started before a failure here would never be stopped.

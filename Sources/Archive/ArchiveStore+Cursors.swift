@@ -16,7 +16,8 @@ extension ArchiveStore {
         try select.bind(sourceID, at: 1)
         var rows: [CursorRow] = []
         try select.forEachRow { row in
-            rows.append(CursorRow(stream: row.text(at: 0) ?? "", value: row.text(at: 1), updatedAt: row.text(at: 2) ?? ""))
+            rows.append(
+                CursorRow(stream: row.text(at: 0) ?? "", value: row.text(at: 1), updatedAt: row.text(at: 2) ?? ""))
         }
         return rows
     }

@@ -39,8 +39,10 @@ extension ArchiveStore {
         )
         try run(insert, request, sourceID: sourceID, now: nowText)
         if connection.changes == 1 { return 1 }
-        let completion = QueueCompletion(kind: request.kind, externalID: request.externalID, outcome: .done(version: request.version))
-        return try enqueue(request, sourceID: sourceID, now: nowText) + complete(completion, sourceID: sourceID, now: now)
+        let completion = QueueCompletion(
+            kind: request.kind, externalID: request.externalID, outcome: .done(version: request.version))
+        return try enqueue(request, sourceID: sourceID, now: nowText)
+            + complete(completion, sourceID: sourceID, now: now)
     }
 
     /// Runs an insert of `request` whose parameters are ?1 source, ?2 kind, ?3 external id,
@@ -67,7 +69,9 @@ extension ArchiveStore {
     /// Pending items of `kind` that are due, oldest first. Items past their deadline are given up first.
     /// With `notAttemptedSince`, items tried at or after that instant (in the current pass) are left out,
     /// so a pass can work through the queue in chunks without meeting an item twice.
-    public func dueQueueItems(sourceID: Int64, kind: String, now: Timestamp, limit: Int, notAttemptedSince: Timestamp? = nil) throws -> [QueueItem] {
+    public func dueQueueItems(
+        sourceID: Int64, kind: String, now: Timestamp, limit: Int, notAttemptedSince: Timestamp? = nil
+    ) throws -> [QueueItem] {
         let nowText = now.iso8601
         // One statement commits on its own; an explicit transaction would add nothing.
         let expire = try connection.cachedStatement(
@@ -113,7 +117,8 @@ extension ArchiveStore {
         var states: [String: QueueState] = [:]
         try select.forEachRow { row in
             states[row.text(at: 0) ?? ""] = QueueState(
-                version: row.text(at: 1), doneVersion: row.text(at: 2), state: row.text(at: 3).flatMap(QueueItemState.init(rawValue:)) ?? .pending
+                version: row.text(at: 1), doneVersion: row.text(at: 2),
+                state: row.text(at: 3).flatMap(QueueItemState.init(rawValue:)) ?? .pending
             )
         }
         return states

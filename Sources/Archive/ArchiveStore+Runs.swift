@@ -14,7 +14,8 @@ extension ArchiveStore {
                 if let owner = run.pid, owner != pid, isAlive(owner) {
                     return nil
                 }
-                try markInterrupted(runID: run.id, now: now, reason: "its process (pid \(run.pid.map(String.init) ?? "?")) is gone")
+                try markInterrupted(
+                    runID: run.id, now: now, reason: "its process (pid \(run.pid.map(String.init) ?? "?")) is gone")
             }
             let insert = try connection.cachedStatement(
                 """
@@ -36,7 +37,8 @@ extension ArchiveStore {
     /// Work a run records is then always later than the start of every earlier run, which is how
     /// a pass tells "tried in this pass" from "tried before" in the fetch queue.
     public func runStart(sourceID: Int64, now: Timestamp) throws -> Timestamp {
-        let select = try connection.cachedStatement("SELECT max(coalesce(finished_at, heartbeat_at, started_at)) FROM sync_runs WHERE source_id = ?")
+        let select = try connection.cachedStatement(
+            "SELECT max(coalesce(finished_at, heartbeat_at, started_at)) FROM sync_runs WHERE source_id = ?")
         try select.bind(sourceID, at: 1)
         defer { select.reset() }
         guard try select.step(), let text = select.text(at: 0), let last = Timestamp(iso8601: text), last >= now else {
@@ -65,7 +67,8 @@ extension ArchiveStore {
     }
 
     /// Closes the run with its final status and counters.
-    public func finishRun(runID: Int64, status: RunStatus, progress: RunProgress, error: String?, now: Timestamp) throws {
+    public func finishRun(runID: Int64, status: RunStatus, progress: RunProgress, error: String?, now: Timestamp) throws
+    {
         let update = try connection.cachedStatement(
             """
             UPDATE sync_runs SET status = ?2, finished_at = ?3, heartbeat_at = ?3, requests = ?4,
@@ -92,7 +95,8 @@ extension ArchiveStore {
             var count = 0
             for run in try runningRuns(sourceID: nil) {
                 if let owner = run.pid, owner == ownPID || isAlive(owner) { continue }
-                try markInterrupted(runID: run.id, now: now, reason: "its process (pid \(run.pid.map(String.init) ?? "?")) is gone")
+                try markInterrupted(
+                    runID: run.id, now: now, reason: "its process (pid \(run.pid.map(String.init) ?? "?")) is gone")
                 count += 1
             }
             return count
@@ -116,7 +120,8 @@ extension ArchiveStore {
     public func runningRuns(sourceID: Int64?) throws -> [RunRecord] {
         let select: Statement
         if let sourceID {
-            select = try connection.cachedStatement("SELECT \(Self.runColumns) FROM sync_runs WHERE status = 'running' AND source_id = ?")
+            select = try connection.cachedStatement(
+                "SELECT \(Self.runColumns) FROM sync_runs WHERE status = 'running' AND source_id = ?")
             try select.bind(sourceID, at: 1)
         } else {
             select = try connection.cachedStatement("SELECT \(Self.runColumns) FROM sync_runs WHERE status = 'running'")

@@ -26,7 +26,8 @@ extension ArchiveStore {
     public func ensureSource(name: String, provider: String, now: Timestamp) throws -> SourceRow {
         if let existing = try source(named: name) {
             guard existing.provider == provider else {
-                throw SourceProviderMismatch(name: name, archivedProvider: existing.provider, configuredProvider: provider)
+                throw SourceProviderMismatch(
+                    name: name, archivedProvider: existing.provider, configuredProvider: provider)
             }
             return existing
         }
@@ -43,14 +44,19 @@ extension ArchiveStore {
         try select.bind(name, at: 1)
         defer { select.reset() }
         guard try select.step() else { return nil }
-        return SourceRow(id: select.int64(at: 0), name: select.text(at: 1) ?? "", provider: select.text(at: 2) ?? "", createdAt: select.text(at: 3) ?? "")
+        return SourceRow(
+            id: select.int64(at: 0), name: select.text(at: 1) ?? "", provider: select.text(at: 2) ?? "",
+            createdAt: select.text(at: 3) ?? "")
     }
 
     public func allSources() throws -> [SourceRow] {
         let select = try connection.cachedStatement("SELECT id, name, provider, created_at FROM sources ORDER BY name")
         var rows: [SourceRow] = []
         try select.forEachRow { row in
-            rows.append(SourceRow(id: row.int64(at: 0), name: row.text(at: 1) ?? "", provider: row.text(at: 2) ?? "", createdAt: row.text(at: 3) ?? ""))
+            rows.append(
+                SourceRow(
+                    id: row.int64(at: 0), name: row.text(at: 1) ?? "", provider: row.text(at: 2) ?? "",
+                    createdAt: row.text(at: 3) ?? ""))
         }
         return rows
     }

@@ -33,7 +33,9 @@ extension ArchiveStore {
     /// Sessions of the source with `status`, for revisits (e.g. live meetings until they end).
     /// With `notSeenSince`, only sessions no listing has brought since that instant (so a pass
     /// can revisit what its own listing did not cover, without keeping a set of what it saw).
-    public func sessions(sourceID: Int64, status: String, limit: Int, notSeenSince: Timestamp? = nil) throws -> [ArchivedSession] {
+    public func sessions(sourceID: Int64, status: String, limit: Int, notSeenSince: Timestamp? = nil) throws
+        -> [ArchivedSession]
+    {
         let select = try connection.cachedStatement(
             """
             SELECT \(ArchivedSession.columns) FROM sessions
@@ -74,6 +76,8 @@ extension ArchiveStore {
 
     /// Rows of `detail_requests` waiting for the source named `sourceName`.
     public func pendingDetailRequests(sourceName: String) throws -> Int {
-        Int(try connection.scalarInt("SELECT count(*) FROM detail_requests WHERE source_name = ?", .text(sourceName)) ?? 0)
+        Int(
+            try connection.scalarInt("SELECT count(*) FROM detail_requests WHERE source_name = ?", .text(sourceName))
+                ?? 0)
     }
 }

@@ -13,7 +13,8 @@ extension ArchiveStore {
         try select.forEachRow { row in
             vitals.checkpointFailures.append(
                 ArchiveVitals.CheckpointFailures(
-                    kind: row.text(at: 0) ?? "", count: row.int(at: 1), lastMessage: row.text(at: 2) ?? "", lastSeenAt: row.text(at: 3) ?? ""
+                    kind: row.text(at: 0) ?? "", count: row.int(at: 1), lastMessage: row.text(at: 2) ?? "",
+                    lastSeenAt: row.text(at: 3) ?? ""
                 )
             )
         }

@@ -25,7 +25,8 @@ public final class ArchiveStore {
         try connection.execute("PRAGMA wal_autocheckpoint = 0")
         let failures = CheckpointFailureLog(report: onCheckpointFailure)
         checkpoints = CheckpointPolicy(
-            checkpointer: backgroundCheckpoints ? try WALCheckpointer(path: path, failures: failures) : nil, failures: failures
+            checkpointer: backgroundCheckpoints ? try WALCheckpointer(path: path, failures: failures) : nil,
+            failures: failures
         )
     }
 
@@ -67,7 +68,8 @@ public final class ArchiveStore {
             return stats
         }
         let held = clock.now - started
-        stats.maxCommitMilliseconds = Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
+        stats.maxCommitMilliseconds =
+            Double(held.components.seconds) * 1000 + Double(held.components.attoseconds) / 1e15
         checkpoints.committed(on: connection)
         recordCheckpointFailures()
         return stats
@@ -108,11 +110,15 @@ public final class ArchiveStore {
         checkpoints.checkpoint(connection)
     }
 
-    private func write(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, stats: inout WriteStats) throws {
-        let result = try sessionUpsert.upsert(record, sourceID: sourceID, now: now, passStartedAt: passStartedAt, connection: connection)
+    private func write(
+        _ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, stats: inout WriteStats
+    ) throws {
+        let result = try sessionUpsert.upsert(
+            record, sourceID: sourceID, now: now, passStartedAt: passStartedAt, connection: connection)
         // Fingerprints are cleared whenever `children` changes, so they match them when present.
         let childRows = try childSetWriter.write(
-            record.children, fingerprints: record.childFingerprints, sessionID: result.id, isNewSession: result.outcome == .inserted,
+            record.children, fingerprints: record.childFingerprints, sessionID: result.id,
+            isNewSession: result.outcome == .inserted,
             connection: connection
         )
         var outcome = result.outcome
@@ -150,7 +156,8 @@ public final class ArchiveStore {
         }
         let sessionID = select.int64(at: 0)
         let rows = try childSetWriter.write(
-            children.children, fingerprints: children.fingerprints, sessionID: sessionID, isNewSession: false, connection: connection
+            children.children, fingerprints: children.fingerprints, sessionID: sessionID, isNewSession: false,
+            connection: connection
         )
         guard rows > 0 else { return }
         try touch(sessionID: sessionID, now: now)
@@ -165,7 +172,9 @@ public final class ArchiveStore {
         try touch.run()
     }
 
-    private func applyPresence(_ presence: PresenceSnapshot, sourceID: Int64, now: String, stats: inout WriteStats) throws {
+    private func applyPresence(_ presence: PresenceSnapshot, sourceID: Int64, now: String, stats: inout WriteStats)
+        throws
+    {
         let seen = JSONOutput.array(presence.seenExternalIDs.sorted().map(JSONOutput.string)).text
         let absent = try connection.cachedStatement(
             """

@@ -27,9 +27,12 @@ public enum StandardProviders {
         ProviderDescriptor(
             name: "realtimekit",
             defaults: ProviderDefaults(
-                baseURL: "https://api.cloudflare.com/client/v4", schedule: .every(.seconds(600)), lookback: .seconds(600),
+                baseURL: "https://api.cloudflare.com/client/v4", schedule: .every(.seconds(600)),
+                lookback: .seconds(600),
                 initialWindow: .seconds(30 * 86_400),
-                rateLimits: [RateLimit(requests: 200, per: .seconds(10)), RateLimit(requests: 1000, per: .seconds(300))],
+                rateLimits: [
+                    RateLimit(requests: 200, per: .seconds(10)), RateLimit(requests: 1000, per: .seconds(300)),
+                ],
                 maxConcurrentRequests: 4
             ),
             readSettings: { RealtimeKitSettings.read($0) },

@@ -86,7 +86,8 @@ public final class Connection {
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteError(
                     code: .error,
-                    message: "\(path) refused WAL mode (journal_mode is \(mode ?? "unknown")); is it on a network file system?",
+                    message:
+                        "\(path) refused WAL mode (journal_mode is \(mode ?? "unknown")); is it on a network file system?",
                     sql: "PRAGMA journal_mode = WAL"
                 )
             }

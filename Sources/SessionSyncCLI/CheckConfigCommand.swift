@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import Foundation
 import Logging
 import Providers
@@ -31,7 +31,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         for warning in configuration.warnings {
             Terminal.error("warning: \(warning)")
         }
-        Terminal.print("\(configuration.file): valid, \(configuration.sources.count) source(s), archive \(environment.databasePath)")
+        Terminal.print(
+            "\(configuration.file): valid, \(configuration.sources.count) source(s), archive \(environment.databasePath)"
+        )
         for source in configuration.sources {
             let state = source.enabled ? "" : " (disabled)"
             Terminal.print("  \(source.name): \(source.provider) at \(source.baseURL), \(source.schedule)\(state)")
@@ -48,7 +50,9 @@ struct CheckConfigCommand: AsyncParsableCommand {
         let results = await withTaskGroup(of: (String, ProbeOutcome).self) { group in
             for source in configuration.enabledSources {
                 guard let descriptor = StandardProviders.registry[source.provider] else { continue }
-                let probe = SourceProbe(source: source, descriptor: descriptor, transport: transport, logger: logger, retry: RetryPolicy(retries: 1))
+                let probe = SourceProbe(
+                    source: source, descriptor: descriptor, transport: transport, logger: logger,
+                    retry: RetryPolicy(retries: 1))
                 group.addTask { (source.name, await probe.run()) }
             }
             var results: [String: ProbeOutcome] = [:]

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import Foundation
 import Logging
 import Providers
@@ -22,7 +22,8 @@ struct CommandEnvironment {
         )
         do {
             let configuration = try loader.load(file: path)
-            return CommandEnvironment(configuration: configuration, databasePath: options.database ?? configuration.database)
+            return CommandEnvironment(
+                configuration: configuration, databasePath: options.database ?? configuration.database)
         } catch {
             Terminal.error("sessionsync: invalid config \(error.description)")
             throw ExitStatus.badConfig
@@ -38,7 +39,8 @@ struct CommandEnvironment {
         for name in names {
             guard let source = configuration.source(named: name) else {
                 let known = configuration.sources.map(\.name).joined(separator: ", ")
-                Terminal.error("sessionsync: no source named \"\(name)\" in \(configuration.file) (configured: \(known))")
+                Terminal.error(
+                    "sessionsync: no source named \"\(name)\" in \(configuration.file) (configured: \(known))")
                 throw ExitStatus.badConfig
             }
             selected.append(source)
@@ -48,14 +50,20 @@ struct CommandEnvironment {
 
     /// Opens (and migrates) the archive for a command that reads or writes it once.
     func openArchive() throws -> ArchiveStore {
-        try opening { Terminal.error("sessionsync: \($0)") } open: { try ArchiveStore(path: databasePath) }
+        try opening {
+            Terminal.error("sessionsync: \($0)")
+        } open: {
+            try ArchiveStore(path: databasePath)
+        }
     }
 
     /// The archive for the daemon and passes: opened (and migrated) once, owned by an actor. A
     /// WAL checkpoint SQLite refuses is counted in `metrics` and logged once per kind (the WAL
     /// only grows until one succeeds; `status` shows them all).
     func openArchiveDatabase(logger: Logger, metrics: EngineMetrics? = nil) throws -> ArchiveDatabase {
-        try opening { logger.critical("cannot use the archive", metadata: ["error": "\($0)"]) } open: {
+        try opening {
+            logger.critical("cannot use the archive", metadata: ["error": "\($0)"])
+        } open: {
             try ArchiveDatabase(path: databasePath) { failure in
                 metrics?.checkpointFailed()
                 if failure.firstOfKind {

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import Foundation
 import Logging
 import Providers
@@ -38,9 +38,11 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitStatus.failure
         }
         ProcessLogging.redaction.include(demo.configuration.redactor)
-        let archive = try CommandEnvironment(configuration: demo.configuration, databasePath: database).openArchiveDatabase(logger: logger)
+        let archive = try CommandEnvironment(configuration: demo.configuration, databasePath: database)
+            .openArchiveDatabase(logger: logger)
         let transport = HTTPTransport()
-        Terminal.print("sessionsync demo: \(demo.configuration.sources.count) simulated sources on 127.0.0.1, archive \(database)")
+        Terminal.print(
+            "sessionsync demo: \(demo.configuration.sources.count) simulated sources on 127.0.0.1, archive \(database)")
         for source in demo.configuration.sources {
             Terminal.print("  \(source.name) [\(source.provider)] at \(source.baseURL), \(source.schedule)")
         }
@@ -58,11 +60,14 @@ struct DemoCommand: AsyncParsableCommand {
             if outcomes == nil || outcomes!.contains(where: { $0.failed }) { throw ExitStatus.failure }
             return
         }
-        Terminal.print("syncing until Ctrl-C; query meanwhile with: sqlite3 -readonly \(database) 'SELECT * FROM v_daily_sessions'")
+        Terminal.print(
+            "syncing until Ctrl-C; query meanwhile with: sqlite3 -readonly \(database) 'SELECT * FROM v_daily_sessions'"
+        )
         var options = SyncDaemon.Options()
         options.onOutcome = { outcome in Terminal.print(outcome.summary) }
         let daemon = SyncDaemon(
-            configuration: demo.configuration, registry: StandardProviders.registry, archive: archive, transport: transport,
+            configuration: demo.configuration, registry: StandardProviders.registry, archive: archive,
+            transport: transport,
             logger: logger, notifier: SystemdNotifier(environment: [:]), options: options
         )
         let group = ServiceGroup(
@@ -80,13 +85,34 @@ struct DemoCommand: AsyncParsableCommand {
     private func printExamples() throws {
         let connection = try Connection(path: database, options: Connection.Options(mode: .readOnly))
         let examples = [
-            ("Sessions per source and kind", "SELECT source, kind, count(*) AS sessions FROM v_sessions GROUP BY source, kind ORDER BY source"),
-            ("Sessions per day", "SELECT day, source, kind, sessions, round(total_duration_seconds / 60) AS minutes, distinct_users FROM v_daily_sessions ORDER BY day DESC, source, kind LIMIT 8"),
-            ("Live web sessions on the trial plan", "SELECT s.external_id, s.user_id, s.title FROM sessions s JOIN session_metadata m ON m.session_id = s.id WHERE m.key = 'plan' AND m.value = 'trial' AND s.status = 'live' LIMIT 5"),
-            ("Meetings with the most participants", "SELECT title, started_at, participant_count FROM v_sessions WHERE provider = 'realtimekit' ORDER BY participant_count DESC LIMIT 5"),
-            ("Most visited pages", "SELECT url, count(*) AS visits FROM page_history GROUP BY url ORDER BY visits DESC LIMIT 5"),
-            ("The latest messages", "SELECT s.external_id, m.sender, substr(m.body, 1, 40) AS body FROM messages m JOIN sessions s ON s.id = m.session_id ORDER BY m.sent_at DESC LIMIT 5"),
-            ("Recent runs", "SELECT r.id, s.name, r.status, r.requests, r.sessions_upserted, r.rows_written FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT 8"),
+            (
+                "Sessions per source and kind",
+                "SELECT source, kind, count(*) AS sessions FROM v_sessions GROUP BY source, kind ORDER BY source"
+            ),
+            (
+                "Sessions per day",
+                "SELECT day, source, kind, sessions, round(total_duration_seconds / 60) AS minutes, distinct_users FROM v_daily_sessions ORDER BY day DESC, source, kind LIMIT 8"
+            ),
+            (
+                "Live web sessions on the trial plan",
+                "SELECT s.external_id, s.user_id, s.title FROM sessions s JOIN session_metadata m ON m.session_id = s.id WHERE m.key = 'plan' AND m.value = 'trial' AND s.status = 'live' LIMIT 5"
+            ),
+            (
+                "Meetings with the most participants",
+                "SELECT title, started_at, participant_count FROM v_sessions WHERE provider = 'realtimekit' ORDER BY participant_count DESC LIMIT 5"
+            ),
+            (
+                "Most visited pages",
+                "SELECT url, count(*) AS visits FROM page_history GROUP BY url ORDER BY visits DESC LIMIT 5"
+            ),
+            (
+                "The latest messages",
+                "SELECT s.external_id, m.sender, substr(m.body, 1, 40) AS body FROM messages m JOIN sessions s ON s.id = m.session_id ORDER BY m.sent_at DESC LIMIT 5"
+            ),
+            (
+                "Recent runs",
+                "SELECT r.id, s.name, r.status, r.requests, r.sessions_upserted, r.rows_written FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT 8"
+            ),
         ]
         Terminal.print("\nExample queries (run them yourself: sqlite3 -readonly \(database)):")
         for (title, sql) in examples {

@@ -63,8 +63,10 @@ struct DemoEnvironment {
             #"{"name": "support-chat", "provider": "yourgpt", "baseURL": "\#(yourgptServer.baseURL)", "apiKey": {"env": "DEMO_YOURGPT_KEY"}, "messages": true, "schedule": {"every": "15s"}, "lookback": "1m"}"#
         )
 
-        let text = #"{"database": "\#(database)", "logLevel": "notice", "sources": [\#(sources.joined(separator: ",\n"))]}"#
-        let loader = ConfigurationLoader(registry: StandardProviders.registry, environment: SecretEnvironment(variables: keys))
+        let text =
+            #"{"database": "\#(database)", "logLevel": "notice", "sources": [\#(sources.joined(separator: ",\n"))]}"#
+        let loader = ConfigurationLoader(
+            registry: StandardProviders.registry, environment: SecretEnvironment(variables: keys))
         let configuration = try loader.parse(bytes: Array(text.utf8), file: "(demo)")
         return DemoEnvironment(servers: servers, configuration: configuration)
     }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import SessionSyncSupport
 import SyncEngine
 
@@ -31,7 +31,9 @@ struct EnqueueCommand: AsyncParsableCommand {
         let environment = try CommandEnvironment.load(options, resolveSecrets: false)
         let configured = try environment.selectSources([source], enabledOnly: false)[0]
         guard configured.provider == "isnotai" else {
-            Terminal.error("sessionsync: \(source) is a \(configured.provider) source; enqueue is for isnotai sources, whose sessions are fetched by id")
+            Terminal.error(
+                "sessionsync: \(source) is a \(configured.provider) source; enqueue is for isnotai sources, whose sessions are fetched by id"
+            )
             throw ExitStatus.badConfig
         }
         let store = try environment.openArchive()

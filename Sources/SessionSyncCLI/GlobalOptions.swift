@@ -2,9 +2,13 @@ import ArgumentParser
 
 /// `--config` and `--database`, shared by every subcommand.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The config file (default: $SESSIONSYNC_CONFIG, then /etc/sessionsync/config.json).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The config file (default: $SESSIONSYNC_CONFIG, then /etc/sessionsync/config.json).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("The SQLite archive, overriding the config's \"database\".", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("The SQLite archive, overriding the config's \"database\".", valueName: "file"))
     var database: String?
 }

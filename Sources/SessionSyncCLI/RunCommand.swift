@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import Logging
 import Providers
 import ServiceLifecycle
@@ -25,7 +25,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try CommandEnvironment.load(options, resolveSecrets: true)
-        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
+        let logger = ProcessLogging.bootstrap(
+            level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
         for warning in environment.configuration.warnings {
             logger.warning("config warning", metadata: ["problem": "\(warning)"])
         }

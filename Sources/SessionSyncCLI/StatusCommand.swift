@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import SessionSyncSupport
 import SyncEngine
 
@@ -22,7 +22,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try CommandEnvironment.load(options, resolveSecrets: false)
         let store = try environment.openArchive()
-        let report = try StatusReport.read(store: store, configuration: environment.configuration, database: environment.databasePath)
+        let report = try StatusReport.read(
+            store: store, configuration: environment.configuration, database: environment.databasePath)
         // The archive's texts were redacted when written; a row written by an older release may
         // still quote an echoed header, which the redactor's labels catch without any secret.
         let redactor = environment.configuration.redactor

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import Foundation
 import Logging
 import Providers
@@ -25,12 +25,15 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try CommandEnvironment.load(options, resolveSecrets: true)
-        let logger = ProcessLogging.bootstrap(level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
+        let logger = ProcessLogging.bootstrap(
+            level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
         let selected = try environment.selectSources(source, enabledOnly: true)
         let archive = try environment.openArchiveDatabase(logger: logger)
         let transport = HTTPTransport()
         let outcomes = await SignalInterruptible.run {
-            await OnePass.run(sources: selected, registry: StandardProviders.registry, archive: archive, transport: transport, logger: logger)
+            await OnePass.run(
+                sources: selected, registry: StandardProviders.registry, archive: archive, transport: transport,
+                logger: logger)
         }
         await transport.shutdown()
         for outcome in outcomes ?? [] {
@@ -45,7 +48,8 @@ struct SyncCommand: AsyncParsableCommand {
 extension PassOutcome {
     /// One line for the terminal.
     var summary: String {
-        let counts = "\(progress.requests) requests, \(stats.sessionsInserted) new, \(stats.sessionsChanged) changed, \(stats.sessionsUnchanged) unchanged sessions, \(stats.rowsWritten) rows written"
+        let counts =
+            "\(progress.requests) requests, \(stats.sessionsInserted) new, \(stats.sessionsChanged) changed, \(stats.sessionsUnchanged) unchanged sessions, \(stats.rowsWritten) rows written"
         switch result {
         case .succeeded:
             let warnings = progress.warnings.isEmpty ? "" : " (warnings: \(progress.warnings.joined(separator: "; ")))"

@@ -1,5 +1,6 @@
-@testable import Archive
 import SessionSyncSupport
+
+@testable import Archive
 
 /// What the archive writer does with a mapped batch before any SQL runs: every timestamp is
 /// written as text, every child set fingerprinted, drift and quarantined rows described. A

@@ -41,7 +41,9 @@ enum HTTPTimeParsing {
             fatalError("Timestamp(\(time.millisecondsSinceEpoch) ms) writes \(text), which does not parse back")
         }
         guard reread == time else {
-            fatalError("Timestamp(\(time.millisecondsSinceEpoch) ms) writes \(text), which reads back as \(reread.millisecondsSinceEpoch) ms")
+            fatalError(
+                "Timestamp(\(time.millisecondsSinceEpoch) ms) writes \(text), which reads back as \(reread.millisecondsSinceEpoch) ms"
+            )
         }
     }
 }

@@ -80,7 +80,9 @@ enum JSONDocumentWalk {
             fatalError("JSONOutput wrote a string that JSONDocument cannot parse: \(written)")
         }
         guard reread.root.string == string else {
-            fatalError("a string changed in a JSON round trip: \(Array(string.utf8)) became \(Array((reread.root.string ?? "").utf8))")
+            fatalError(
+                "a string changed in a JSON round trip: \(Array(string.utf8)) became \(Array((reread.root.string ?? "").utf8))"
+            )
         }
     }
 
@@ -88,7 +90,9 @@ enum JSONDocumentWalk {
         guard double.isFinite else { return }
         let written = JSONOutput.double(double).bytes
         guard let reread = try? JSONDocument(bytes: written), let value = reread.root.double else {
-            fatalError("JSONOutput wrote the number \(double) as \(String(decoding: written, as: UTF8.self)), which does not parse as a number")
+            fatalError(
+                "JSONOutput wrote the number \(double) as \(String(decoding: written, as: UTF8.self)), which does not parse as a number"
+            )
         }
         guard value == double else {
             fatalError("the number \(double) changed in a JSON round trip: \(value)")

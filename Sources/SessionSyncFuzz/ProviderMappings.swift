@@ -1,7 +1,8 @@
 import Archive
-@testable import Providers
 import SessionSyncSupport
 import SyncEngine
+
+@testable import Providers
 
 /// Every call the fuzzer makes into the providers, in this one file: the mappers' signatures
 /// change as the providers evolve, and one file is one place to follow them.
@@ -33,7 +34,8 @@ enum ProviderMappings {
         }
         for export in RealtimeKitExport.allCases {
             if let set = try? export.childSet(table) {
-                ArchivedForm.prepare(ArchiveBatch(sessionChildren: [SessionChildren(externalID: "fuzz", children: [set])]))
+                ArchivedForm.prepare(
+                    ArchiveBatch(sessionChildren: [SessionChildren(externalID: "fuzz", children: [set])]))
             }
         }
     }
@@ -64,7 +66,8 @@ enum ProviderMappings {
         let total = data.lenientInt64("total", &drift).map { Int($0) }
         guard let sessions = try? data.require("sessions"), sessions.kind == .array else { return }
         var batch = ArchiveBatch(drift: drift.drifts)
-        let records = batch.mapRows(sessions.elements, endpoint: "fuzz", idKey: "sessionID") { row, drift throws(JSONShapeError) in
+        let records = batch.mapRows(sessions.elements, endpoint: "fuzz", idKey: "sessionID") {
+            row, drift throws(JSONShapeError) in
             try OpenReplaySessionMapper.map(row, &drift)
         }
         var listing = OpenReplayListing(pageSize: pageSize)
@@ -85,7 +88,8 @@ enum ProviderMappings {
         _ = page.hasMore
         _ = page.nextCursor
         var batch = ArchiveBatch()
-        let sessions = batch.mapRows(page.rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+        let sessions = batch.mapRows(page.rows.elements, endpoint: "fuzz", idKey: "id") {
+            row, drift throws(JSONShapeError) in
             try IsNotAISessionMapper.map(row, &drift)
         }
         for session in sessions {
@@ -106,7 +110,10 @@ enum ProviderMappings {
     private static func isNotAISessionAnswer(_ document: JSONDocument) {
         guard let data = try? document.root.requireObject("data") else { return }
         var batch = ArchiveBatch()
-        guard let session = try? batch.mapRecord(endpoint: "fuzz", { drift throws(JSONShapeError) in try IsNotAISessionMapper.map(data, &drift) }) else {
+        guard
+            let session = try? batch.mapRecord(
+                endpoint: "fuzz", { drift throws(JSONShapeError) in try IsNotAISessionMapper.map(data, &drift) })
+        else {
             return
         }
         batch.sessions.append(session.record)
@@ -127,7 +134,8 @@ enum ProviderMappings {
         // `RealtimeKitListing`: sessions, oldest first.
         if let rows = try? data.optionalArray("sessions") {
             var batch = ArchiveBatch(drift: drift.drifts)
-            let sessions = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+            let sessions = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") {
+                row, drift throws(JSONShapeError) in
                 try RealtimeKitSessionMapper.map(row, &drift)
             }
             for session in sessions {
@@ -142,7 +150,8 @@ enum ProviderMappings {
         // `RealtimeKitParticipantsFetcher`: one page of participants.
         if let rows = try? data.optionalArray("participants") {
             var batch = ArchiveBatch(drift: drift.drifts)
-            let participants = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+            let participants = batch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") {
+                row, drift throws(JSONShapeError) in
                 try RealtimeKitParticipantMapper.map(row, &drift)
             }
             batch.sessionChildren.append(SessionChildren(externalID: "fuzz", children: [.participants(participants)]))
@@ -153,7 +162,9 @@ enum ProviderMappings {
         // `RealtimeKitRevisits`: a session's details, in either shape.
         var batch = ArchiveBatch()
         let object = (try? data.optionalObject("session")) ?? data
-        if let session = try? batch.mapRecord(endpoint: "fuzz", { drift throws(JSONShapeError) in try RealtimeKitSessionMapper.map(object, &drift) }) {
+        if let session = try? batch.mapRecord(
+            endpoint: "fuzz", { drift throws(JSONShapeError) in try RealtimeKitSessionMapper.map(object, &drift) })
+        {
             batch.sessions.append(session.record)
             ArchivedForm.prepare(batch)
         }
@@ -173,7 +184,8 @@ enum ProviderMappings {
         // `YourGPTProvider.readPage`: `getSessions`.
         var listing = YourGPTListing(stopBefore: Timestamp(millisecondsSinceEpoch: 0))
         var sessionsBatch = ArchiveBatch()
-        let sessions = sessionsBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "session_uid") { row, drift throws(JSONShapeError) in
+        let sessions = sessionsBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "session_uid") {
+            row, drift throws(JSONShapeError) in
             try YourGPTSessionMapper.map(row, &drift)
         }
         for session in sessions {
@@ -186,7 +198,8 @@ enum ProviderMappings {
 
         // `YourGPTProvider.fetchMessages`: `getSessionMessages`.
         var messagesBatch = ArchiveBatch()
-        let messages = messagesBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") { row, drift throws(JSONShapeError) in
+        let messages = messagesBatch.mapRows(rows.elements, endpoint: "fuzz", idKey: "id") {
+            row, drift throws(JSONShapeError) in
             try YourGPTMessageMapper.map(row, &drift)
         }
         messagesBatch.sessionChildren.append(SessionChildren(externalID: "fuzz", children: [.appendMessages(messages)]))

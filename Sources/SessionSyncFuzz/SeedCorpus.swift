@@ -60,11 +60,17 @@ struct SeedCorpus {
             ("legacy", "/api/v1/\(options.projectKey)/assist/sessions", options.apiKey),
         ]
         for (style, path, authorization) in styles {
-            addAnswer("sim-openreplay-\(style)-page", simulator.respond(to: post(path, search, headers: [("Authorization", authorization)])))
-            addAnswer("sim-openreplay-\(style)-unauthorized", simulator.respond(to: post(path, search, headers: [("Authorization", "wrong")])))
+            addAnswer(
+                "sim-openreplay-\(style)-page",
+                simulator.respond(to: post(path, search, headers: [("Authorization", authorization)])))
+            addAnswer(
+                "sim-openreplay-\(style)-unauthorized",
+                simulator.respond(to: post(path, search, headers: [("Authorization", "wrong")])))
         }
         simulator.answerDataNull(times: 1)
-        addAnswer("sim-openreplay-data-null", simulator.respond(to: post(styles[0].1, search, headers: [("Authorization", styles[0].2)])))
+        addAnswer(
+            "sim-openreplay-data-null",
+            simulator.respond(to: post(styles[0].1, search, headers: [("Authorization", styles[0].2)])))
     }
 
     private mutating func addIsNotAIAnswers() {
@@ -75,11 +81,14 @@ struct SeedCorpus {
         let first = simulator.respond(to: get("/v1/sessions?pageSize=3", headers: auth))
         addAnswer("sim-isnotai-list-1", first)
         if let cursor = (try? JSONDocument(bytes: first.body))?.root["pagination"]?["nextCursor"]?.string {
-            addAnswer("sim-isnotai-list-2", simulator.respond(to: get("/v1/sessions?pageSize=3&cursor=\(cursor)", headers: auth)))
+            addAnswer(
+                "sim-isnotai-list-2",
+                simulator.respond(to: get("/v1/sessions?pageSize=3&cursor=\(cursor)", headers: auth)))
         }
         for (index, id) in simulator.sessionIDs.prefix(3).enumerated() {
             addAnswer("sim-isnotai-session-\(index)", simulator.respond(to: get("/v1/sessions/\(id)", headers: auth)))
-            addAnswer("sim-isnotai-details-\(index)", simulator.respond(to: get("/v1/sessions/\(id)/details", headers: auth)))
+            addAnswer(
+                "sim-isnotai-details-\(index)", simulator.respond(to: get("/v1/sessions/\(id)/details", headers: auth)))
         }
         addAnswer("sim-isnotai-unauthorized", simulator.respond(to: get("/v1/sessions", headers: [])))
         addAnswer("sim-isnotai-not-found", simulator.respond(to: get("/v1/sessions/none/details", headers: auth)))
@@ -95,24 +104,33 @@ struct SeedCorpus {
         let exports = try await simulator.startExportServer()
         let root = "/accounts/\(options.accountID)/realtime/kit/\(options.appID)/sessions"
         let auth = [("Authorization", "Bearer \(options.apiToken)")]
-        for (name, placement) in [("top", RealtimeKitSimulator.PagingPlacement.topLevel), ("data", .insideData), ("none", .absent)] {
+        for (name, placement) in [
+            ("top", RealtimeKitSimulator.PagingPlacement.topLevel), ("data", .insideData), ("none", .absent),
+        ] {
             simulator.setPaging(placement)
-            addAnswer("sim-realtimekit-sessions-paging-\(name)", simulator.respond(to: get(root + "?per_page=2&page_no=1&sort_order=ASC", headers: auth)))
+            addAnswer(
+                "sim-realtimekit-sessions-paging-\(name)",
+                simulator.respond(to: get(root + "?per_page=2&page_no=1&sort_order=ASC", headers: auth)))
         }
         simulator.setPaging(.topLevel)
         for (index, id) in simulator.sessionIDs.prefix(2).enumerated() {
             simulator.setDetailShape(.nested)
-            addAnswer("sim-realtimekit-details-nested-\(index)", simulator.respond(to: get("\(root)/\(id)", headers: auth)))
-            simulator.setDetailShape(.flat)
-            addAnswer("sim-realtimekit-details-flat-\(index)", simulator.respond(to: get("\(root)/\(id)", headers: auth)))
             addAnswer(
-                "sim-realtimekit-participants-\(index)", simulator.respond(to: get("\(root)/\(id)/participants?per_page=3&page_no=1", headers: auth))
+                "sim-realtimekit-details-nested-\(index)", simulator.respond(to: get("\(root)/\(id)", headers: auth)))
+            simulator.setDetailShape(.flat)
+            addAnswer(
+                "sim-realtimekit-details-flat-\(index)", simulator.respond(to: get("\(root)/\(id)", headers: auth)))
+            addAnswer(
+                "sim-realtimekit-participants-\(index)",
+                simulator.respond(to: get("\(root)/\(id)/participants?per_page=3&page_no=1", headers: auth))
             )
             for export in ["chat", "transcript"] {
                 let link = simulator.respond(to: get("\(root)/\(id)/\(export)", headers: auth))
                 addAnswer("sim-realtimekit-\(export)-link-\(index)", link)
                 let field = "\(export)_download_url"
-                guard let url = (try? JSONDocument(bytes: link.body))?.root["data"]?[field]?.string, let path = Self.pathAndQuery(of: url) else { continue }
+                guard let url = (try? JSONDocument(bytes: link.body))?.root["data"]?[field]?.string,
+                    let path = Self.pathAndQuery(of: url)
+                else { continue }
                 let file = simulator.exportHost.respond(to: get(path, headers: []))
                 if file.status == 200 {
                     add(.csv, "sim-realtimekit-\(export)-\(index)", file.body)
@@ -130,15 +148,24 @@ struct SeedCorpus {
         let simulator = YourGPTSimulator(options: options)
         let auth = [("api-key", options.apiKey)]
         addAnswer(
-            "sim-yourgpt-sessions", simulator.respond(to: post("/chatbot/v1/getSessions", Array(#"{"limit":3,"page":1,"orderBy":"DESC"}"#.utf8), headers: auth))
+            "sim-yourgpt-sessions",
+            simulator.respond(
+                to: post(
+                    "/chatbot/v1/getSessions", Array(#"{"limit":3,"page":1,"orderBy":"DESC"}"#.utf8), headers: auth))
         )
         for (index, uid) in simulator.uidsNewestFirst.prefix(2).enumerated() {
-            let body = JSONOutput.object([("session_uid", .string(uid)), ("orderBy", .string("DESC")), ("limit", .int(100)), ("page", .int(1))])
-            addAnswer("sim-yourgpt-messages-\(index)", simulator.respond(to: post("/chatbot/v1/getSessionMessages", body.bytes, headers: auth)))
+            let body = JSONOutput.object([
+                ("session_uid", .string(uid)), ("orderBy", .string("DESC")), ("limit", .int(100)), ("page", .int(1)),
+            ])
+            addAnswer(
+                "sim-yourgpt-messages-\(index)",
+                simulator.respond(to: post("/chatbot/v1/getSessionMessages", body.bytes, headers: auth)))
         }
         addAnswer("sim-yourgpt-unauthorized", simulator.respond(to: post("/chatbot/v1/getSessions", [], headers: [])))
         simulator.answerRXError(times: 1)
-        addAnswer("sim-yourgpt-rxerror", simulator.respond(to: post("/chatbot/v1/getSessions", Array("{}".utf8), headers: auth)))
+        addAnswer(
+            "sim-yourgpt-rxerror",
+            simulator.respond(to: post("/chatbot/v1/getSessions", Array("{}".utf8), headers: auth)))
     }
 
     private func get(_ uri: String, headers: [(String, String)]) -> SimulatedRequest {
@@ -146,20 +173,26 @@ struct SeedCorpus {
     }
 
     private func post(_ uri: String, _ body: [UInt8], headers: [(String, String)]) -> SimulatedRequest {
-        SimulatedRequest(method: "POST", uri: uri, headers: headers + [("Content-Type", "application/json")], body: body)
+        SimulatedRequest(
+            method: "POST", uri: uri, headers: headers + [("Content-Type", "application/json")], body: body)
     }
 
     /// `/path?query` of an absolute URL.
     private static func pathAndQuery(of url: String) -> String? {
-        guard let scheme = url.range(of: "://"), let slash = url[scheme.upperBound...].firstIndex(of: "/") else { return nil }
+        guard let scheme = url.range(of: "://"), let slash = url[scheme.upperBound...].firstIndex(of: "/") else {
+            return nil
+        }
         return String(url[slash...])
     }
 
     // MARK: Hand seeds
 
     private mutating func addHandSeeds() {
-        let numbers = ["1e19", "-1e19", "1e308", "1e309", "-1e400", "100000000000000000000000", "9223372036854775807", "9223372036854775808",
-            "-9223372036854775809", "0.1e-400", "-0", "1.5", "12.0"]
+        let numbers = [
+            "1e19", "-1e19", "1e308", "1e309", "-1e400", "100000000000000000000000", "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775809", "0.1e-400", "-0", "1.5", "12.0",
+        ]
         for (index, number) in numbers.enumerated() {
             add(.json, "hand-number-\(index)", number)
         }
@@ -183,10 +216,15 @@ struct SeedCorpus {
             add(.json, "hand-page-\(index)", page)
         }
 
-        let headers = ["10000000000000000", "9223372036854775807", "-1", " 120 ", "Fri, 31 Dec 999999999 23:59:59 GMT", "Sun, 06 Nov 1994 08:49:37 GMT",
-            "Sat, 01 Jan 0000 00:00:00 GMT", "Mon, 32 Jan 2024 25:61:61 GMT", "0000-01-01T00:00:00Z", "99999-01-01T00:00:00Z",
-            "9999-12-31T23:59:59.999-01:00", "0001-01-01T00:00:00+23:59", "2024-02-30", "1970-01-01T00:00:60Z", "2022-12-13 07:08:39.051621Z", "90s",
-            "free"]
+        let headers = [
+            "10000000000000000", "9223372036854775807", "-1", " 120 ", "Fri, 31 Dec 999999999 23:59:59 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sat, 01 Jan 0000 00:00:00 GMT", "Mon, 32 Jan 2024 25:61:61 GMT", "0000-01-01T00:00:00Z",
+            "99999-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999-01:00", "0001-01-01T00:00:00+23:59", "2024-02-30", "1970-01-01T00:00:60Z",
+            "2022-12-13 07:08:39.051621Z", "90s",
+            "free",
+        ]
         for (index, header) in headers.enumerated() {
             add(.http, "hand-header-\(index)", header)
         }
@@ -233,6 +271,7 @@ struct SeedCorpus {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let c = time.civil
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(weekdays[c.weekday]), \(two(c.day)) \(months[c.month - 1]) \(c.year) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
+        return
+            "\(weekdays[c.weekday]), \(two(c.day)) \(months[c.month - 1]) \(c.year) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
     }
 }

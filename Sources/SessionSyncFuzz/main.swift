@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SessionSyncFuzzDriver
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 // Why a `main` at all: SwiftPM links an executable target's entry point as `main` (on Linux with
 // `--defsym main=SessionSyncFuzz_main`), so a harness built with `-parse-as-library` that leaves

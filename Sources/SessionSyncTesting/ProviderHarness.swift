@@ -1,12 +1,12 @@
 import Archive
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import Providers
 import SQLiteDB
 import SessionSyncSupport
 import Simulators
 import SyncEngine
+import Synchronization
 
 /// One provider source against its simulator, with a fresh archive in a temporary folder.
 /// Tests make one with ``withProviderHarness(api:source:secrets:registry:isolation:_:)``, which
@@ -27,7 +27,7 @@ public final class ProviderHarness: Sendable {
     public let configuration: Configuration
     public let logs: LogCapture
     /// Waits the engine asked for (backoff, Retry-After), recorded instead of slept.
-    public let sleeps = NIOLockedValueBox<[Duration]>([])
+    public let sleeps = Mutex<[Duration]>([])
     public let registry: ProviderRegistry
 
     /// - Parameters:
@@ -35,7 +35,8 @@ public final class ProviderHarness: Sendable {
     ///     e.g. `"provider": "yourgpt", "apiKey": {"env": "KEY"}, "messages": true`.
     ///   - secrets: environment variables the source's secrets read.
     public init(
-        api: any SimulatedAPI, source: String, secrets: [String: String] = [:], registry: ProviderRegistry = StandardProviders.registry
+        api: any SimulatedAPI, source: String, secrets: [String: String] = [:],
+        registry: ProviderRegistry = StandardProviders.registry
     ) async throws {
         let server = try await SimulatorServer(api: api)
         let directory = NSTemporaryDirectory() + "sessionsync-provider-" + UUID().uuidString
@@ -47,7 +48,8 @@ public final class ProviderHarness: Sendable {
             archive = try ArchiveDatabase(path: databasePath)
             // Tests run fast unless they are about rate limits.
             let limit = source.contains("\"rateLimit\"") ? "" : #", "rateLimit": {"requests": 10000, "per": "1s"}"#
-            let text = #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
+            let text =
+                #"{"database": "\#(databasePath)", "sources": [{"name": "test", "baseURL": "\#(server.baseURL)", \#(source)\#(limit)}]}"#
             let loader = ConfigurationLoader(registry: registry, environment: SecretEnvironment(variables: secrets))
             configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
         } catch {
@@ -77,9 +79,8 @@ public final class ProviderHarness: Sendable {
 
     /// A runner whose waits are recorded, not slept, and whose logs are captured.
     public func runner(retry: RetryPolicy? = nil) -> SourceRunner {
-        let sleeps = self.sleeps
-        let sleeper = Sleeper { duration in
-            sleeps.withLockedValue { $0.append(duration) }
+        let sleeper = Sleeper { [self] duration in
+            sleeps.withLock { $0.append(duration) }
             try Task.checkCancellation()
         }
         return SourceRunner(
@@ -102,7 +103,8 @@ public final class ProviderHarness: Sendable {
     /// Makes every backed-off queue item due now, as if its backoff had passed: the engine
     /// reads the real clock, so tests move the queue's times instead of waiting.
     public func endBackoffs() throws {
-        try Connection(path: databasePath).execute("UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = '\(QueueItemState.pending.rawValue)'")
+        try Connection(path: databasePath).execute(
+            "UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = '\(QueueItemState.pending.rawValue)'")
     }
 
     // MARK: Reading the archive
@@ -141,7 +143,8 @@ public final class ProviderHarness: Sendable {
     /// be a failed item's retry.
     public func contentDigest(ignoringQueueKinds: Set<String> = []) throws -> String {
         let tables = [
-            "sessions": "SELECT id, source_id, external_id, kind, status, title, user_id, started_at, ended_at, duration_seconds, country, device_type, os, browser, browser_version, url, bot_score, metadata, raw, detail_raw, first_seen_at, updated_at, absent_listings FROM sessions ORDER BY id",
+            "sessions":
+                "SELECT id, source_id, external_id, kind, status, title, user_id, started_at, ended_at, duration_seconds, country, device_type, os, browser, browser_version, url, bot_score, metadata, raw, detail_raw, first_seen_at, updated_at, absent_listings FROM sessions ORDER BY id",
             "participants": "SELECT * FROM participants ORDER BY id",
             "page_history": "SELECT * FROM page_history ORDER BY session_id, seq",
             "timeline": "SELECT * FROM timeline ORDER BY session_id, bucket_at",
@@ -150,7 +153,8 @@ public final class ProviderHarness: Sendable {
             "transcripts": "SELECT * FROM transcripts ORDER BY session_id, seq",
             "session_metadata": "SELECT * FROM session_metadata ORDER BY session_id, key",
             "session_fingerprints": "SELECT * FROM session_fingerprints ORDER BY session_id",
-            "fetch_queue": "SELECT source_id, kind, external_id, version, done_version, state, attempts, last_error, expires_at FROM fetch_queue ORDER BY 1, 2, 3",
+            "fetch_queue":
+                "SELECT source_id, kind, external_id, version, done_version, state, attempts, last_error, expires_at FROM fetch_queue ORDER BY 1, 2, 3",
             "sync_cursors": "SELECT source_id, stream, value FROM sync_cursors ORDER BY 1, 2",
         ]
         var hasher = StableHasher()
@@ -177,13 +181,18 @@ public final class ProviderHarness: Sendable {
 
 /// Log lines a test can read.
 public final class LogCapture: Sendable {
-    private let lines = NIOLockedValueBox<[String]>([])
+    /// A reference the log sink can hold before this object is initialized.
+    private final class Lines: Sendable {
+        let value = Mutex<[String]>([])
+    }
+
+    private let lines = Lines()
     public let logger: Logger
 
     /// - Parameter redactor: what the handler masks, as the process's would for the config.
     public init(redactor: SecretRedactor = SecretRedactor()) {
         let lines = self.lines
-        let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
+        let sink = LogSink { line in lines.value.withLock { $0.append(line) } }
         let level = LogLevelControl(.trace)
         let redaction = ProcessRedactor(redactor)
         logger = Logger(label: "test") { label in
@@ -192,7 +201,7 @@ public final class LogCapture: Sendable {
     }
 
     public var text: String {
-        lines.withLockedValue { $0.joined() }
+        lines.value.withLock { $0.joined() }
     }
 }
 

@@ -59,7 +59,8 @@ public func withProviderHarness<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (ProviderHarness) async throws -> T
 ) async throws -> T {
-    try await withShutdown(try await ProviderHarness(api: api, source: source, secrets: secrets, registry: registry), body)
+    try await withShutdown(
+        try await ProviderHarness(api: api, source: source, secrets: secrets, registry: registry), body)
 }
 
 /// A ``SimulatorServer`` serving `api` for `body`, shut down when `body` returns or throws.

@@ -15,7 +15,8 @@ enum Baseline {
         // particular the automatic WAL checkpoint, which `ArchiveStore` replaces with its own.
         let connection = try Connection(path: path)
         try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
-        let insertSource = try connection.prepare("INSERT INTO sources (name, provider, created_at) VALUES ('bench', 'baseline', ?)")
+        let insertSource = try connection.prepare(
+            "INSERT INTO sources (name, provider, created_at) VALUES ('bench', 'baseline', ?)")
         try insertSource.bind([.text(Timestamp.now().iso8601)])
         try insertSource.run()
         let sourceID = connection.lastInsertedRowID
@@ -35,7 +36,8 @@ enum Baseline {
         let insertPage = try connection.prepare(
             "INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms) VALUES (?, ?, ?, ?, ?, ?)"
         )
-        let insertCount = try connection.prepare("INSERT INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)")
+        let insertCount = try connection.prepare(
+            "INSERT INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)")
         // The rows' text is rendered before the clock starts, as the server's answers are.
         let raws: [String] = (0..<count).map { index in
             switch workload {
@@ -60,7 +62,8 @@ enum Baseline {
                     let created = Workload.created(session, of: count)
                     try insertSession.bind(sourceID, at: 1)
                     try insertSession.bind("s\(session)", at: 2)
-                    try insertSession.bind(workload == .fanOut ? "meeting" : workload == .detail ? "activity" : "chat", at: 3)
+                    try insertSession.bind(
+                        workload == .fanOut ? "meeting" : workload == .detail ? "activity" : "chat", at: 3)
                     try insertSession.bind("closed", at: 4)
                     try insertSession.bind("Session \(session)", at: 5)
                     try insertSession.bind("user-\(session % 900)", at: 6)
@@ -125,6 +128,7 @@ enum Baseline {
             index = end
         }
         let elapsed = clock.now - started
-        return Result(rows: rows, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Result(
+            rows: rows, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -18,18 +18,24 @@ struct Benchmark {
             case "--sizes":
                 sizes = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--workloads":
-                workloads = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Workload(rawValue: String($0)) }
+                workloads = (arguments.popFirst() ?? "").split(separator: ",").compactMap {
+                    Workload(rawValue: String($0))
+                }
             default:
                 print("usage: sessionsync-bench [--sizes 2000,10000,50000] [--workloads list-only,fan-out,detail]")
                 exit(2)
             }
         }
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sessionsync").path
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "sessionsync"
+        ).path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             print("sessionsync-bench: \(binary) is missing; build it first: swift build -c release")
             exit(1)
         }
-        print("sessionsync benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(try sqliteVersion()), binary \(binary)")
+        print(
+            "sessionsync benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(try sqliteVersion()), binary \(binary)"
+        )
         var results: [Measurement] = []
         for workload in workloads {
             for size in sizes {
@@ -50,7 +56,8 @@ struct Benchmark {
         let server = try await SimulatorServer(api: api, gzip: false)
         let database = directory + "/archive.sqlite"
         let config = directory + "/config.json"
-        try #"{"database": "\#(database)", "logLevel": "warning", "sources": [\#(workload.source(baseURL: server.baseURL))]}"#
+        try
+            #"{"database": "\#(database)", "logLevel": "warning", "sources": [\#(workload.source(baseURL: server.baseURL))]}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
         var environment = ["BENCH_KEY": Workload.key, "PATH": "/usr/bin:/bin"]
         // Allocator settings to try (MALLOC_ARENA_MAX, ...) reach the measured process.
@@ -74,27 +81,35 @@ struct Benchmark {
         await server.shutdown()
 
         let connection = try Connection(path: database, options: Connection.Options(mode: .readOnly))
-        let rows = Int(try connection.scalarInt(
-            "SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM participants) + (SELECT count(*) FROM timeline) + (SELECT count(*) FROM page_history) + (SELECT count(*) FROM event_counts)"
-        ) ?? 0)
+        let rows = Int(
+            try connection.scalarInt(
+                "SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM participants) + (SELECT count(*) FROM timeline) + (SELECT count(*) FROM page_history) + (SELECT count(*) FROM event_counts)"
+            ) ?? 0)
         let sessions = Int(try connection.scalarInt("SELECT count(*) FROM sessions") ?? 0)
         guard sessions == count, rows == count * workload.rowsPerSession else {
-            throw BenchError("\(workload.rawValue) N=\(count): archived \(sessions) sessions and \(rows) rows, expected \(count) and \(count * workload.rowsPerSession)")
+            throw BenchError(
+                "\(workload.rawValue) N=\(count): archived \(sessions) sessions and \(rows) rows, expected \(count) and \(count * workload.rowsPerSession)"
+            )
         }
         let maxCommit = Double(try connection.scalarText("SELECT max(max_commit_ms) FROM sync_runs") ?? "0") ?? 0
-        let secondWritten = Int(try connection.scalarInt("SELECT rows_written + sessions_upserted FROM sync_runs ORDER BY id DESC LIMIT 1") ?? -1)
+        let secondWritten = Int(
+            try connection.scalarInt("SELECT rows_written + sessions_upserted FROM sync_runs ORDER BY id DESC LIMIT 1")
+                ?? -1)
 
         let baseline = try Baseline.run(workload, sessions: count, path: directory + "/baseline.sqlite")
         return Measurement(
-            workload: workload, sessions: count, rows: rows, seconds: first.wallSeconds, cpuSeconds: first.cpuSeconds, requests: firstRequests,
-            peakRSS: first.peakRSSBytes, databaseBytes: size, baselineRowsPerSecond: Double(baseline.rows) / baseline.seconds,
+            workload: workload, sessions: count, rows: rows, seconds: first.wallSeconds, cpuSeconds: first.cpuSeconds,
+            requests: firstRequests,
+            peakRSS: first.peakRSSBytes, databaseBytes: size,
+            baselineRowsPerSecond: Double(baseline.rows) / baseline.seconds,
             maxCommitMilliseconds: maxCommit, secondRequests: secondRequests, secondSeconds: second.wallSeconds,
             secondRowsWritten: secondWritten, secondPeakRSS: second.peakRSSBytes
         )
     }
 
     static func sqliteVersion() throws -> String {
-        try Connection(path: ":memory:", options: Connection.Options(journalModeWAL: false)).scalarText("SELECT sqlite_version()") ?? "?"
+        try Connection(path: ":memory:", options: Connection.Options(journalModeWAL: false)).scalarText(
+            "SELECT sqlite_version()") ?? "?"
     }
 
     static func fileSize(_ path: String) -> Int {

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program to completion and reports its wall time, CPU time and peak resident set size.
@@ -19,7 +19,9 @@ enum ChildProcess {
         let peakRSSBytes: Int
     }
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String], output: String) throws -> Result {
+    static func run(_ path: String, _ arguments: [String], environment: [String: String], output: String) throws
+        -> Result
+    {
         var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }

@@ -32,17 +32,24 @@ struct Measurement {
         ]
         let rows: [[String]] = results.map { m in
             [
-                m.workload.rawValue, "\(m.sessions)", format(m.seconds, 2), format(m.cpuSeconds, 2), "\(Int(Double(m.sessions) / m.seconds))",
+                m.workload.rawValue, "\(m.sessions)", format(m.seconds, 2), format(m.cpuSeconds, 2),
+                "\(Int(Double(m.sessions) / m.seconds))",
                 "\(Int(m.rowsPerSecond))", "\(m.requests)", format(Double(m.peakRSS) / 1_048_576, 1),
                 format(Double(m.databaseBytes) / 1_048_576, 1), format(m.rowsPerSecond / m.baselineRowsPerSecond, 2),
-                format(m.maxCommitMilliseconds, 1), "\(m.secondRequests)", format(m.secondSeconds, 2), "\(m.secondRowsWritten)",
+                format(m.maxCommitMilliseconds, 1), "\(m.secondRequests)", format(m.secondSeconds, 2),
+                "\(m.secondRowsWritten)",
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func render(_ cells: [String]) -> String {
-            "| " + cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: " | ") + " |"
+            "| "
+                + cells.enumerated().map {
+                    $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0)
+                }.joined(separator: " | ") + " |"
         }
-        return ([render(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"] + rows.map(render)).joined(separator: "\n")
+        return
+            ([render(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
+            + rows.map(render)).joined(separator: "\n")
     }
 }
 

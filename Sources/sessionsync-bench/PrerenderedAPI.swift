@@ -65,19 +65,26 @@ final class PrerenderedAPI: SimulatedAPI {
             let page = max(1, request.json?.root["page"]?.int ?? 1)
             let newest = count - 1 - (page - 1) * size
             let indices = stride(from: newest, to: max(-1, newest - size), by: -1)
-            let body = Array(#"{"type":"RXSUCCESS","message":"Sessions fetched","data":"#.utf8) + join(indices) + [UInt8(ascii: "}")]
+            let body =
+                Array(#"{"type":"RXSUCCESS","message":"Sessions fetched","data":"#.utf8) + join(indices) + [
+                    UInt8(ascii: "}")
+                ]
             return SimulatedResponse(status: 200, headers: headers, body: body)
         case .fanOut:
             let segments = request.segments
-            if segments.last == "participants", segments.count >= 2, let body = perSession[segments[segments.count - 2]] {
+            if segments.last == "participants", segments.count >= 2, let body = perSession[segments[segments.count - 2]]
+            {
                 return SimulatedResponse(status: 200, headers: headers, body: body)
             }
             let first = firstIndex(from: request.query("start_time").flatMap(Timestamp.init(iso8601:)))
             let page = max(1, Int(request.query("page_no") ?? "1") ?? 1)
             let lower = min(count, first + (page - 1) * size)
             let upper = min(count, lower + size)
-            let paging = #"{"total_count":\#(count - first),"start_offset":\#(lower - first + 1),"end_offset":\#(upper - first)}"#
-            let body = Array(#"{"success":true,"data":{"sessions":"#.utf8) + join(lower..<upper) + Array(#"},"paging":\#(paging)}"#.utf8)
+            let paging =
+                #"{"total_count":\#(count - first),"start_offset":\#(lower - first + 1),"end_offset":\#(upper - first)}"#
+            let body =
+                Array(#"{"success":true,"data":{"sessions":"#.utf8) + join(lower..<upper)
+                + Array(#"},"paging":\#(paging)}"#.utf8)
             return SimulatedResponse(status: 200, headers: headers, body: body)
         case .detail:
             let segments = request.segments
@@ -85,7 +92,9 @@ final class PrerenderedAPI: SimulatedAPI {
                 return SimulatedResponse(status: 200, headers: headers, body: body)
             }
             // Only closed sessions exist: a listing of active ones is empty.
-            let first = request.query("status") == "active" ? count : firstIndex(from: request.query("startDate").flatMap(Timestamp.init(iso8601:)))
+            let first =
+                request.query("status") == "active"
+                ? count : firstIndex(from: request.query("startDate").flatMap(Timestamp.init(iso8601:)))
             // The opaque cursor is the index to continue at.
             let lower = min(count, request.query("cursor").flatMap { Int($0.dropFirst()) } ?? first)
             let upper = min(count, lower + size)

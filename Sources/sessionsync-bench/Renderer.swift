@@ -6,16 +6,31 @@ enum Renderer {
         let created = Workload.created(index, of: count)
         let last = created.adding(.seconds(30))
         return .object([
-            ("id", .int(Int64(10_000 + index))), ("project_id", .int(42)), ("session_uid", .string("\(1_700_000_000 + index)")),
-            ("integration_id", .int(7)), ("status", .string("1")), ("device_type", .string(["desktop", "mobile"][index % 2])),
-            ("platform", .string("web")), ("chat_mode", .string(["bot", "operator", "awaiting"][index % 3])), ("ip", .string("203.0.113.\(index % 250)")),
+            ("id", .int(Int64(10_000 + index))), ("project_id", .int(42)),
+            ("session_uid", .string("\(1_700_000_000 + index)")),
+            ("integration_id", .int(7)), ("status", .string("1")),
+            ("device_type", .string(["desktop", "mobile"][index % 2])),
+            ("platform", .string("web")), ("chat_mode", .string(["bot", "operator", "awaiting"][index % 3])),
+            ("ip", .string("203.0.113.\(index % 250)")),
             ("country", .string(["US", "DE", "FR", "IN"][index % 4])), ("segment", .string("")),
-            ("data", .object([("integration", .string("web")), ("page_url", .string("https://shop.example.com/help/\(index % 50)"))])),
+            (
+                "data",
+                .object([
+                    ("integration", .string("web")),
+                    ("page_url", .string("https://shop.example.com/help/\(index % 50)")),
+                ])
+            ),
             ("state", .string(["PENDING", "RESOLVED", "CLOSED"][index % 3])), ("contact_id", .int(Int64(index % 900))),
-            ("created_at", .string(created.iso8601)), ("updated_at", .string(last.iso8601)), ("total_unseen", .string("0")),
-            ("last_message_time", .string(last.iso8601)), ("last_message", .string("Thanks, that answers my question about order \(index)")),
-            ("last_message_id", .int(Int64(500_000 + index))), ("last_message_content_type", .string("text")), ("last_message_type", .int(1)),
-            ("visitor_data", .object([("name", .string("Visitor \(index)")), ("visitor_id", .int(Int64(20_000 + index)))])),
+            ("created_at", .string(created.iso8601)), ("updated_at", .string(last.iso8601)),
+            ("total_unseen", .string("0")),
+            ("last_message_time", .string(last.iso8601)),
+            ("last_message", .string("Thanks, that answers my question about order \(index)")),
+            ("last_message_id", .int(Int64(500_000 + index))), ("last_message_content_type", .string("text")),
+            ("last_message_type", .int(1)),
+            (
+                "visitor_data",
+                .object([("name", .string("Visitor \(index)")), ("visitor_id", .int(Int64(20_000 + index)))])
+            ),
             ("contact_data", .object([("email", .string("contact\(index % 900)@example.com"))])),
             ("session_meta", .object([("browser", .string("Chrome")), ("language", .string("en"))])),
         ])
@@ -31,9 +46,11 @@ enum Renderer {
         let ended = created.adding(.seconds(45 * 60))
         return .object([
             ("id", .string(realtimekitID(index))), ("associated_id", .string("meeting-\(index % 300)")),
-            ("meeting_display_name", .string("Weekly sync \(index % 300)")), ("type", .string("meeting")), ("status", .string("ENDED")),
+            ("meeting_display_name", .string("Weekly sync \(index % 300)")), ("type", .string("meeting")),
+            ("status", .string("ENDED")),
             ("live_participants", .int(0)), ("max_concurrent_participants", .int(Int64(Workload.participants))),
-            ("minutes_consumed", .double(Double(Workload.participants) * 45.5)), ("organization_id", .string(Workload.appID)),
+            ("minutes_consumed", .double(Double(Workload.participants) * 45.5)),
+            ("organization_id", .string(Workload.appID)),
             ("started_at", .string(created.iso8601)), ("created_at", .string(created.iso8601)),
             ("updated_at", .string(ended.iso8601)), ("ended_at", .string(ended.iso8601)),
         ])
@@ -44,16 +61,24 @@ enum Renderer {
         let people: [JSONOutput] = (0..<Workload.participants).map { person in
             .object([
                 ("id", .string("peer-\(index)-\(person)")), ("user_id", .string("user-\((index + person) % 700)")),
-                ("custom_participant_id", .string("custom-\(person)")), ("display_name", .string("Person \((index + person) % 700)")),
+                ("custom_participant_id", .string("custom-\(person)")),
+                ("display_name", .string("Person \((index + person) % 700)")),
                 ("preset_name", .string(person == 0 ? "host" : "participant")), ("joined_at", .string(started.iso8601)),
                 ("left_at", .string(started.adding(.seconds(2700)).iso8601)), ("duration", .double(45.0)),
-                ("created_at", .string(started.iso8601)), ("updated_at", .string(started.adding(.seconds(2700)).iso8601)),
+                ("created_at", .string(started.iso8601)),
+                ("updated_at", .string(started.adding(.seconds(2700)).iso8601)),
             ])
         }
         return JSONOutput.object([
             ("success", .bool(true)),
             ("data", .object([("participants", .array(people))])),
-            ("paging", .object([("total_count", .int(Int64(Workload.participants))), ("start_offset", .int(1)), ("end_offset", .int(Int64(Workload.participants)))])),
+            (
+                "paging",
+                .object([
+                    ("total_count", .int(Int64(Workload.participants))), ("start_offset", .int(1)),
+                    ("end_offset", .int(Int64(Workload.participants))),
+                ])
+            ),
         ]).bytes
     }
 
@@ -66,9 +91,12 @@ enum Renderer {
         return .object([
             ("id", .string(isnotaiID(index))), ("createdAt", .string(created.iso8601)),
             ("updatedAt", .string(created.adding(.seconds(1800)).iso8601)), ("status", .string("closed")),
-            ("botScore", .double(Double(index % 100) / 100)), ("detectionFlags", .array(index % 7 == 0 ? [.string("headless")] : [])),
-            ("pageUrl", .string("https://shop.example.com/p/\(index % 400)")), ("userAgentSummary", .string("Chrome 131 on macOS")),
-            ("userId", .string("user-\(index % 900)")), ("userName", .string("User \(index % 900)")), ("userUrl", .string("https://crm.example.com/u/\(index % 900)")),
+            ("botScore", .double(Double(index % 100) / 100)),
+            ("detectionFlags", .array(index % 7 == 0 ? [.string("headless")] : [])),
+            ("pageUrl", .string("https://shop.example.com/p/\(index % 400)")),
+            ("userAgentSummary", .string("Chrome 131 on macOS")),
+            ("userId", .string("user-\(index % 900)")), ("userName", .string("User \(index % 900)")),
+            ("userUrl", .string("https://crm.example.com/u/\(index % 900)")),
         ])
     }
 
@@ -85,7 +113,11 @@ enum Renderer {
             let events: Int64 = Int64((index + point) % 40)
             let dominant: String = ["mouse", "scroll", "keyboard"][point % 3]
             let level: Double = Double(point % 10) / 10
-            timeline.append(.object([("timestamp", .string(at)), ("eventCount", .int(events)), ("dominantEventType", .string(dominant)), ("activityLevel", .double(level))]))
+            timeline.append(
+                .object([
+                    ("timestamp", .string(at)), ("eventCount", .int(events)), ("dominantEventType", .string(dominant)),
+                    ("activityLevel", .double(level)),
+                ]))
         }
         var pages: [JSONOutput] = []
         for visit in 0..<Workload.pageVisits {
@@ -93,15 +125,23 @@ enum Renderer {
             let at: String = start.adding(.seconds(Int64(visit) * 90)).iso8601
             let type: String = visit == 0 ? "landing" : "navigation"
             let duration: Int64 = Int64(1000 + visit * 250)
-            pages.append(.object([("url", .string(url)), ("timestamp", .string(at)), ("type", .string(type)), ("durationMs", .int(duration))]))
+            pages.append(
+                .object([
+                    ("url", .string(url)), ("timestamp", .string(at)), ("type", .string(type)),
+                    ("durationMs", .int(duration)),
+                ]))
         }
         return .object([
             ("sessionId", .string(isnotaiID(index))), ("startTime", .string(start.iso8601)),
             ("endTime", .string(start.adding(.seconds(1800)).iso8601)), ("durationSeconds", .double(1800)),
-            ("eventCounts", .object([
-                ("total", .int(Int64(400 + index % 50))), ("mouse", .int(200)), ("scroll", .int(100)), ("keyboard", .int(80)),
-                ("touch", .int(0)), ("form", .int(Int64(20 + index % 50))),
-            ])),
+            (
+                "eventCounts",
+                .object([
+                    ("total", .int(Int64(400 + index % 50))), ("mouse", .int(200)), ("scroll", .int(100)),
+                    ("keyboard", .int(80)),
+                    ("touch", .int(0)), ("form", .int(Int64(20 + index % 50))),
+                ])
+            ),
             ("timeline", .array(timeline)), ("pageHistory", .array(pages)),
         ])
     }

@@ -37,14 +37,18 @@ enum Workload: String, CaseIterable, Sendable {
     /// The source object of the config that points sessionsync at the bench server.
     func source(baseURL: String) -> String {
         // Limits far above what loopback can do: the benchmark measures sessionsync, not a throttle.
-        let common = #""name": "bench", "baseURL": "\#(baseURL)", "rateLimit": {"requests": 1000000, "per": "1s"}, "maxConcurrentRequests": 4, "schedule": {"every": "1h"}"#
+        let common =
+            #""name": "bench", "baseURL": "\#(baseURL)", "rateLimit": {"requests": 1000000, "per": "1s"}, "maxConcurrentRequests": 4, "schedule": {"every": "1h"}"#
         switch self {
         case .listOnly:
-            return #"{\#(common), "provider": "yourgpt", "apiKey": {"env": "BENCH_KEY"}, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "1h"}"#
+            return
+                #"{\#(common), "provider": "yourgpt", "apiKey": {"env": "BENCH_KEY"}, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "1h"}"#
         case .fanOut:
-            return #"{\#(common), "provider": "realtimekit", "accountId": "\#(Self.accountID)", "appId": "\#(Self.appID)", "apiToken": {"env": "BENCH_KEY"}, "participants": true, "chat": false, "transcripts": false, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "10m"}"#
+            return
+                #"{\#(common), "provider": "realtimekit", "accountId": "\#(Self.accountID)", "appId": "\#(Self.appID)", "apiToken": {"env": "BENCH_KEY"}, "participants": true, "chat": false, "transcripts": false, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "10m"}"#
         case .detail:
-            return #"{\#(common), "provider": "isnotai", "apiKey": {"env": "BENCH_KEY"}, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "10m"}"#
+            return
+                #"{\#(common), "provider": "isnotai", "apiKey": {"env": "BENCH_KEY"}, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "10m"}"#
         }
     }
 }

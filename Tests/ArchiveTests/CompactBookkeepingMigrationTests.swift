@@ -1,9 +1,10 @@
-@testable import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
 import SessionSyncTesting
 import Testing
+
+@testable import Archive
 
 @Suite("Migration 3: one fingerprint row per session, and a queue index of pending items only")
 struct CompactBookkeepingMigrationTests {
@@ -13,7 +14,8 @@ struct CompactBookkeepingMigrationTests {
         var record = SessionRecord(externalID: "a", kind: .activity)
         record.raw = "{}"
         record.children = [
-            .eventCounts(counts.enumerated().map { EventCount(eventType: ["total", "mouse"][$0.offset], count: $0.element) }),
+            .eventCounts(
+                counts.enumerated().map { EventCount(eventType: ["total", "mouse"][$0.offset], count: $0.element) }),
             .pageHistory(pages.map { PageVisit(url: $0, visitedAt: nil, type: nil, durationMilliseconds: nil) }),
         ]
         return record
@@ -61,19 +63,37 @@ struct CompactBookkeepingMigrationTests {
             }
 
             let store = try ArchiveStore(path: path)
-            #expect(try store.connection.scalarInt("SELECT max(version) FROM schema_migrations") == Int64(ArchiveMigrations.files.count))
-            #expect(try store.connection.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'session_child_sets'") == 0)
-            #expect(try store.connection.scalarText("SELECT child_sets ->> 'page_history' FROM session_fingerprints WHERE session_id = 7") == expected["page_history"])
+            #expect(
+                try store.connection.scalarInt("SELECT max(version) FROM schema_migrations")
+                    == Int64(ArchiveMigrations.files.count))
+            #expect(
+                try store.connection.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'session_child_sets'")
+                    == 0)
+            #expect(
+                try store.connection.scalarText(
+                    "SELECT child_sets ->> 'page_history' FROM session_fingerprints WHERE session_id = 7")
+                    == expected["page_history"])
 
             let unchanged = try store.commit(ArchiveBatch(sessions: [original]), sourceID: 1, now: Self.now)
             #expect(unchanged.rowsWritten == 0, "the migrated fingerprints match the stored rows: \(unchanged)")
 
             // A changed set is rewritten; the other keeps its migrated fingerprint.
-            let changed = try store.commit(ArchiveBatch(sessions: [Self.record(counts: [3, 4], pages: ["/c"])]), sourceID: 1, now: Self.now)
-            #expect(changed.rowsWritten == 1 + 2 + 1, "the session, the two old pages deleted, the new one inserted: \(changed)")
-            #expect(try store.connection.scalarText("SELECT group_concat(url) FROM page_history WHERE session_id = 7") == "/c")
-            #expect(try store.connection.scalarText("SELECT child_sets ->> 'event_counts' FROM session_fingerprints WHERE session_id = 7") == expected["event_counts"])
-            #expect(try store.connection.scalarText("SELECT child_sets ->> 'page_history' FROM session_fingerprints WHERE session_id = 7") != expected["page_history"])
+            let changed = try store.commit(
+                ArchiveBatch(sessions: [Self.record(counts: [3, 4], pages: ["/c"])]), sourceID: 1, now: Self.now)
+            #expect(
+                changed.rowsWritten == 1 + 2 + 1,
+                "the session, the two old pages deleted, the new one inserted: \(changed)")
+            #expect(
+                try store.connection.scalarText("SELECT group_concat(url) FROM page_history WHERE session_id = 7")
+                    == "/c")
+            #expect(
+                try store.connection.scalarText(
+                    "SELECT child_sets ->> 'event_counts' FROM session_fingerprints WHERE session_id = 7")
+                    == expected["event_counts"])
+            #expect(
+                try store.connection.scalarText(
+                    "SELECT child_sets ->> 'page_history' FROM session_fingerprints WHERE session_id = 7")
+                    != expected["page_history"])
         }
     }
 

@@ -1,8 +1,9 @@
-@testable import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncTesting
 import Testing
+
+@testable import Archive
 
 @Suite("The archive schema: embedded migrations and the contract's tables")
 struct SchemaTests {
@@ -13,7 +14,9 @@ struct SchemaTests {
         #expect(names == ArchiveMigrations.files.map(\.name))
         for file in ArchiveMigrations.files {
             let onDisk = try #require(FileManager.default.contents(atPath: folder + "/" + file.name))
-            #expect(Array(onDisk) == file.bytes, "\(file.name) differs from the embedded copy: rebuild, and never edit a shipped migration")
+            #expect(
+                Array(onDisk) == file.bytes,
+                "\(file.name) differs from the embedded copy: rebuild, and never edit a shipped migration")
         }
         let versions = try ArchiveMigrations.migrator().migrations.map(\.version)
         #expect(versions == Array(1...versions.count), "migration versions must be 1, 2, 3, ... without gaps")
@@ -23,12 +26,21 @@ struct SchemaTests {
     static let contract: [(String, [String])] = [
         ("schema_migrations", ["version", "name", "applied_at"]),
         ("sources", ["id", "name", "provider", "created_at"]),
-        ("sessions", [
-            "id", "source_id", "external_id", "kind", "status", "title", "user_id", "started_at", "ended_at",
-            "duration_seconds", "country", "device_type", "os", "browser", "bot_score", "metadata", "raw",
-            "first_seen_at", "last_seen_at", "updated_at",
-        ]),
-        ("participants", ["id", "session_id", "external_id", "user_id", "display_name", "role", "joined_at", "left_at", "duration_seconds", "raw"]),
+        (
+            "sessions",
+            [
+                "id", "source_id", "external_id", "kind", "status", "title", "user_id", "started_at", "ended_at",
+                "duration_seconds", "country", "device_type", "os", "browser", "bot_score", "metadata", "raw",
+                "first_seen_at", "last_seen_at", "updated_at",
+            ]
+        ),
+        (
+            "participants",
+            [
+                "id", "session_id", "external_id", "user_id", "display_name", "role", "joined_at", "left_at",
+                "duration_seconds", "raw",
+            ]
+        ),
         ("page_history", ["session_id", "seq", "url", "visited_at", "type", "duration_ms"]),
         ("timeline", ["session_id", "bucket_at", "event_count", "dominant_event_type", "activity_level"]),
         ("event_counts", ["session_id", "event_type", "count"]),
@@ -37,7 +49,13 @@ struct SchemaTests {
         ("session_metadata", ["session_id", "key", "value"]),
         ("detail_requests", ["source_name", "external_id", "requested_at"]),
         ("sync_cursors", ["source_id", "stream", "value", "updated_at"]),
-        ("sync_runs", ["id", "source_id", "started_at", "finished_at", "status", "requests", "sessions_upserted", "rows_written", "error"]),
+        (
+            "sync_runs",
+            [
+                "id", "source_id", "started_at", "finished_at", "status", "requests", "sessions_upserted",
+                "rows_written", "error",
+            ]
+        ),
         ("v_sessions", ["source", "provider", "external_id", "kind", "participant_count", "page_count"]),
         ("v_daily_sessions", ["day", "source", "kind", "sessions", "total_duration_seconds", "distinct_users"]),
     ]
@@ -73,7 +91,8 @@ struct SchemaTests {
     func contractKeys(table: String, key: String) throws {
         try withTemporaryDirectory { (directory: String) throws in
             let store = try ArchiveStore(path: directory + "/a.sqlite")
-            let sql = try #require(try store.connection.scalarText("SELECT sql FROM sqlite_master WHERE name = ?", .text(table)))
+            let sql = try #require(
+                try store.connection.scalarText("SELECT sql FROM sqlite_master WHERE name = ?", .text(table)))
             #expect(sql.contains(key))
         }
     }
@@ -97,7 +116,8 @@ struct SchemaTests {
             }
             #expect(badKind?.extendedCode == .constraintCheck)
             let badStatus = #expect(throws: SQLiteError.self) {
-                try connection.execute("INSERT INTO sync_runs (source_id, started_at, status) VALUES (1, 'now', 'paused')")
+                try connection.execute(
+                    "INSERT INTO sync_runs (source_id, started_at, status) VALUES (1, 'now', 'paused')")
             }
             #expect(badStatus?.extendedCode == .constraintCheck)
             let badJSON = #expect(throws: SQLiteError.self) {
@@ -122,7 +142,9 @@ struct SchemaTests {
                 let plan = try connection.prepare("EXPLAIN QUERY PLAN " + query)
                 var details: [String] = []
                 try plan.forEachRow { details.append($0.text(at: 3) ?? "") }
-                #expect(details.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") }, "\(query): \(details)")
+                #expect(
+                    details.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") },
+                    "\(query): \(details)")
             }
         }
     }

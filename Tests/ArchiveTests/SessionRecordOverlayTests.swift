@@ -36,15 +36,17 @@ struct SessionRecordOverlayTests {
         #expect(listing.children.count == 2)
     }
 
-    @Test("a request makes an item newly pending when it is new or asks for a version not yet done", arguments: [
-        (nil, "v1", true),
-        (QueueState(version: "v1", doneVersion: "v1", state: .done), "v1", false),
-        (QueueState(version: "v1", doneVersion: "v1", state: .done), "v2", true),
-        (QueueState(version: "v1", doneVersion: nil, state: .pending), "v1", false),
-        (QueueState(version: "v1", doneVersion: nil, state: .gaveUp), "v1", false),
-        (QueueState(version: "v1", doneVersion: nil, state: .gaveUp), "v2", true),
-        (QueueState(version: "v2", doneVersion: "v1", state: .pending), "v1", true),
-    ] as [(QueueState?, String, Bool)])
+    @Test(
+        "a request makes an item newly pending when it is new or asks for a version not yet done",
+        arguments: [
+            (nil, "v1", true),
+            (QueueState(version: "v1", doneVersion: "v1", state: .done), "v1", false),
+            (QueueState(version: "v1", doneVersion: "v1", state: .done), "v2", true),
+            (QueueState(version: "v1", doneVersion: nil, state: .pending), "v1", false),
+            (QueueState(version: "v1", doneVersion: nil, state: .gaveUp), "v1", false),
+            (QueueState(version: "v1", doneVersion: nil, state: .gaveUp), "v2", true),
+            (QueueState(version: "v2", doneVersion: "v1", state: .pending), "v1", true),
+        ] as [(QueueState?, String, Bool)])
     func requestMakesPending(existing: QueueState?, version: String, expected: Bool) {
         #expect(QueueState.requestMakesPending(existing, version: version) == expected)
     }

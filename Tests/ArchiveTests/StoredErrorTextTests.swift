@@ -1,8 +1,9 @@
-@testable import Archive
 import SQLiteDB
 import SessionSyncSupport
 import SessionSyncTesting
 import Testing
+
+@testable import Archive
 
 @Suite("StoredErrorText: the archive keeps error texts of a bounded length")
 struct StoredErrorTextTests {
@@ -29,7 +30,8 @@ struct StoredErrorTextTests {
         try withTemporaryDirectory { directory in
             let store = try ArchiveStore(path: directory + "/archive.sqlite")
             let source = try store.ensureSource(name: "s", provider: "isnotai", now: .now())
-            let run = try #require(try store.startRun(sourceID: source.id, pid: 1, now: .now(), isAlive: { _ in false }))
+            let run = try #require(
+                try store.startRun(sourceID: source.id, pid: 1, now: .now(), isAlive: { _ in false }))
             let long = String(repeating: "a", count: 10_000)
             var progress = RunProgress()
             progress.warnings = [long, long]

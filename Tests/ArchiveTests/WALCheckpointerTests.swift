@@ -1,9 +1,10 @@
-@testable import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
 import SessionSyncTesting
 import Testing
+
+@testable import Archive
 
 @Suite("WAL checkpoints run beside the writer, not inside its commits")
 struct WALCheckpointerTests {

@@ -1,9 +1,10 @@
-@testable import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
 import SessionSyncTesting
 import Testing
+
+@testable import Archive
 
 @Suite("The archive writer: its own thread, fingerprints computed ahead, new rows told from updated ones")
 struct WriterTests {
@@ -11,7 +12,8 @@ struct WriterTests {
     func ownThread() async throws {
         try await withTemporaryDirectory { path in
             let archive = try ArchiveDatabase(path: path + "/archive.sqlite")
-            let names = try await archive.withStore { _ in [Self.kernelThreadName(), Thread.isMainThread ? "main" : ""] }
+            let names = try await archive.withStore { _ in [Self.kernelThreadName(), Thread.isMainThread ? "main" : ""]
+            }
             #expect(names == ["archive-writer", ""])
         }
     }
@@ -30,7 +32,12 @@ struct WriterTests {
             func record(_ counts: [Int64]) -> SessionRecord {
                 var record = SessionRecord(externalID: "a", kind: .activity)
                 record.raw = "{}"
-                record.children = [.eventCounts(counts.enumerated().map { EventCount(eventType: ["total", "mouse"][$0.offset], count: $0.element) })]
+                record.children = [
+                    .eventCounts(
+                        counts.enumerated().map {
+                            EventCount(eventType: ["total", "mouse"][$0.offset], count: $0.element)
+                        })
+                ]
                 return record
             }
             var first = ArchiveBatch(sessions: [record([1, 2])])
@@ -55,7 +62,9 @@ struct WriterTests {
             func batch(_ urls: [String]) -> ArchiveBatch {
                 var record = SessionRecord(externalID: "a", kind: .activity)
                 record.raw = "{}"
-                record.children = [.pageHistory(urls.map { PageVisit(url: $0, visitedAt: nil, type: nil, durationMilliseconds: nil) })]
+                record.children = [
+                    .pageHistory(urls.map { PageVisit(url: $0, visitedAt: nil, type: nil, durationMilliseconds: nil) })
+                ]
                 return ArchiveBatch(sessions: [record])
             }
             let first = try store.commit(batch(["/a", "/b"]), sourceID: source.id, now: now)
@@ -69,7 +78,9 @@ struct WriterTests {
         }
     }
 
-    @Test("child sets fetched apart from their session replace its set without touching kind, last_seen_at or presence, and never create a session")
+    @Test(
+        "child sets fetched apart from their session replace its set without touching kind, last_seen_at or presence, and never create a session"
+    )
     func sessionChildren() throws {
         try withTemporaryDirectory { (directory: String) throws in
             let store = try ArchiveStore(path: directory + "/archive.sqlite")
@@ -81,18 +92,25 @@ struct WriterTests {
             _ = try store.commit(ArchiveBatch(sessions: [record]), sourceID: source.id, now: listed)
             try store.connection.execute("UPDATE sessions SET absent_listings = 2")
 
-            let participant = ParticipantRecord(externalID: "p1", userID: "u1", displayName: "Ada", role: nil, joinedAt: nil, leftAt: nil, durationSeconds: nil, raw: "{}")
+            let participant = ParticipantRecord(
+                externalID: "p1", userID: "u1", displayName: "Ada", role: nil, joinedAt: nil, leftAt: nil,
+                durationSeconds: nil, raw: "{}")
             let batch = ArchiveBatch(sessionChildren: [
                 SessionChildren(externalID: "m1", children: [.participants([participant])]),
                 SessionChildren(externalID: "gone", children: [.participants([participant])]),
             ])
             let stats = try store.commit(batch, sourceID: source.id, now: later)
             #expect(stats.rowsWritten == 1 && stats.childSetsDropped == 1 && stats.sessionsUpserted == 0)
-            let select = try store.connection.prepare("SELECT kind, last_seen_at, updated_at, absent_listings FROM sessions")
+            let select = try store.connection.prepare(
+                "SELECT kind, last_seen_at, updated_at, absent_listings FROM sessions")
             var row: [String?] = []
             try select.forEachRow { row = [$0.text(at: 0), $0.text(at: 1), $0.text(at: 2), $0.text(at: 3)] }
-            #expect(row == ["livestream", listed.iso8601, later.iso8601, "2"], "the kind and presence as listed; updated_at moves with the new set")
-            #expect(try store.connection.scalarInt("SELECT count(*) FROM sessions") == 1, "no session made up for children of an unknown one")
+            #expect(
+                row == ["livestream", listed.iso8601, later.iso8601, "2"],
+                "the kind and presence as listed; updated_at moves with the new set")
+            #expect(
+                try store.connection.scalarInt("SELECT count(*) FROM sessions") == 1,
+                "no session made up for children of an unknown one")
             #expect(try store.connection.scalarInt("SELECT count(*) FROM participants") == 1)
 
             let again = try store.commit(batch, sourceID: source.id, now: later.adding(.seconds(60)))
@@ -100,7 +118,9 @@ struct WriterTests {
         }
     }
 
-    @Test("many-row child sets are written whole and in order across several statements; of two buckets with one time, the later wins")
+    @Test(
+        "many-row child sets are written whole and in order across several statements; of two buckets with one time, the later wins"
+    )
     func manyRows() throws {
         try withTemporaryDirectory { (directory: String) throws in
             let store = try ArchiveStore(path: directory + "/archive.sqlite")
@@ -108,10 +128,14 @@ struct WriterTests {
             let source = try store.ensureSource(name: "s", provider: "isnotai", now: now)
             var record = SessionRecord(externalID: "a", kind: .activity)
             record.raw = "{}"
-            let visits = (0..<45).map { PageVisit(url: "/p/\($0)", visitedAt: nil, type: nil, durationMilliseconds: Int64($0)) }
+            let visits = (0..<45).map {
+                PageVisit(url: "/p/\($0)", visitedAt: nil, type: nil, durationMilliseconds: Int64($0))
+            }
             // Bucket 30 repeats bucket 3's time: a later point in the same bucket.
             let buckets = (0..<45).map { index in
-                TimelineBucket(bucketAt: now.adding(.seconds(Int64(index == 30 ? 3 : index) * 30)), eventCount: Int64(index), dominantEventType: nil, activityLevel: nil)
+                TimelineBucket(
+                    bucketAt: now.adding(.seconds(Int64(index == 30 ? 3 : index) * 30)), eventCount: Int64(index),
+                    dominantEventType: nil, activityLevel: nil)
             }
             record.children = [.pageHistory(visits), .timeline(buckets)]
             _ = try store.commit(ArchiveBatch(sessions: [record]), sourceID: source.id, now: now)
@@ -121,7 +145,10 @@ struct WriterTests {
             try pages.forEachRow { read.append("\($0.int(at: 0)) \($0.text(at: 1) ?? "") \($0.int(at: 2))") }
             #expect(read == (0..<45).map { "\($0) /p/\($0) \($0)" })
             #expect(try store.connection.scalarInt("SELECT count(*) FROM timeline") == 44)
-            #expect(try store.connection.scalarInt("SELECT event_count FROM timeline WHERE bucket_at = ?", .text(now.adding(.seconds(90)).iso8601)) == 30)
+            #expect(
+                try store.connection.scalarInt(
+                    "SELECT event_count FROM timeline WHERE bucket_at = ?", .text(now.adding(.seconds(90)).iso8601))
+                    == 30)
         }
     }
 
@@ -140,7 +167,9 @@ struct WriterTests {
                 ])
                 setup.completions = [
                     QueueCompletion(kind: "details", externalID: "old", outcome: .done(version: "v1")),
-                    QueueCompletion(kind: "details", externalID: "failing", outcome: .retry(error: "HTTP 404", notBefore: nil, countsAsAttempt: true, maxAttempts: 5)),
+                    QueueCompletion(
+                        kind: "details", externalID: "failing",
+                        outcome: .retry(error: "HTTP 404", notBefore: nil, countsAsAttempt: true, maxAttempts: 5)),
                 ]
                 _ = try store.commit(setup, sourceID: source.id, now: now)
                 let requests = [
@@ -153,7 +182,9 @@ struct WriterTests {
                     batch.fulfilled = requests
                 } else {
                     batch.enqueue = requests
-                    batch.completions = requests.map { QueueCompletion(kind: $0.kind, externalID: $0.externalID, outcome: .done(version: $0.version)) }
+                    batch.completions = requests.map {
+                        QueueCompletion(kind: $0.kind, externalID: $0.externalID, outcome: .done(version: $0.version))
+                    }
                 }
                 _ = try store.commit(batch, sourceID: source.id, now: later)
                 let rows = try store.connection.prepare(

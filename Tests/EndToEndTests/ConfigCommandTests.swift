@@ -11,40 +11,145 @@ struct ConfigCommandTests {
         #"{"database": "\#(database)", "sources": [\#(sources)]}"#
     }
 
-    static let openreplay = #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "pk", "apiKey": {"env": "OR_KEY"}"#
+    static let openreplay =
+        #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "pk", "apiKey": {"env": "OR_KEY"}"#
 
     /// (what is wrong, config text, the path and words the error must name)
     static let cases: [(String, String, [String])] = [
-        ("unknown top-level key", #"{"database": "a.sqlite", "logLevl": "info", "sources": [\#(openreplay)}]}"#, ["logLevl: unknown key", #"did you mean "logLevel""#]),
-        ("unknown source key", config(sources: openreplay + #", "pagesize": 10}"#), ["sources[0].pagesize: unknown key", #"did you mean "pageSize""#]),
-        ("wrong type", config(sources: openreplay + #", "enabled": "yes"}"#), ["sources[0].enabled: expected true or false, found a string"]),
-        ("wrong type of a number", config(sources: openreplay + #", "pageSize": "50"}"#), ["sources[0].pageSize: expected a whole number"]),
-        ("bad duration", config(sources: openreplay + #", "schedule": {"every": "5 minutes"}}"#), ["sources[0].schedule.every", "is not a duration"]),
-        ("bad cron", config(sources: openreplay + #", "schedule": {"cron": "*/10 * * *"}}"#), ["sources[0].schedule.cron", "expected 5 fields"]),
-        ("bad cron field", config(sources: openreplay + #", "schedule": {"cron": "61 * * * *"}}"#), ["sources[0].schedule.cron", "minute field"]),
-        ("both every and cron", config(sources: openreplay + #", "schedule": {"every": "1m", "cron": "* * * * *"}}"#), ["sources[0].schedule", "not both"]),
-        ("duplicate names", config(sources: openreplay + "}, " + openreplay + "}"), ["sources[1].name", "already the name of sources[0]"]),
-        ("unknown provider", config(sources: #"{"name": "x", "provider": "hubspot", "baseURL": "https://x.example.com"}"#), ["sources[0].provider", #"unknown provider "hubspot""#, "openreplay, isnotai, realtimekit, yourgpt"]),
-        ("missing provider key", config(sources: #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "apiKey": {"env": "OR_KEY"}}"#), ["sources[0].projectKey: missing (required)"]),
-        ("missing realtimekit ids", config(sources: #"{"name": "m", "provider": "realtimekit", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].accountId: missing (required)", "sources[0].appId: missing (required)"]),
-        ("unset environment secret", config(sources: #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "pk", "apiKey": {"env": "NOT_SET_ANYWHERE"}}"#), ["sources[0].apiKey: environment variable NOT_SET_ANYWHERE is not set"]),
-        ("missing secret file", config(sources: #"{"name": "i", "provider": "isnotai", "apiKey": {"file": "/nonexistent/isnotai.key"}}"#), ["sources[0].apiKey: secret file /nonexistent/isnotai.key does not exist"]),
-        ("credential secret outside systemd", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "a", "appId": "b", "apiToken": {"credential": "cloudflare"}}"#), ["sources[0].apiToken: credential cloudflare needs $CREDENTIALS_DIRECTORY"]),
-        ("bad secret form", config(sources: #"{"name": "i", "provider": "isnotai", "apiKey": {"vault": "x"}}"#), ["sources[0].apiKey", #""vault" is not a kind of secret"#]),
-        ("plain http to a remote host", config(sources: #"{"name": "i", "provider": "isnotai", "baseURL": "http://api.isnotai.com", "apiKey": {"env": "OR_KEY"}}"#), ["sources[0].baseURL", "plain http", "allowInsecureHTTP"]),
-        ("bad yourgpt filter", config(sources: #"{"name": "y", "provider": "yourgpt", "apiKey": {"env": "OR_KEY"}, "filter": [{"model": "SESSION", "key": "colour", "operator": "like", "value": "x"}]}"#), ["sources[0].filter[0].key", #""colour" is not one of"#, "sources[0].filter[0].operator"]),
+        (
+            "unknown top-level key", #"{"database": "a.sqlite", "logLevl": "info", "sources": [\#(openreplay)}]}"#,
+            ["logLevl: unknown key", #"did you mean "logLevel""#]
+        ),
+        (
+            "unknown source key", config(sources: openreplay + #", "pagesize": 10}"#),
+            ["sources[0].pagesize: unknown key", #"did you mean "pageSize""#]
+        ),
+        (
+            "wrong type", config(sources: openreplay + #", "enabled": "yes"}"#),
+            ["sources[0].enabled: expected true or false, found a string"]
+        ),
+        (
+            "wrong type of a number", config(sources: openreplay + #", "pageSize": "50"}"#),
+            ["sources[0].pageSize: expected a whole number"]
+        ),
+        (
+            "bad duration", config(sources: openreplay + #", "schedule": {"every": "5 minutes"}}"#),
+            ["sources[0].schedule.every", "is not a duration"]
+        ),
+        (
+            "bad cron", config(sources: openreplay + #", "schedule": {"cron": "*/10 * * *"}}"#),
+            ["sources[0].schedule.cron", "expected 5 fields"]
+        ),
+        (
+            "bad cron field", config(sources: openreplay + #", "schedule": {"cron": "61 * * * *"}}"#),
+            ["sources[0].schedule.cron", "minute field"]
+        ),
+        (
+            "both every and cron",
+            config(sources: openreplay + #", "schedule": {"every": "1m", "cron": "* * * * *"}}"#),
+            ["sources[0].schedule", "not both"]
+        ),
+        (
+            "duplicate names", config(sources: openreplay + "}, " + openreplay + "}"),
+            ["sources[1].name", "already the name of sources[0]"]
+        ),
+        (
+            "unknown provider",
+            config(sources: #"{"name": "x", "provider": "hubspot", "baseURL": "https://x.example.com"}"#),
+            ["sources[0].provider", #"unknown provider "hubspot""#, "openreplay, isnotai, realtimekit, yourgpt"]
+        ),
+        (
+            "missing provider key",
+            config(
+                sources:
+                    #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "apiKey": {"env": "OR_KEY"}}"#
+            ), ["sources[0].projectKey: missing (required)"]
+        ),
+        (
+            "missing realtimekit ids",
+            config(sources: #"{"name": "m", "provider": "realtimekit", "apiToken": {"env": "OR_KEY"}}"#),
+            ["sources[0].accountId: missing (required)", "sources[0].appId: missing (required)"]
+        ),
+        (
+            "unset environment secret",
+            config(
+                sources:
+                    #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "pk", "apiKey": {"env": "NOT_SET_ANYWHERE"}}"#
+            ), ["sources[0].apiKey: environment variable NOT_SET_ANYWHERE is not set"]
+        ),
+        (
+            "missing secret file",
+            config(sources: #"{"name": "i", "provider": "isnotai", "apiKey": {"file": "/nonexistent/isnotai.key"}}"#),
+            ["sources[0].apiKey: secret file /nonexistent/isnotai.key does not exist"]
+        ),
+        (
+            "credential secret outside systemd",
+            config(
+                sources:
+                    #"{"name": "m", "provider": "realtimekit", "accountId": "a", "appId": "b", "apiToken": {"credential": "cloudflare"}}"#
+            ), ["sources[0].apiToken: credential cloudflare needs $CREDENTIALS_DIRECTORY"]
+        ),
+        (
+            "bad secret form", config(sources: #"{"name": "i", "provider": "isnotai", "apiKey": {"vault": "x"}}"#),
+            ["sources[0].apiKey", #""vault" is not a kind of secret"#]
+        ),
+        (
+            "plain http to a remote host",
+            config(
+                sources:
+                    #"{"name": "i", "provider": "isnotai", "baseURL": "http://api.isnotai.com", "apiKey": {"env": "OR_KEY"}}"#
+            ), ["sources[0].baseURL", "plain http", "allowInsecureHTTP"]
+        ),
+        (
+            "bad yourgpt filter",
+            config(
+                sources:
+                    #"{"name": "y", "provider": "yourgpt", "apiKey": {"env": "OR_KEY"}, "filter": [{"model": "SESSION", "key": "colour", "operator": "like", "value": "x"}]}"#
+            ), ["sources[0].filter[0].key", #""colour" is not one of"#, "sources[0].filter[0].operator"]
+        ),
         ("not JSON", #"{"database": "a.sqlite", "sources": [}"#, ["not valid JSON", "line 1"]),
         ("no sources key", #"{"database": "a.sqlite"}"#, ["sources: missing (required)"]),
-        ("bad log level", config(sources: openreplay + "}").replacingOccurrences(of: #""database""#, with: #""logLevel": "loud", "database""#), [#"logLevel: "loud" is not one of"#]),
-        ("rate limit without per", config(sources: openreplay + #", "rateLimit": {"requests": 5}}"#), ["sources[0].rateLimit.per: missing (required)"]),
+        (
+            "bad log level",
+            config(sources: openreplay + "}").replacingOccurrences(
+                of: #""database""#, with: #""logLevel": "loud", "database""#), [#"logLevel: "loud" is not one of"#]
+        ),
+        (
+            "rate limit without per", config(sources: openreplay + #", "rateLimit": {"requests": 5}}"#),
+            ["sources[0].rateLimit.per: missing (required)"]
+        ),
     ]
 
     /// Ids that cannot be a path segment: the only ones refused.
     static let badIDs: [(String, String, [String])] = [
-        ("app id with a slash", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "abc/def", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].appId", "is not a RealtimeKit app id", "'/'"]),
-        ("app id with a pasted newline", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001\n", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].appId", "whitespace or a control character"]),
-        ("empty account id", config(sources: #"{"name": "m", "provider": "realtimekit", "accountId": "", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001", "apiToken": {"env": "OR_KEY"}}"#), ["sources[0].accountId: must not be empty"]),
-        ("project key with a space", config(sources: #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYa FHia", "apiKey": {"env": "OR_KEY"}}"#), ["sources[0].projectKey", "is not an OpenReplay project key"]),
+        (
+            "app id with a slash",
+            config(
+                sources:
+                    #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "abc/def", "apiToken": {"env": "OR_KEY"}}"#
+            ), ["sources[0].appId", "is not a RealtimeKit app id", "'/'"]
+        ),
+        (
+            "app id with a pasted newline",
+            config(
+                sources:
+                    #"{"name": "m", "provider": "realtimekit", "accountId": "023e105f4ecef8ad9ca31a8372d0c353", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001\n", "apiToken": {"env": "OR_KEY"}}"#
+            ), ["sources[0].appId", "whitespace or a control character"]
+        ),
+        (
+            "empty account id",
+            config(
+                sources:
+                    #"{"name": "m", "provider": "realtimekit", "accountId": "", "appId": "9f1c2d3e-aaaa-4bbb-8ccc-000000000001", "apiToken": {"env": "OR_KEY"}}"#
+            ), ["sources[0].accountId: must not be empty"]
+        ),
+        (
+            "project key with a space",
+            config(
+                sources:
+                    #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYa FHia", "apiKey": {"env": "OR_KEY"}}"#
+            ), ["sources[0].projectKey", "is not an OpenReplay project key"]
+        ),
     ]
 
     @Test("an id that cannot be a path segment exits 78 and says why", arguments: badIDs)
@@ -64,8 +169,10 @@ struct ConfigCommandTests {
                 #"{"name": "or", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "aYYaFHiagqdXKEmVlmvJ", "apiKey": {"env": "OR_KEY"}}"#,
                 #"{"name": "or2", "provider": "openreplay", "baseURL": "https://or.example.com", "projectKey": "k3Hq9ZrT0vXw2YbNc8LmPaSd4FgJh6Ke7Ui1Oy5R", "apiKey": {"env": "OR_KEY"}}"#,
             ]
-            let file = try writeFile("config.json", Self.config(sources: sources.joined(separator: ", ")), in: directory)
-            let result = try runSessionSync(["check-config", "--config", file], environment: ["OR_KEY": "k"], directory: directory)
+            let file = try writeFile(
+                "config.json", Self.config(sources: sources.joined(separator: ", ")), in: directory)
+            let result = try runSessionSync(
+                ["check-config", "--config", file], environment: ["OR_KEY": "k"], directory: directory)
             #expect(result.status == 0, "stderr: \(result.stderr)")
             #expect(result.stdout.contains("valid, 4 source(s)"))
         }
@@ -78,13 +185,20 @@ struct ConfigCommandTests {
             options.sessions = 6
             options.appID = "9f1c2d3e-aaaa-4bbb-8ccc-000000000001"
             try await withSimulatorServer(api: RealtimeKitSimulator(options: options)) { server in
-                let source = #"{"name": "m", "provider": "realtimekit", "baseURL": "\#(server.baseURL)", "accountId": "\#(options.accountID)", "appId": "\#(options.appID)", "apiToken": {"env": "RTK"}, "chat": false}"#
-                let file = try writeFile("config.json", Self.config(database: directory + "/a.sqlite", sources: source), in: directory)
-                let result = try runSessionSync(["sync", "--config", file], environment: ["RTK": options.apiToken], directory: directory)
+                let source =
+                    #"{"name": "m", "provider": "realtimekit", "baseURL": "\#(server.baseURL)", "accountId": "\#(options.accountID)", "appId": "\#(options.appID)", "apiToken": {"env": "RTK"}, "chat": false}"#
+                let file = try writeFile(
+                    "config.json", Self.config(database: directory + "/a.sqlite", sources: source), in: directory)
+                let result = try runSessionSync(
+                    ["sync", "--config", file], environment: ["RTK": options.apiToken], directory: directory)
                 #expect(result.status == 0, "stderr: \(result.stderr)")
                 let paths = server.log.all.map(\.request.path)
-                #expect(paths.contains { $0.hasPrefix("/accounts/\(options.accountID)/realtime/kit/\(options.appID)/sessions") })
-                let archive = try Connection(path: directory + "/a.sqlite", options: Connection.Options(mode: .readOnly))
+                #expect(
+                    paths.contains {
+                        $0.hasPrefix("/accounts/\(options.accountID)/realtime/kit/\(options.appID)/sessions")
+                    })
+                let archive = try Connection(
+                    path: directory + "/a.sqlite", options: Connection.Options(mode: .readOnly))
                 #expect(try archive.scalarInt("SELECT count(*) FROM sessions") == 6)
             }
         }
@@ -94,11 +208,15 @@ struct ConfigCommandTests {
     func badConfig(what: String, text: String, expected: [String]) throws {
         try withTemporaryDirectory { directory in
             let file = try writeFile("config.json", text, in: directory)
-            for command in ["check-config", "status", "migrate"] where command == "check-config" || !what.contains("secret") {
-                let result = try runSessionSync([command, "--config", file], environment: ["OR_KEY": "k"], directory: directory)
+            for command in ["check-config", "status", "migrate"]
+            where command == "check-config" || !what.contains("secret") {
+                let result = try runSessionSync(
+                    [command, "--config", file], environment: ["OR_KEY": "k"], directory: directory)
                 #expect(result.status == 78, "\(what) / \(command): exit \(result.status), stderr: \(result.stderr)")
                 for fragment in expected {
-                    #expect(result.stderr.contains(fragment), "\(what) / \(command): stderr lacks \"\(fragment)\": \(result.stderr)")
+                    #expect(
+                        result.stderr.contains(fragment),
+                        "\(what) / \(command): stderr lacks \"\(fragment)\": \(result.stderr)")
                 }
             }
         }
@@ -144,7 +262,9 @@ struct ConfigCommandTests {
             let file = try writeFile("config.json", text, in: directory)
             let result = try runSessionSync(
                 ["check-config", "--config", file],
-                environment: ["OPENREPLAY_API_KEY": "or-key", "YOURGPT_API_KEY": "ygpt-key", "CREDENTIALS_DIRECTORY": credentials]
+                environment: [
+                    "OPENREPLAY_API_KEY": "or-key", "YOURGPT_API_KEY": "ygpt-key", "CREDENTIALS_DIRECTORY": credentials,
+                ]
             )
             #expect(result.status == 0, "stderr: \(result.stderr)")
             #expect(result.stdout.contains("valid, 4 source(s)"))
@@ -154,10 +274,13 @@ struct ConfigCommandTests {
             }
             // Every documented key appears in the example.
             for key in [
-                "database", "logLevel", "sources", "name", "provider", "enabled", "schedule", "every", "cron", "jitter", "baseURL",
+                "database", "logLevel", "sources", "name", "provider", "enabled", "schedule", "every", "cron", "jitter",
+                "baseURL",
                 "apiStyle", "projectKey", "apiKey", "filters", "userId", "pageSize", "rateLimit", "requests", "per",
-                "maxConcurrentRequests", "timeout", "retries", "maxResponseBytes", "discover", "sessionIds", "maxDetailAttempts",
-                "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts", "messages", "filter",
+                "maxConcurrentRequests", "timeout", "retries", "maxResponseBytes", "discover", "sessionIds",
+                "maxDetailAttempts",
+                "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts",
+                "messages", "filter",
                 "viewId", "allowInsecureHTTP", "env", "file", "credential",
             ] {
                 #expect(text.contains("\"\(key)\""), "config.example.json does not show \(key)")

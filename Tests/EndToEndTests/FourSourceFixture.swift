@@ -72,11 +72,14 @@ struct FourSourceFixture: Sendable {
         return try await withTemporaryDirectory { directory in
             // The export host must be up before the first download link is handed out.
             try await withShutdown(try await realtimekit.startExportServer()) { exportServer in
-                let apis: [Provider: any SimulatedAPI] = [.openreplay: openreplay, .isnotai: isnotai, .realtimekit: realtimekit, .yourgpt: yourgpt]
+                let apis: [Provider: any SimulatedAPI] = [
+                    .openreplay: openreplay, .isnotai: isnotai, .realtimekit: realtimekit, .yourgpt: yourgpt,
+                ]
                 return try await withSimulatorServers(apis) { servers in
                     try await body(
                         FourSourceFixture(
-                            directory: directory, openreplay: openreplay, isnotai: isnotai, realtimekit: realtimekit, yourgpt: yourgpt,
+                            directory: directory, openreplay: openreplay, isnotai: isnotai, realtimekit: realtimekit,
+                            yourgpt: yourgpt,
                             servers: servers, exportServer: exportServer, now: now
                         )
                     )
@@ -86,7 +89,8 @@ struct FourSourceFixture: Sendable {
     }
 
     private init(
-        directory: String, openreplay: OpenReplaySimulator, isnotai: IsNotAISimulator, realtimekit: RealtimeKitSimulator, yourgpt: YourGPTSimulator,
+        directory: String, openreplay: OpenReplaySimulator, isnotai: IsNotAISimulator,
+        realtimekit: RealtimeKitSimulator, yourgpt: YourGPTSimulator,
         servers: [Provider: SimulatorServer], exportServer: SimulatorServer, now: Timestamp
     ) throws {
         self.directory = directory
@@ -99,14 +103,16 @@ struct FourSourceFixture: Sendable {
         self.now = now
         databasePath = directory + "/archive.sqlite"
         let since = now.subtracting(.seconds(4 * 86_400)).iso8601
-        let common = #""pageSize": \#(Self.pageSize), "schedule": {"every": "1h"}, "rateLimit": {"requests": 10000, "per": "1s"}"#
+        let common =
+            #""pageSize": \#(Self.pageSize), "schedule": {"every": "1h"}, "rateLimit": {"requests": 10000, "per": "1s"}"#
         let sources = [
             #"{"name": "openreplay", "provider": "openreplay", "baseURL": "\#(servers[.openreplay]!.baseURL)", "projectKey": "\#(openreplay.options.projectKey)", "apiKey": {"env": "OR_KEY"}, \#(common)}"#,
             #"{"name": "isnotai", "provider": "isnotai", "baseURL": "\#(servers[.isnotai]!.baseURL)", "apiKey": {"env": "IA_KEY"}, "since": "\#(since)", \#(common)}"#,
             #"{"name": "realtimekit", "provider": "realtimekit", "baseURL": "\#(servers[.realtimekit]!.baseURL)", "accountId": "\#(realtimekit.options.accountID)", "appId": "\#(realtimekit.options.appID)", "apiToken": {"env": "RTK_TOKEN"}, "participants": true, "chat": true, "transcripts": true, "since": "\#(since)", \#(common)}"#,
             #"{"name": "yourgpt", "provider": "yourgpt", "baseURL": "\#(servers[.yourgpt]!.baseURL)", "apiKey": {"env": "YG_KEY"}, "messages": true, "since": "\#(since)", \#(common)}"#,
         ]
-        let config = #"{"database": "\#(databasePath)", "logLevel": "notice", "sources": [\#(sources.joined(separator: ",\n"))]}"#
+        let config =
+            #"{"database": "\#(databasePath)", "logLevel": "notice", "sources": [\#(sources.joined(separator: ",\n"))]}"#
         configPath = try writeFile("config.json", config, in: directory)
     }
 

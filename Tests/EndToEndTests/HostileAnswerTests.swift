@@ -27,10 +27,16 @@ struct HostileAnswerTests {
             switch self {
             case .farPastDates:
                 // Year 0000; OpenReplay's epoch milliseconds one millisecond before it.
-                HostileAnswer(values: Self.values(provider.dateKeys, provider == .openreplay ? "-62167219200001" : #""0000-01-01T00:00:00.000Z""#))
+                HostileAnswer(
+                    values: Self.values(
+                        provider.dateKeys, provider == .openreplay ? "-62167219200001" : #""0000-01-01T00:00:00.000Z""#)
+                )
             case .farFutureDates:
                 // 9999-12-31T23:59:59.999 at UTC-23:59 is in the year 10000, as is the epoch value.
-                HostileAnswer(values: Self.values(provider.dateKeys, provider == .openreplay ? "253402300800000" : #""9999-12-31T23:59:59.999-23:59""#))
+                HostileAnswer(
+                    values: Self.values(
+                        provider.dateKeys,
+                        provider == .openreplay ? "253402300800000" : #""9999-12-31T23:59:59.999-23:59""#))
             case .numbers1e19:
                 HostileAnswer(values: Self.values(provider.numberKeys, "1e19"))
             case .numbers1e308:
@@ -46,7 +52,9 @@ struct HostileAnswerTests {
             case .endlessPages:
                 // OpenReplay's walk also ends when its pages reach the `total` the first one
                 // reported, so that total is made one no walk reaches.
-                HostileAnswer(values: provider == .openreplay ? ["total": "1000000000"] : [:], endlessPageParameters: provider.pageParameters)
+                HostileAnswer(
+                    values: provider == .openreplay ? ["total": "1000000000"] : [:],
+                    endlessPageParameters: provider.pageParameters)
             case .duplicateIDs:
                 HostileAnswer(duplicatedArrays: provider.rowArrays)
             }
@@ -57,10 +65,13 @@ struct HostileAnswerTests {
         }
     }
 
-    @Test("a hostile provider fails alone and leaves a sound archive that a clean pass completes", arguments: Provider.allCases, Hostility.allCases)
+    @Test(
+        "a hostile provider fails alone and leaves a sound archive that a clean pass completes",
+        arguments: Provider.allCases, Hostility.allCases)
     func hostileAnswers(provider: Provider, hostility: Hostility) async throws {
         try await FourSourceFixture.with { fixture in
-            fixture.server(provider).faults.inject(FaultRule(times: nil, fault: .hostile(hostility.answer(for: provider))))
+            fixture.server(provider).faults.inject(
+                FaultRule(times: nil, fault: .hostile(hostility.answer(for: provider))))
 
             let hostile = try fixture.sync()
             let status = hostile.waitForExit(limit: Self.exitLimit)
@@ -74,7 +85,9 @@ struct HostileAnswerTests {
                 )
             }
             for other in Provider.allCases where other != provider {
-                #expect(output.contains("\(other): succeeded"), "\(other) did not succeed beside hostile \(provider): \(Self.tail(output))")
+                #expect(
+                    output.contains("\(other): succeeded"),
+                    "\(other) did not succeed beside hostile \(provider): \(Self.tail(output))")
             }
             try expectSoundArchive(fixture)
 
@@ -95,7 +108,9 @@ struct HostileAnswerTests {
             try expectSoundArchive(fixture)
             try expectEverythingArchived(fixture)
             // The comparison has something to compare: every source and child table holds rows.
-            let perSource = try fixture.query("SELECT o.name, count(*) > 0 FROM sessions s JOIN sources o ON o.id = s.source_id GROUP BY 1 ORDER BY 1")
+            let perSource = try fixture.query(
+                "SELECT o.name, count(*) > 0 FROM sessions s JOIN sources o ON o.id = s.source_id GROUP BY 1 ORDER BY 1"
+            )
             #expect(perSource == Provider.allCases.map(\.rawValue).sorted().map { [$0, "1"] })
             for table in ["participants", "messages", "transcripts", "timeline"] {
                 #expect(try fixture.query("SELECT count(*) > 0 FROM \(table)") == [["1"]], "\(table) is empty")
@@ -130,8 +145,12 @@ struct HostileAnswerTests {
         #expect(meetings == fixture.realtimekit.sessionIDs.sorted(), "RealtimeKit's sessions")
         for id in fixture.realtimekit.sessionIDs {
             let participants = try fixture.childIDs("participants", of: id, source: .realtimekit)
-            #expect(participants == fixture.realtimekit.participantMinutes(of: id).keys.sorted(), "participants of meeting \(id)")
-            guard let endedAt = fixture.realtimekit.status(of: id)?.endedAt, endedAt < fixture.now.subtracting(.seconds(120)) else { continue }
+            #expect(
+                participants == fixture.realtimekit.participantMinutes(of: id).keys.sorted(),
+                "participants of meeting \(id)")
+            guard let endedAt = fixture.realtimekit.status(of: id)?.endedAt,
+                endedAt < fixture.now.subtracting(.seconds(120))
+            else { continue }
             let chat = try fixture.childIDs("messages", of: id, source: .realtimekit)
             #expect(chat == fixture.realtimekit.chat(of: id).map(\.id).sorted(), "chat of meeting \(id)")
             let lines = try fixture.childCount("transcripts", of: id, source: .realtimekit)
@@ -142,7 +161,9 @@ struct HostileAnswerTests {
         #expect(chats == fixture.yourgpt.uidsNewestFirst.sorted(), "YourGPT's sessions")
         for uid in fixture.yourgpt.uidsNewestFirst {
             let messages = try fixture.childIDs("messages", of: uid, source: .yourgpt)
-            #expect(messages.count == fixture.yourgpt.messageCount(of: uid), "messages of chat \(uid): archived ids \(messages)")
+            #expect(
+                messages.count == fixture.yourgpt.messageCount(of: uid),
+                "messages of chat \(uid): archived ids \(messages)")
         }
     }
 }
@@ -163,10 +184,21 @@ extension FourSourceFixture.Provider {
     fileprivate var numberKeys: [String] {
         switch self {
         case .openreplay: ["timestamp", "total", "projectId"]
-        case .isnotai: ["botScore", "durationSeconds", "eventCount", "activityLevel", "durationMs", "total", "mouse", "scroll", "keyboard", "touch", "form"]
+        case .isnotai:
+            [
+                "botScore", "durationSeconds", "eventCount", "activityLevel", "durationMs", "total", "mouse", "scroll",
+                "keyboard", "touch", "form",
+            ]
         case .realtimekit:
-            ["total_count", "start_offset", "end_offset", "duration", "minutes_consumed", "live_participants", "max_concurrent_participants"]
-        case .yourgpt: ["id", "project_id", "integration_id", "contact_id", "session_id", "visitor_id", "sender_id", "total_unseen"]
+            [
+                "total_count", "start_offset", "end_offset", "duration", "minutes_consumed", "live_participants",
+                "max_concurrent_participants",
+            ]
+        case .yourgpt:
+            [
+                "id", "project_id", "integration_id", "contact_id", "session_id", "visitor_id", "sender_id",
+                "total_unseen",
+            ]
         }
     }
 

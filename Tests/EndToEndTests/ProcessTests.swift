@@ -17,7 +17,9 @@ struct DaemonFixture: Sendable {
     /// A fixture for `body`, in a temporary folder: the server is shut down and the folder
     /// removed when `body` returns or throws.
     @discardableResult
-    static func with<T>(sessions: Int = 120, every: String = "1h", _ body: (DaemonFixture) async throws -> T) async throws -> T {
+    static func with<T>(sessions: Int = 120, every: String = "1h", _ body: (DaemonFixture) async throws -> T)
+        async throws -> T
+    {
         try await withTemporaryDirectory { directory in
             var options = YourGPTSimulator.Options()
             options.apiKey = Self.key
@@ -27,9 +29,13 @@ struct DaemonFixture: Sendable {
             let simulator = YourGPTSimulator(options: options)
             return try await withSimulatorServer(api: simulator) { server in
                 let databasePath = directory + "/archive.sqlite"
-                let configPath = try writeFile("config.json", Self.config(server: server.baseURL, database: databasePath, every: every), in: directory)
+                let configPath = try writeFile(
+                    "config.json", Self.config(server: server.baseURL, database: databasePath, every: every),
+                    in: directory)
                 return try await body(
-                    DaemonFixture(directory: directory, simulator: simulator, server: server, configPath: configPath, databasePath: databasePath)
+                    DaemonFixture(
+                        directory: directory, simulator: simulator, server: server, configPath: configPath,
+                        databasePath: databasePath)
                 )
             }
         }
@@ -55,7 +61,9 @@ struct DaemonFixture: Sendable {
 
 @Suite("The binary as a process: kill -9, signals, sd_notify, exit statuses", .serialized)
 struct ProcessTests {
-    @Test("kill -9 of `sessionsync sync` at any request, then a rerun: no duplicates, no gaps, integrity ok, the dead run interrupted", arguments: [3, 6, 14, 40, 90])
+    @Test(
+        "kill -9 of `sessionsync sync` at any request, then a rerun: no duplicates, no gaps, integrity ok, the dead run interrupted",
+        arguments: [3, 6, 14, 40, 90])
     func killNine(at request: Int) async throws {
         try await DaemonFixture.with { fixture in
             let victim = PIDSlot()
@@ -63,18 +71,25 @@ struct ProcessTests {
                 // Killed before the request is answered: the pass dies between its commits.
                 if number == request { kill(victim.wait(), SIGKILL) }
             }
-            let first = try SessionSyncProcess(["sync", "--config", fixture.configPath], environment: fixture.environment)
+            let first = try SessionSyncProcess(
+                ["sync", "--config", fixture.configPath], environment: fixture.environment)
             victim.set(first.pid)
             _ = first.waitForExit()
             #expect(first.process.terminationReason == .uncaughtSignal)
             fixture.server.hooks.removeAll()
 
-            let second = try SessionSyncProcess(["sync", "--config", fixture.configPath], environment: fixture.environment)
+            let second = try SessionSyncProcess(
+                ["sync", "--config", fixture.configPath], environment: fixture.environment)
             #expect(second.waitForExit() == 0, "\(second.text)")
             let uids = fixture.simulator.uidsNewestFirst
-            #expect(try fixture.query("SELECT count(*), count(DISTINCT external_id) FROM sessions") == [["\(uids.count)", "\(uids.count)"]])
+            #expect(
+                try fixture.query("SELECT count(*), count(DISTINCT external_id) FROM sessions") == [
+                    ["\(uids.count)", "\(uids.count)"]
+                ])
             let expectedMessages = uids.reduce(0) { $0 + fixture.simulator.messageCount(of: $1) }
-            #expect(try fixture.query("SELECT count(*), count(DISTINCT session_id || '/' || external_id) FROM messages") == [["\(expectedMessages)", "\(expectedMessages)"]])
+            #expect(
+                try fixture.query("SELECT count(*), count(DISTINCT session_id || '/' || external_id) FROM messages")
+                    == [["\(expectedMessages)", "\(expectedMessages)"]])
             #expect(try fixture.query("PRAGMA integrity_check") == [["ok"]])
             #expect(try fixture.query("PRAGMA foreign_key_check").isEmpty)
             #expect(try fixture.query("SELECT status FROM sync_runs ORDER BY id") == [["interrupted"], ["succeeded"]])
@@ -89,7 +104,8 @@ struct ProcessTests {
             fixture.server.hooks.add { request, _ in
                 if request.json?.root["page"]?.int == 3 { signal.yield() }
             }
-            fixture.server.faults.inject(FaultRule(pathContains: "getSessions", skip: 2, times: 1, fault: .slow(.seconds(300))))
+            fixture.server.faults.inject(
+                FaultRule(pathContains: "getSessions", skip: 2, times: 1, fault: .slow(.seconds(300))))
             var environment = fixture.environment
             environment["NOTIFY_SOCKET"] = socket.path
             let daemon = try SessionSyncProcess(["run", "--config", fixture.configPath], environment: environment)
@@ -118,22 +134,30 @@ struct ProcessTests {
             #expect(daemon.waitFor("source=chat run=1: pass finished"), "\(daemon.text)")
 
             // A valid config with a second source: reloaded, and the new source runs.
-            let second = #", {"name": "chat-two", "provider": "yourgpt", "baseURL": "\#(fixture.server.baseURL)", "apiKey": {"env": "YG_KEY"}, "schedule": {"every": "1h"}}"#
-            try DaemonFixture.config(server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: second)
-                .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+            let second =
+                #", {"name": "chat-two", "provider": "yourgpt", "baseURL": "\#(fixture.server.baseURL)", "apiKey": {"env": "YG_KEY"}, "schedule": {"every": "1h"}}"#
+            try DaemonFixture.config(
+                server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: second
+            )
+            .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
             daemon.signal(SIGHUP)
             #expect(daemon.waitFor("config reloaded"), "\(daemon.text)")
             #expect(daemon.waitFor("source=chat-two run=2: pass finished"), "\(daemon.text)")
 
             // An invalid config: refused, the daemon keeps running on the old one.
-            try #"{"database": "x.sqlite", "sources": [{"name": "broken"}]}"#.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+            try #"{"database": "x.sqlite", "sources": [{"name": "broken"}]}"#.write(
+                toFile: fixture.configPath, atomically: true, encoding: .utf8)
             daemon.signal(SIGHUP)
             #expect(daemon.waitFor("config reload refused; keeping the old config"), "\(daemon.text)")
             #expect(daemon.text.contains("sources[0].provider: missing (required)"))
             #expect(daemon.process.isRunning)
             daemon.signal(SIGTERM)
             #expect(daemon.waitForExit() == 0)
-            #expect(try fixture.query("SELECT s.name, r.status FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id") == [["chat", "succeeded"], ["chat-two", "succeeded"]])
+            #expect(
+                try fixture.query(
+                    "SELECT s.name, r.status FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id") == [
+                        ["chat", "succeeded"], ["chat-two", "succeeded"],
+                    ])
         }
     }
 
@@ -149,18 +173,28 @@ struct ProcessTests {
                 let (slowArrived, signal) = AsyncStream<Void>.makeStream()
                 slowServer.hooks.add { _, _ in signal.yield() }
                 slowServer.faults.inject(FaultRule(times: nil, fault: .slow(.seconds(300))))
-                let slow = #", {"name": "stuck", "provider": "yourgpt", "baseURL": "\#(slowServer.baseURL)", "apiKey": {"env": "YG_KEY"}, "timeout": "10m", "schedule": {"every": "1h"}}"#
-                try DaemonFixture.config(server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: slow)
-                    .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
-                let daemon = try SessionSyncProcess(["run", "--config", fixture.configPath], environment: fixture.environment)
+                let slow =
+                    #", {"name": "stuck", "provider": "yourgpt", "baseURL": "\#(slowServer.baseURL)", "apiKey": {"env": "YG_KEY"}, "timeout": "10m", "schedule": {"every": "1h"}}"#
+                try DaemonFixture.config(
+                    server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: slow
+                )
+                .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+                let daemon = try SessionSyncProcess(
+                    ["run", "--config", fixture.configPath], environment: fixture.environment)
                 for await _ in slowArrived { break }
                 // While "stuck" waits for its answer, "chat" runs its whole pass.
                 #expect(daemon.waitFor("source=chat run="), "\(daemon.text)")
                 #expect(daemon.waitFor(": pass finished"), "\(daemon.text)")
-                #expect(try fixture.query("SELECT s.name, r.status FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY s.name") == [["chat", "succeeded"], ["stuck", "running"]])
+                #expect(
+                    try fixture.query(
+                        "SELECT s.name, r.status FROM sync_runs r JOIN sources s ON s.id = r.source_id ORDER BY s.name")
+                        == [["chat", "succeeded"], ["stuck", "running"]])
                 daemon.signal(SIGTERM)
                 #expect(daemon.waitForExit() == 0)
-                #expect(try fixture.query("SELECT status FROM sync_runs r JOIN sources s ON s.id = r.source_id WHERE s.name = 'stuck'") == [["interrupted"]])
+                #expect(
+                    try fixture.query(
+                        "SELECT status FROM sync_runs r JOIN sources s ON s.id = r.source_id WHERE s.name = 'stuck'")
+                        == [["interrupted"]])
             }
         }
     }
@@ -168,19 +202,25 @@ struct ProcessTests {
     @Test("`sync` exits 1 when a source fails, after the other sources ran")
     func syncExitStatus() async throws {
         try await DaemonFixture.with(sessions: 10) { fixture in
-            let bad = #", {"name": "wrong-key", "provider": "yourgpt", "baseURL": "\#(fixture.server.baseURL)", "apiKey": {"env": "WRONG"}}"#
-            try DaemonFixture.config(server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: bad)
-                .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+            let bad =
+                #", {"name": "wrong-key", "provider": "yourgpt", "baseURL": "\#(fixture.server.baseURL)", "apiKey": {"env": "WRONG"}}"#
+            try DaemonFixture.config(
+                server: fixture.server.baseURL, database: fixture.databasePath, every: "1h", extraSource: bad
+            )
+            .write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
             var environment = fixture.environment
             environment["WRONG"] = "not-the-key"
             let result = try runSessionSync(["sync", "--config", fixture.configPath], environment: environment)
             #expect(result.status == 1)
             #expect(result.stdout.contains("chat: succeeded"))
-            #expect(result.stdout.contains("wrong-key: FAILED: yourgpt: POST /chatbot/v1/getSessions answered HTTP 401"))
+            #expect(
+                result.stdout.contains("wrong-key: FAILED: yourgpt: POST /chatbot/v1/getSessions answered HTTP 401"))
             #expect(try fixture.query("SELECT count(*) FROM sessions") == [["10"]])
-            let only = try runSessionSync(["sync", "--config", fixture.configPath, "--source", "chat"], environment: environment)
+            let only = try runSessionSync(
+                ["sync", "--config", fixture.configPath, "--source", "chat"], environment: environment)
             #expect(only.status == 0)
-            let unknown = try runSessionSync(["sync", "--config", fixture.configPath, "--source", "nope"], environment: environment)
+            let unknown = try runSessionSync(
+                ["sync", "--config", fixture.configPath, "--source", "nope"], environment: environment)
             #expect(unknown.status == 78)
             #expect(!result.stdout.contains("not-the-key") && !result.stderr.contains("not-the-key"))
         }
@@ -192,13 +232,16 @@ struct ProbeTests {
     @Test("--probe makes one authenticated request per source; a refused key exits 78")
     func probe() async throws {
         try await DaemonFixture.with(sessions: 5) { fixture in
-            let good = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
+            let good = try runSessionSync(
+                ["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
             #expect(good.status == 0, "\(good.stderr)")
             #expect(good.stdout.contains("probe chat: authenticated"))
             #expect(fixture.server.log.count == 1)
-            #expect(!FileManager.default.fileExists(atPath: fixture.databasePath), "probing must not create the archive")
+            #expect(
+                !FileManager.default.fileExists(atPath: fixture.databasePath), "probing must not create the archive")
 
-            let refused = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: ["YG_KEY": "wrong-key"])
+            let refused = try runSessionSync(
+                ["check-config", "--probe", "--config", fixture.configPath], environment: ["YG_KEY": "wrong-key"])
             #expect(refused.status == 78)
             #expect(refused.stderr.contains("probe chat: POST /chatbot/v1/getSessions answered HTTP 401"))
             #expect(!refused.stderr.contains("wrong-key") && !refused.stdout.contains("wrong-key"))

@@ -17,7 +17,10 @@ struct SchemaCommandTests {
             let database = directory + "/a.sqlite"
             let first = try runSessionSync(["migrate", "--database", database])
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout.contains("schema version 5 (applied 0001_initial, 0002_run_commit_timing, 0003_compact_bookkeeping, 0004_schema_drift_and_quarantine, 0005_wal_checkpoint_failures)"))
+            #expect(
+                first.stdout.contains(
+                    "schema version 5 (applied 0001_initial, 0002_run_commit_timing, 0003_compact_bookkeeping, 0004_schema_drift_and_quarantine, 0005_wal_checkpoint_failures)"
+                ))
             let second = try runSessionSync(["migrate", "--database", database])
             #expect(second.status == 0)
             #expect(second.stdout.contains("schema version 5, up to date"))
@@ -31,7 +34,9 @@ struct SchemaCommandTests {
             _ = try runSessionSync(["migrate", "--database", database])
             let sqlite = Process()
             sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            sqlite.arguments = [database, "INSERT INTO schema_migrations VALUES (999, 'future', '2099-01-01T00:00:00.000Z')"]
+            sqlite.arguments = [
+                database, "INSERT INTO schema_migrations VALUES (999, 'future', '2099-01-01T00:00:00.000Z')",
+            ]
             try sqlite.run()
             sqlite.waitUntilExit()
             let result = try runSessionSync(["migrate", "--database", database])
@@ -87,18 +92,23 @@ struct QueueCommandTests {
     func enqueue() throws {
         try withTemporaryDirectory { directory in
             let file = try writeFile("config.json", Self.config, in: directory)
-            let result = try runSessionSync(["enqueue", "--config", file, "--source", "bots", "ses_1", "ses_2"], directory: directory)
+            let result = try runSessionSync(
+                ["enqueue", "--config", file, "--source", "bots", "ses_1", "ses_2"], directory: directory)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("2 session id(s) queued"))
-            let rows = try readRows(directory + "/archive.sqlite", "SELECT source_name, external_id FROM detail_requests ORDER BY external_id")
+            let rows = try readRows(
+                directory + "/archive.sqlite",
+                "SELECT source_name, external_id FROM detail_requests ORDER BY external_id")
             #expect(rows == [["bots", "ses_1"], ["bots", "ses_2"]])
             let status = try runSessionSync(["status", "--config", file], directory: directory)
             #expect(status.stdout.contains("2 detail request(s) waiting for the next pass"))
 
-            let wrong = try runSessionSync(["enqueue", "--config", file, "--source", "chat", "x"], directory: directory)
+            let wrong = try runSessionSync(
+                ["enqueue", "--config", file, "--source", "chat", "x"], directory: directory)
             #expect(wrong.status == 78)
             #expect(wrong.stderr.contains("enqueue is for isnotai sources"))
-            let unknown = try runSessionSync(["enqueue", "--config", file, "--source", "nope", "x"], directory: directory)
+            let unknown = try runSessionSync(
+                ["enqueue", "--config", file, "--source", "nope", "x"], directory: directory)
             #expect(unknown.status == 78)
             let none = try runSessionSync(["enqueue", "--config", file, "--source", "bots"], directory: directory)
             #expect(none.status != 0)
@@ -111,12 +121,15 @@ struct QueueCommandTests {
             let file = try writeFile("config.json", Self.config, in: directory)
             _ = try runSessionSync(["migrate", "--config", file], directory: directory)
             let database = directory + "/archive.sqlite"
-            try runSQL(database, """
+            try runSQL(
+                database,
+                """
                 INSERT INTO sources (id, name, provider, created_at) VALUES (1, 'chat', 'yourgpt', '2026-01-01T00:00:00.000Z');
                 INSERT INTO sync_cursors VALUES (1, 'last_message_time', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z');
                 INSERT INTO sync_cursors VALUES (1, 'other', 'x', '2026-11-01T00:00:00.000Z');
                 """)
-            let one = try runSessionSync(["reset-cursor", "--config", file, "--source", "chat", "--stream", "other"], directory: directory)
+            let one = try runSessionSync(
+                ["reset-cursor", "--config", file, "--source", "chat", "--stream", "other"], directory: directory)
             #expect(one.status == 0)
             #expect(try readRows(database, "SELECT stream FROM sync_cursors") == [["last_message_time"]])
             let all = try runSessionSync(["reset-cursor", "--config", file, "--source", "chat"], directory: directory)
@@ -130,7 +143,9 @@ struct QueueCommandTests {
 /// Rows of a query, through the sqlite3 shell as a user would run it.
 func readRows(_ database: String, _ sql: String) throws -> [[String]] {
     let output = try sqlite3(database, sql)
-    return output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+    return output.split(separator: "\n").map {
+        $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+    }
 }
 
 func runSQL(_ database: String, _ sql: String) throws {

@@ -42,7 +42,8 @@ struct CanaryFixture: Sendable {
         ]
         return try await withTemporaryDirectory { directory in
             try await withSimulatorServers(apis) { servers in
-                try await body(CanaryFixture(directory: directory, servers: servers, projectKey: refusedReplay.projectKey))
+                try await body(
+                    CanaryFixture(directory: directory, servers: servers, projectKey: refusedReplay.projectKey))
             }
         }
     }
@@ -57,16 +58,20 @@ struct CanaryFixture: Sendable {
             FaultRule(
                 times: nil,
                 fault: .echoingHeader(
-                    "api-key", body: #"{"type": "RXERROR", "message": "the key {value} is not valid for this workspace"}"#,
+                    "api-key",
+                    body: #"{"type": "RXERROR", "message": "the key {value} is not valid for this workspace"}"#,
                     contentType: "application/json"
                 )
             )
         )
         servers["refused-replay"]!.faults.inject(
-            FaultRule(times: nil, fault: .echoingHeader("Authorization", body: "gateway: refused Authorization: {value}\n"))
+            FaultRule(
+                times: nil, fault: .echoingHeader("Authorization", body: "gateway: refused Authorization: {value}\n"))
         )
         servers["activity"]!.faults.inject(
-            FaultRule(pathContains: "/details", fault: .echoingHeader("Authorization", status: 404, body: "no such session for {value}"))
+            FaultRule(
+                pathContains: "/details",
+                fault: .echoingHeader("Authorization", status: 404, body: "no such session for {value}"))
         )
 
         databasePath = directory + "/archive.sqlite"
@@ -91,27 +96,38 @@ struct CanaryFixture: Sendable {
 
     /// Everything in the archive's files, the WAL included, as text to search.
     func archiveBytes() -> [UInt8] {
-        ["", "-wal", "-shm"].flatMap { suffix in FileManager.default.contents(atPath: databasePath + suffix).map { Array($0) } ?? [] }
+        ["", "-wal", "-shm"].flatMap { suffix in
+            FileManager.default.contents(atPath: databasePath + suffix).map { Array($0) } ?? []
+        }
     }
 }
 
 @Suite("Secret canaries: no key reaches a log line, a terminal or the archive", .serialized)
 struct SecretCanaryTests {
-    @Test("keys read with a trailing newline work, and no key appears in sync, status, check-config --probe or the archive's bytes")
+    @Test(
+        "keys read with a trailing newline work, and no key appears in sync, status, check-config --probe or the archive's bytes"
+    )
     func canaries() async throws {
         try await CanaryFixture.with { fixture in
             let sync = try runSessionSync(["sync", "--config", fixture.configPath], environment: fixture.environment)
             // The keys went out trimmed, so the echoes below really carried them.
             #expect(fixture.servers["chat"]!.log.all.first?.request.header("api-key") == CanaryFixture.chatKey)
-            #expect(fixture.servers["activity"]!.log.all.first?.request.header("Authorization") == "Bearer \(CanaryFixture.activityKey)")
-            #expect(fixture.servers["refused-chat"]!.log.all.first?.request.header("api-key") == CanaryFixture.refusedChatKey)
-            #expect(fixture.servers["refused-replay"]!.log.all.first?.request.header("Authorization") == "Bearer \(CanaryFixture.refusedReplayKey)")
+            #expect(
+                fixture.servers["activity"]!.log.all.first?.request.header("Authorization")
+                    == "Bearer \(CanaryFixture.activityKey)")
+            #expect(
+                fixture.servers["refused-chat"]!.log.all.first?.request.header("api-key")
+                    == CanaryFixture.refusedChatKey)
+            #expect(
+                fixture.servers["refused-replay"]!.log.all.first?.request.header("Authorization")
+                    == "Bearer \(CanaryFixture.refusedReplayKey)")
 
             #expect(sync.status == 1, "\(sync.stdout)\n\(sync.stderr)")
             #expect(sync.stdout.contains("chat: succeeded"), "\(sync.stdout)")
             #expect(sync.stdout.contains("activity: succeeded"), "\(sync.stdout)")
             #expect(sync.stdout.contains("refused-chat: FAILED: yourgpt: POST"), "\(sync.stdout)")
-            #expect(sync.stdout.contains("RXERROR: the key [redacted] is not valid for this workspace"), "\(sync.stdout)")
+            #expect(
+                sync.stdout.contains("RXERROR: the key [redacted] is not valid for this workspace"), "\(sync.stdout)")
             #expect(sync.stdout.contains("refused-replay: FAILED"), "\(sync.stdout)")
             #expect(sync.stdout.contains("gateway: refused Authorization: Bearer [redacted]"), "\(sync.stdout)")
             #expect(sync.stderr.contains("pass failed"), "\(sync.stderr)")
@@ -119,20 +135,27 @@ struct SecretCanaryTests {
             let status = try runSessionSync(["status", "--config", fixture.configPath])
             let statusJSON = try runSessionSync(["status", "--json", "--config", fixture.configPath])
             #expect(status.status == 0 && statusJSON.status == 0, "\(status.stderr)\(statusJSON.stderr)")
-            #expect(status.stdout.contains("waiting: GET /v1/sessions/{id}/details answered HTTP 404: no such session for Bearer [redacted]"), "\(status.stdout)")
+            #expect(
+                status.stdout.contains(
+                    "waiting: GET /v1/sessions/{id}/details answered HTTP 404: no such session for Bearer [redacted]"),
+                "\(status.stdout)")
             #expect(statusJSON.stdout.contains("[redacted]"))
             #expect((try? JSONDocument(bytes: Array(statusJSON.stdout.utf8))) != nil, "status --json is still JSON")
 
-            let probe = try runSessionSync(["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
+            let probe = try runSessionSync(
+                ["check-config", "--probe", "--config", fixture.configPath], environment: fixture.environment)
             #expect(probe.status == 78, "\(probe.stdout)\n\(probe.stderr)")
             #expect(probe.stdout.contains("probe chat: authenticated"), "\(probe.stdout)")
-            #expect(probe.stderr.contains("probe refused-chat:") && probe.stderr.contains("[redacted]"), "\(probe.stderr)")
+            #expect(
+                probe.stderr.contains("probe refused-chat:") && probe.stderr.contains("[redacted]"), "\(probe.stderr)")
 
             // Booleans, so that a failure does not print a megabyte of database bytes.
             let archive = fixture.archiveBytes()
             let archiveHoldsRedactedErrors = archive.contains(text: "[redacted]")
             #expect(archiveHoldsRedactedErrors)
-            let outputs = [sync.stdout, sync.stderr, status.stdout, status.stderr, statusJSON.stdout, probe.stdout, probe.stderr]
+            let outputs = [
+                sync.stdout, sync.stderr, status.stdout, status.stderr, statusJSON.stdout, probe.stdout, probe.stderr,
+            ]
             for key in CanaryFixture.keys {
                 for (index, output) in outputs.enumerated() {
                     #expect(!output.contains(key), "output \(index) shows \(key):\n\(output)")

@@ -68,7 +68,9 @@ final class SessionSyncProcess: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while output.components(separatedBy: fragment).count - 1 < occurrences {
-            if ended || !condition.wait(until: deadline) { return output.components(separatedBy: fragment).count - 1 >= occurrences }
+            if ended || !condition.wait(until: deadline) {
+                return output.components(separatedBy: fragment).count - 1 >= occurrences
+            }
         }
         return true
     }

@@ -22,7 +22,9 @@ let packageRoot: String = {
 
 /// The `sessionsync` binary built beside the test bundle.
 let sessionsyncBinary: String = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sessionsync").path
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "sessionsync"
+    ).path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     return packageRoot + "/.build/debug/sessionsync"
 }()
@@ -35,7 +37,9 @@ struct ProcessResult {
 }
 
 /// Runs `sessionsync` with `arguments` and an environment of only `environment` (plus PATH).
-func runSessionSync(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> ProcessResult {
+func runSessionSync(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
+    -> ProcessResult
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: sessionsyncBinary)
     process.arguments = arguments

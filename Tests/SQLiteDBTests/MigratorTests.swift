@@ -5,9 +5,11 @@ import Testing
 @Suite("Migrator applies numbered migrations safely")
 struct MigratorTests {
     static let first = Migration(version: 1, name: "first", sql: "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);")
-    static let second = Migration(version: 2, name: "second", sql: "ALTER TABLE a ADD COLUMN w TEXT; CREATE INDEX a_w ON a (w);")
+    static let second = Migration(
+        version: 2, name: "second", sql: "ALTER TABLE a ADD COLUMN w TEXT; CREATE INDEX a_w ON a (w);")
     /// Creates a table, then fails: the table must not survive.
-    static let broken = Migration(version: 3, name: "broken", sql: "CREATE TABLE c (id INTEGER); INSERT INTO nowhere VALUES (1);")
+    static let broken = Migration(
+        version: 3, name: "broken", sql: "CREATE TABLE c (id INTEGER); INSERT INTO nowhere VALUES (1);")
 
     static func now() -> String { "2026-01-01T00:00:00.000Z" }
 
@@ -17,7 +19,8 @@ struct MigratorTests {
         let schema = try connection.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name")
         try schema.forEachRow { text += "\($0.text(at: 0) ?? "")|\($0.text(at: 1) ?? "")|\($0.text(at: 2) ?? "")\n" }
         if try connection.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'") == 1 {
-            let rows = try connection.prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+            let rows = try connection.prepare(
+                "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
             try rows.forEachRow { text += "\($0.int64(at: 0))|\($0.text(at: 1) ?? "")|\($0.text(at: 2) ?? "")\n" }
         }
         return text
@@ -31,7 +34,8 @@ struct MigratorTests {
             let applied = try migrator.migrate(connection, now: Self.now)
             #expect(applied.map(\.version) == [1, 2])
             #expect(try migrator.currentVersion(of: connection) == 2)
-            let rows = try connection.prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+            let rows = try connection.prepare(
+                "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
             var records: [String] = []
             try rows.forEachRow { records.append("\($0.int64(at: 0)) \($0.text(at: 1) ?? "") \($0.text(at: 2) ?? "")") }
             #expect(records == ["1 first 2026-01-01T00:00:00.000Z", "2 second 2026-01-01T00:00:00.000Z"])
@@ -70,8 +74,11 @@ struct MigratorTests {
     @Test("a failing first migration leaves a new database empty, without schema_migrations")
     func failureOnEmptyDatabase() throws {
         try withTemporaryDatabase { (connection: Connection, _: String) throws in
-            let broken = Migration(version: 1, name: "broken", sql: "CREATE TABLE c (id INTEGER); SELECT * FROM nowhere;")
-            #expect(throws: MigrationError.self) { try Migrator(migrations: [broken]).migrate(connection, now: Self.now) }
+            let broken = Migration(
+                version: 1, name: "broken", sql: "CREATE TABLE c (id INTEGER); SELECT * FROM nowhere;")
+            #expect(throws: MigrationError.self) {
+                try Migrator(migrations: [broken]).migrate(connection, now: Self.now)
+            }
             #expect(try connection.scalarInt("SELECT count(*) FROM sqlite_master") == 0)
         }
     }

@@ -128,7 +128,8 @@ struct StatementTests {
             let orphan = try connection.prepare("INSERT INTO child (parent_id) VALUES (42)")
             let foreignKey = try #require(throws: SQLiteError.self) { try orphan.run() }
             #expect(foreignKey.extendedCode == .constraintForeignKey)
-            if case ResultCode.constraint = foreignKey.extendedCode {} else {
+            if case ResultCode.constraint = foreignKey.extendedCode {
+            } else {
                 Issue.record("a primary code pattern should match its extended codes")
             }
 
@@ -154,7 +155,8 @@ struct StatementTests {
             let writer = try Connection(path: path)
             try writer.execute("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('alpha'), ('beta'), ('alphabet')")
             // The Connection is a temporary: only the statement holds the database open.
-            let statement = try Connection(path: path, options: Connection.Options(mode: .readOnly)).prepare("SELECT count(*) FROM t WHERE v LIKE ?")
+            let statement = try Connection(path: path, options: Connection.Options(mode: .readOnly)).prepare(
+                "SELECT count(*) FROM t WHERE v LIKE ?")
             try statement.bind("alpha%", at: 1)
             #expect(try statement.step())
             #expect(statement.int(at: 0) == 2)

@@ -10,9 +10,10 @@ struct ActivityTicksTests {
     func periods() {
         var ticks = ActivityTicks(period: .seconds(10), start: Self.start)
         #expect(ticks.due(at: Self.start.adding(.seconds(9))).isEmpty)
-        #expect(ticks.due(at: Self.start.adding(.seconds(35))).map(\.iso8601) == [
-            "2026-11-20T12:00:10.000Z", "2026-11-20T12:00:20.000Z", "2026-11-20T12:00:30.000Z",
-        ])
+        #expect(
+            ticks.due(at: Self.start.adding(.seconds(35))).map(\.iso8601) == [
+                "2026-11-20T12:00:10.000Z", "2026-11-20T12:00:20.000Z", "2026-11-20T12:00:30.000Z",
+            ])
         #expect(ticks.due(at: Self.start.adding(.seconds(39))).isEmpty)
         #expect(ticks.due(at: Self.start.adding(.seconds(40))).map(\.iso8601) == ["2026-11-20T12:00:40.000Z"])
     }

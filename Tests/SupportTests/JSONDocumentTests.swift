@@ -6,7 +6,8 @@ struct JSONDocumentTests {
     @Test("scalars, containers and escapes decode")
     func decodes() throws {
         let document = try JSONDocument(
-            text: #"{"s":"a\"b\\c\/\n\u00e9\ud83d\ude80","i":-42,"big":9223372036854775807,"d":1.5e2,"t":true,"f":false,"n":null,"a":[1,[2],{}],"o":{"k":"v"}}"#
+            text:
+                #"{"s":"a\"b\\c\/\n\u00e9\ud83d\ude80","i":-42,"big":9223372036854775807,"d":1.5e2,"t":true,"f":false,"n":null,"a":[1,[2],{}],"o":{"k":"v"}}"#
         )
         let root = document.root
         #expect(root["s"]?.string == "a\"b\\c/\né🚀")
@@ -26,9 +27,11 @@ struct JSONDocumentTests {
 
     @Test(
         "a body of the tiniest values costs under 8 times its size parsed, and reads back whole",
-        arguments: ["[" + Array(repeating: "0", count: 500_000).joined(separator: ",") + "]",
+        arguments: [
+            "[" + Array(repeating: "0", count: 500_000).joined(separator: ",") + "]",
             "{" + (0..<200_000).map { _ in #""":0"# }.joined(separator: ",") + "}",
-            "[" + Array(repeating: "[]", count: 300_000).joined(separator: ",") + "]"]
+            "[" + Array(repeating: "[]", count: 300_000).joined(separator: ",") + "]",
+        ]
     )
     func boundedTape(text: String) throws {
         let bytes = Array(text.utf8)
@@ -39,7 +42,9 @@ struct JSONDocumentTests {
         #expect(document.root.rawText.utf8.count == bytes.count)
     }
 
-    @Test("kinds, flags and subtree links survive the packed tape", arguments: [#"["a\nb", true, null, {"k": [1.5, "x"]}, false]"#])
+    @Test(
+        "kinds, flags and subtree links survive the packed tape",
+        arguments: [#"["a\nb", true, null, {"k": [1.5, "x"]}, false]"#])
     func packedTape(text: String) throws {
         let root = try JSONDocument(text: text).root
         #expect(root.elements.map(\.kind) == [.string, .bool, .null, .object, .bool])

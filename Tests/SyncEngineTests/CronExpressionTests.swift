@@ -31,7 +31,10 @@ struct CronExpressionTests {
         #expect(try CronExpression("0 0 30 2 *").next(after: Self.at("2026-01-01T00:00:00Z")) == nil)
     }
 
-    static let invalid = ["* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "a * * * *", "1,,2 * * * *"]
+    static let invalid = [
+        "* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *",
+        "a * * * *", "1,,2 * * * *",
+    ]
 
     @Test("invalid expressions are refused with the field named", arguments: invalid)
     func rejects(expression: String) {
@@ -43,6 +46,8 @@ struct CronExpressionTests {
         let schedule = Schedule.every(.seconds(300))
         let now = Self.at("2026-11-22T14:00:00Z")
         #expect(schedule.nextStart(lastStart: nil, now: now) == now)
-        #expect(schedule.nextStart(lastStart: Self.at("2026-11-22T13:58:00Z"), now: now).iso8601 == "2026-11-22T14:03:00.000Z")
+        #expect(
+            schedule.nextStart(lastStart: Self.at("2026-11-22T13:58:00Z"), now: now).iso8601
+                == "2026-11-22T14:03:00.000Z")
     }
 }

@@ -10,7 +10,8 @@ struct ErrorExcerptTests {
         try await ProviderHarness.withItems(count: 5) { harness, _ in
             // The key starts 9 bytes before the 300-byte cut: unmasked, "items-tok" would remain.
             let body = String(repeating: "x", count: 290) + " " + ItemsSimulator.token + " was refused"
-            harness.server.faults.inject(FaultRule(times: nil, fault: .status(500, body: body, contentType: "text/plain")))
+            harness.server.faults.inject(
+                FaultRule(times: nil, fault: .status(500, body: body, contentType: "text/plain")))
             let outcome = await harness.pass(retry: RetryPolicy(retries: 0))
             guard case .failed(let message) = outcome.result else {
                 Issue.record("expected a failed run, got \(outcome.result)")

@@ -1,13 +1,13 @@
 import Archive
 import AsyncHTTPClient
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import SessionSyncSupport
 import SessionSyncTesting
 import Simulators
 import SyncEngine
+import Synchronization
 import Testing
 
 @Suite("HTTP: retries, Retry-After, rate limits, redirects, size caps")
@@ -17,7 +17,7 @@ struct HTTPBehaviourTests {
         try await ProviderHarness.withItems(count: 5) { harness, _ throws in
             harness.server.faults.inject(FaultRule(fault: .tooManyRequests(retryAfter: "7")))
             #expect(await harness.pass().result == .succeeded)
-            #expect(harness.sleeps.withLockedValue { $0 } == [.seconds(7)])
+            #expect(harness.sleeps.withLock { $0 } == [.seconds(7)])
             #expect(harness.server.log.count == 2)
             #expect(try harness.count("SELECT requests FROM sync_runs") == 2)
         }
@@ -29,7 +29,7 @@ struct HTTPBehaviourTests {
             let date = HTTPDate.format(Timestamp.now().adding(.seconds(40)))
             harness.server.faults.inject(FaultRule(fault: .tooManyRequests(retryAfter: date)))
             #expect(await harness.pass().result == .succeeded)
-            let slept = try #require(harness.sleeps.withLockedValue { $0 }.first)
+            let slept = try #require(harness.sleeps.withLock { $0 }.first)
             // The date has one-second resolution and a little time passes before it is read.
             #expect(slept > .seconds(30) && slept <= .seconds(40))
         }
@@ -55,9 +55,10 @@ struct HTTPBehaviourTests {
     @Test("a 429 asking for 10^16 seconds ends the pass as rate-limited instead of waiting or trapping")
     func hugeRetryAfterThroughTheClient() async throws {
         try await ProviderHarness.withItems(count: 5) { harness, _ in
-            harness.server.faults.inject(FaultRule(times: nil, fault: .tooManyRequests(retryAfter: "10000000000000000")))
+            harness.server.faults.inject(
+                FaultRule(times: nil, fault: .tooManyRequests(retryAfter: "10000000000000000")))
             let outcome = await harness.pass()
-            #expect(harness.sleeps.withLockedValue { $0 }.isEmpty)
+            #expect(harness.sleeps.withLock { $0 }.isEmpty)
             // A spent rate budget is not a failure: the run keeps what it has and says why it stopped.
             #expect(outcome.result == .succeeded)
             #expect(outcome.progress.warnings.contains { $0.contains("Retry-After 1d") })
@@ -70,7 +71,7 @@ struct HTTPBehaviourTests {
             harness.server.faults.inject(FaultRule(times: 2, fault: .status(503, body: "unavailable")))
             harness.server.faults.inject(FaultRule(skip: 0, times: 1, fault: .dropConnection))
             #expect(await harness.pass().result == .succeeded)
-            let sleeps = harness.sleeps.withLockedValue { $0 }
+            let sleeps = harness.sleeps.withLock { $0 }
             #expect(sleeps.count == 3)
             #expect(sleeps.allSatisfy { $0 <= .seconds(30) })
             #expect(try harness.count("SELECT count(*) FROM sessions") == 5)
@@ -80,7 +81,8 @@ struct HTTPBehaviourTests {
     @Test("a 5xx that outlasts the retries fails the run with the status and the API's message")
     func persistentFailure() async throws {
         try await ProviderHarness.withItems(count: 5) { harness, _ throws in
-            harness.server.faults.inject(FaultRule(times: nil, fault: .status(500, body: #"{"message": "database on fire"}"#)))
+            harness.server.faults.inject(
+                FaultRule(times: nil, fault: .status(500, body: #"{"message": "database on fire"}"#)))
             let outcome = await harness.pass(retry: RetryPolicy(retries: 2))
             #expect(outcome.result == .failed("items: GET /items answered HTTP 500: database on fire"))
             #expect(harness.server.log.count == 3)
@@ -91,7 +93,8 @@ struct HTTPBehaviourTests {
     @Test("a 429 that outlasts the retries ends the pass as succeeded with a warning, keeping the committed pages")
     func rateBudgetSpent() async throws {
         try await ProviderHarness.withItems(count: 35, pageSize: 10) { harness, simulator throws in
-            harness.server.faults.inject(FaultRule(query: ("page", "2"), times: nil, fault: .tooManyRequests(retryAfter: "1")))
+            harness.server.faults.inject(
+                FaultRule(query: ("page", "2"), times: nil, fault: .tooManyRequests(retryAfter: "1")))
             let outcome = await harness.pass(retry: RetryPolicy(retries: 1))
             #expect(outcome.result == .succeeded)
             #expect(outcome.progress.warnings.contains { $0.contains("rate budget is spent") })
@@ -104,7 +107,9 @@ struct HTTPBehaviourTests {
 
     @Test("the rate limit holds in every window, counted from the server's log")
     func rateLimit() async throws {
-        try await ProviderHarness.withItems(count: 60, pageSize: 5, extra: #", "rateLimit": {"requests": 4, "per": "500ms"}"#) { harness, _ in
+        try await ProviderHarness.withItems(
+            count: 60, pageSize: 5, extra: #", "rateLimit": {"requests": 4, "per": "500ms"}"#
+        ) { harness, _ in
             #expect(await harness.pass().result == .succeeded)
             #expect(harness.server.log.count == 12)
             // Arrival times carry loopback jitter, so the window checked is a little shorter than the limit's.
@@ -115,24 +120,29 @@ struct HTTPBehaviourTests {
     @Test("credentials follow a redirect on the same origin but never to another host")
     func redirects() async throws {
         try await ProviderHarness.withItems(count: 5, extra: #", "path": "/redirect""#) { harness, simulator in
-            simulator.redirectTarget.withLockedValue { $0 = harness.server.baseURL + "/redirected/items" }
+            simulator.redirectTarget.withLock { $0 = harness.server.baseURL + "/redirected/items" }
             #expect(await harness.pass().result == .succeeded)
             #expect(harness.server.log.matching("/redirected/items").first?.request.header("Authorization") != nil)
 
             try await withSimulatorServer(api: ItemsSimulator(count: 5)) { other in
-                simulator.redirectTarget.withLockedValue { $0 = other.baseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/redirected/items" }
+                simulator.redirectTarget.withLock {
+                    $0 = other.baseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/redirected/items"
+                }
                 let outcome = await harness.pass()
                 #expect(outcome.failed)
                 let followed = try #require(other.log.all.first?.request)
                 #expect(followed.header("Authorization") == nil)
-                #expect(harness.server.log.matching("/redirect").last?.request.header("Authorization") == "Bearer \(ItemsSimulator.token)")
+                #expect(
+                    harness.server.log.matching("/redirect").last?.request.header("Authorization")
+                        == "Bearer \(ItemsSimulator.token)")
             }
         }
     }
 
     @Test("a response above maxResponseBytes fails with a message that says which setting to change")
     func responseCap() async throws {
-        try await ProviderHarness.withItems(count: 50, pageSize: 50, extra: #", "maxResponseBytes": 1024"#) { harness, _ in
+        try await ProviderHarness.withItems(count: 50, pageSize: 50, extra: #", "maxResponseBytes": 1024"#) {
+            harness, _ in
             let outcome = await harness.pass()
             guard case .failed(let message) = outcome.result else {
                 Issue.record("expected a failed run")

@@ -33,7 +33,8 @@ struct HostileAnswerRewriteTests {
     @Test("the value of every member with a replaced name becomes the given JSON text, at any depth")
     func values() async throws {
         try await withSimulatorServer(api: ItemsSimulator(count: 10)) { server in
-            server.faults.inject(FaultRule(times: nil, fault: .hostile(HostileAnswer(values: ["created": "1e19", "more": "\"yes\""]))))
+            server.faults.inject(
+                FaultRule(times: nil, fault: .hostile(HostileAnswer(values: ["created": "1e19", "more": "\"yes\""]))))
             let answer = try await Self.get(server, "page=1&per_page=3")
             #expect(answer.ids == ["item-0", "item-1", "item-2"])
             #expect(answer.document.root["items"]?.elements.map { $0["created"]?.rawText } == ["1e19", "1e19", "1e19"])
@@ -55,7 +56,8 @@ struct HostileAnswerRewriteTests {
     @Test("headers are set, replacing any of the same name, and the status replaced")
     func headersAndStatus() async throws {
         try await withSimulatorServer(api: ItemsSimulator(count: 10)) { server in
-            let hostile = HostileAnswer(headers: [("content-type", "text/plain"), ("Retry-After", "10000000000000000")], status: 429)
+            let hostile = HostileAnswer(
+                headers: [("content-type", "text/plain"), ("Retry-After", "10000000000000000")], status: 429)
             server.faults.inject(FaultRule(times: nil, fault: .hostile(hostile)))
             let answer = try await Self.get(server, "page=1&per_page=1")
             #expect(answer.status == 429)

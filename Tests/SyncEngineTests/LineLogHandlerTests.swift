@@ -12,7 +12,9 @@ struct LineLogHandlerTests {
         logger[metadataKey: "source"] = "log-key-31f2"
         logger.error(
             "request failed with log-key-31f2",
-            metadata: ["error": "GET /x answered HTTP 401: bad key log-key-31f2", "http.header": "x-api-key: unconfigured-9"]
+            metadata: [
+                "error": "GET /x answered HTTP 401: bad key log-key-31f2", "http.header": "x-api-key: unconfigured-9",
+            ]
         )
         #expect(!logs.text.contains("log-key-31f2"), "\(logs.text)")
         #expect(!logs.text.contains("unconfigured-9"), "\(logs.text)")

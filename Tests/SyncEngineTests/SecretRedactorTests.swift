@@ -24,9 +24,15 @@ struct SecretRedactorTests {
     @Test(
         "what follows an Authorization or api-key label, or the word Bearer, is masked even when not configured",
         arguments: [
-            ("401: bad header Authorization: Bearer other-token-77 (expired)", "401: bad header Authorization: Bearer [redacted] (expired)"),
+            (
+                "401: bad header Authorization: Bearer other-token-77 (expired)",
+                "401: bad header Authorization: Bearer [redacted] (expired)"
+            ),
             ("Authorization: other-token-77 is not valid", "Authorization: [redacted] is not valid"),
-            (#"{"headers": {"authorization": "Basic b3RoZXI6eA==", "accept": "*/*"}}"#, #"{"headers": {"authorization": "Basic [redacted]", "accept": "*/*"}}"#),
+            (
+                #"{"headers": {"authorization": "Basic b3RoZXI6eA==", "accept": "*/*"}}"#,
+                #"{"headers": {"authorization": "Basic [redacted]", "accept": "*/*"}}"#
+            ),
             (#"{\"x-api-key\":\"other-token-77\"}"#, #"{\"x-api-key\":\"[redacted]\"}"#),
             ("api-key=other-token-77&page=2", "api-key=[redacted]&page=2"),
             ("GET /v1?api_key=other-token-77", "GET /v1?api_key=[redacted]"),

@@ -13,7 +13,8 @@ struct SecretTests {
             ]}
             """#
         let loader = ConfigurationLoader(
-            registry: ItemsProvider.registry, environment: SecretEnvironment(variables: variables.merging(["OTHER": "other-key-2"]) { $1 })
+            registry: ItemsProvider.registry,
+            environment: SecretEnvironment(variables: variables.merging(["OTHER": "other-key-2"]) { $1 })
         )
         return try loader.parse(bytes: Array(text.utf8), file: "(test)")
     }
@@ -46,13 +47,18 @@ struct SecretTests {
 
     @Test(
         "a value that is blank, or has a line break inside, is a problem naming where it came from",
-        arguments: [(" \n", "environment variable TOKEN is empty"), ("key\n-1", "environment variable TOKEN contains a line break")]
+        arguments: [
+            (" \n", "environment variable TOKEN is empty"),
+            ("key\n-1", "environment variable TOKEN contains a line break"),
+        ]
     )
     func unusable(value: String, message: String) {
         #expect {
             try Self.load(token: #"{"env": "TOKEN"}"#, variables: ["TOKEN": value])
         } throws: { error in
-            (error as? ConfigError)?.problems.contains { $0.path == "sources[0].token" && $0.message.hasPrefix(message) } == true
+            (error as? ConfigError)?.problems.contains {
+                $0.path == "sources[0].token" && $0.message.hasPrefix(message)
+            } == true
         }
     }
 

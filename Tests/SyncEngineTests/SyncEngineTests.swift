@@ -1,11 +1,11 @@
 import Archive
 import Foundation
-import NIOConcurrencyHelpers
 import SQLiteDB
 import SessionSyncSupport
 import SessionSyncTesting
 import Simulators
 import SyncEngine
+import Synchronization
 import Testing
 
 @Suite("Sync engine: atomic pages and cursors, idempotence, readers, the run ledger")
@@ -13,15 +13,22 @@ struct SyncEngineTests {
     @Test("a failure on page 3 leaves pages 1-2 and a cursor covering exactly them")
     func failureMidListing() async throws {
         try await ProviderHarness.withItems(count: 35, pageSize: 10) { harness, simulator throws in
-            harness.server.faults.inject(FaultRule(query: ("page", "3"), times: nil, fault: .status(400, body: #"{"message": "page three is broken"}"#)))
+            harness.server.faults.inject(
+                FaultRule(
+                    query: ("page", "3"), times: nil, fault: .status(400, body: #"{"message": "page three is broken"}"#)
+                ))
             let outcome = await harness.pass()
             guard case .failed(let message) = outcome.result else {
                 Issue.record("expected a failed run, got \(outcome.result)")
                 return
             }
             #expect(message.contains("GET /items answered HTTP 400: page three is broken"))
-            #expect(try harness.rows("SELECT external_id FROM sessions ORDER BY started_at").map { $0[0] } == (0..<20).map { "item-\($0)" })
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created'") == simulator.all[19].created.iso8601)
+            #expect(
+                try harness.rows("SELECT external_id FROM sessions ORDER BY started_at").map { $0[0] }
+                    == (0..<20).map { "item-\($0)" })
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created'")
+                    == simulator.all[19].created.iso8601)
             #expect(try harness.text("SELECT status FROM sync_runs") == "failed")
             #expect(try harness.text("SELECT error FROM sync_runs")?.contains("page three is broken") == true)
             #expect(try harness.count("SELECT sessions_upserted FROM sync_runs") == 20)
@@ -34,7 +41,9 @@ struct SyncEngineTests {
             #expect(try harness.count("SELECT count(*) FROM sessions") == 35)
             #expect(try harness.count("SELECT count(DISTINCT external_id) FROM sessions") == 35)
             #expect(harness.server.log.all.first?.request.query("since") == simulator.all[19].created.iso8601)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created'") == simulator.all[34].created.iso8601)
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created'")
+                    == simulator.all[34].created.iso8601)
         }
     }
 
@@ -78,7 +87,9 @@ struct SyncEngineTests {
         }
     }
 
-    @Test("malformed and truncated bodies fail the run with the endpoint named and touch nothing", arguments: [Fault.malformedBody, .truncatedBody])
+    @Test(
+        "malformed and truncated bodies fail the run with the endpoint named and touch nothing",
+        arguments: [Fault.malformedBody, .truncatedBody])
     func badBodies(fault: Fault) async throws {
         try await ProviderHarness.withItems(count: 15, pageSize: 10) { harness, simulator in
             #expect(await harness.pass().result == .succeeded)
@@ -129,7 +140,10 @@ struct SyncEngineTests {
                 return source.id
             }
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.rows("SELECT status FROM sync_runs ORDER BY id").map { $0[0] } == ["interrupted", "succeeded"])
+            #expect(
+                try harness.rows("SELECT status FROM sync_runs ORDER BY id").map { $0[0] } == [
+                    "interrupted", "succeeded",
+                ])
             #expect(try harness.text("SELECT error FROM sync_runs WHERE id = 1")?.contains("pid \(deadPID)") == true)
 
             // A live process (here: `cat` waiting on its input) holding a run keeps others out.
@@ -143,7 +157,8 @@ struct SyncEngineTests {
                 live.waitUntilExit()
             }
             _ = try await harness.archive.withStore { store in
-                try store.startRun(sourceID: sourceID, pid: Int(live.processIdentifier), now: .now(), isAlive: { _ in false })
+                try store.startRun(
+                    sourceID: sourceID, pid: Int(live.processIdentifier), now: .now(), isAlive: { _ in false })
             }
             let skipped = await harness.pass()
             guard case .skipped = skipped.result else {

@@ -22,7 +22,9 @@ extension ArchiveBatch {
         for (row, id) in zip(rows, ids) {
             if let id, ambiguous.contains(id) {
                 let path = row[idKey]?.path ?? row.path
-                quarantine(row, endpoint: endpoint, idKey: idKey, reason: "\(path): \"\(id)\" is the id of different records in this answer")
+                quarantine(
+                    row, endpoint: endpoint, idKey: idKey,
+                    reason: "\(path): \"\(id)\" is the id of different records in this answer")
                 continue
             }
             if let id, !seen.insert(id).inserted { continue }

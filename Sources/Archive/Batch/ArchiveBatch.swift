@@ -74,7 +74,8 @@ public struct ArchiveBatch: Sendable {
     }
 
     public var isEmpty: Bool {
-        sessions.isEmpty && sessionChildren.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty && fulfilled.isEmpty && presence == nil
+        sessions.isEmpty && sessionChildren.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty
+            && fulfilled.isEmpty && presence == nil
             && drift.isEmpty && quarantined.isEmpty
     }
 }

@@ -9,7 +9,9 @@ public struct PresenceSnapshot: Sendable, Equatable {
     public var liveStatus: String
     public var endedStatus: String
 
-    public init(seenExternalIDs: Set<String>, absencesToEnd: Int = 2, liveStatus: String = "live", endedStatus: String = "ended") {
+    public init(
+        seenExternalIDs: Set<String>, absencesToEnd: Int = 2, liveStatus: String = "live", endedStatus: String = "ended"
+    ) {
         self.seenExternalIDs = seenExternalIDs
         self.absencesToEnd = absencesToEnd
         self.liveStatus = liveStatus

@@ -9,7 +9,9 @@ public struct MessageRecord: Sendable, Equatable {
     public var body: String?
     public var raw: String
 
-    public init(externalID: String, sender: String?, sentAt: Timestamp?, contentType: String?, body: String?, raw: String) {
+    public init(
+        externalID: String, sender: String?, sentAt: Timestamp?, contentType: String?, body: String?, raw: String
+    ) {
         self.externalID = externalID
         self.sender = sender
         self.sentAt = sentAt

@@ -34,7 +34,8 @@ final class CheckpointFailureLog: Sendable {
         let kind = (error as? SQLiteError).map { $0.extendedCode.description } ?? "error"
         let message = (error as? SQLiteError)?.message ?? "\(error)"
         let failure = state.withLock { state in
-            let failure = CheckpointFailure(kind: kind, message: message, at: now, firstOfKind: state.kinds.insert(kind).inserted)
+            let failure = CheckpointFailure(
+                kind: kind, message: message, at: now, firstOfKind: state.kinds.insert(kind).inserted)
             // A failure that repeats every few commits must not grow memory while it waits.
             if state.unrecorded.count < 100 { state.unrecorded.append(failure) }
             return failure

@@ -3,17 +3,23 @@ import SessionSyncSupport
 
 /// Replaces a session's child sets, leaving alone each one whose fingerprint is unchanged.
 final class ChildSetWriter {
-    private let pageHistory = MultiRowInsert("INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms)", columns: 6)
+    private let pageHistory = MultiRowInsert(
+        "INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms)", columns: 6)
     // Two points in one bucket would break the key; the later one wins, as in the API's order.
     private let timeline = MultiRowInsert(
-        "INSERT OR REPLACE INTO timeline (session_id, bucket_at, event_count, dominant_event_type, activity_level)", columns: 5
+        "INSERT OR REPLACE INTO timeline (session_id, bucket_at, event_count, dominant_event_type, activity_level)",
+        columns: 5
     )
-    private let eventCounts = MultiRowInsert("INSERT OR REPLACE INTO event_counts (session_id, event_type, count)", columns: 3)
-    private let metadata = MultiRowInsert("INSERT OR REPLACE INTO session_metadata (session_id, key, value)", columns: 3)
+    private let eventCounts = MultiRowInsert(
+        "INSERT OR REPLACE INTO event_counts (session_id, event_type, count)", columns: 3)
+    private let metadata = MultiRowInsert(
+        "INSERT OR REPLACE INTO session_metadata (session_id, key, value)", columns: 3)
 
     /// Writes `sets` for the session and returns how many rows changed (0 when every set is
     /// unchanged). `fingerprints` are the sets', in order, when computed ahead.
-    func write(_ sets: [ChildSet], fingerprints: [String]?, sessionID: Int64, isNewSession: Bool, connection: Connection) throws -> Int {
+    func write(
+        _ sets: [ChildSet], fingerprints: [String]?, sessionID: Int64, isNewSession: Bool, connection: Connection
+    ) throws -> Int {
         // Read on first need: a record of appended messages only has no fingerprint to compare.
         var stored: [String: String]? = isNewSession ? [:] : nil
         var changed: [(String, JSONOutput)] = []

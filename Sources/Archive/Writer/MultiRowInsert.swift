@@ -22,7 +22,8 @@ final class MultiRowInsert {
     /// Inserts `rows`; `bind` binds one row's values from parameter `first` on (1-based), given
     /// the row's position in `rows`.
     func run<Row>(
-        _ rows: [Row], connection: Connection, bind: (_ statement: Statement, _ row: Row, _ position: Int, _ first: Int32) throws -> Void
+        _ rows: [Row], connection: Connection,
+        bind: (_ statement: Statement, _ row: Row, _ position: Int, _ first: Int32) throws -> Void
     ) throws {
         var start = 0
         while start < rows.count {

@@ -20,7 +20,9 @@ final class SessionUpsert {
 
     private var sqlByColumns: [UInt64: String] = [:]
 
-    func upsert(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, connection: Connection) throws -> Result {
+    func upsert(_ record: SessionRecord, sourceID: Int64, now: String, passStartedAt: String, connection: Connection)
+        throws -> Result
+    {
         let statement = try connection.cachedStatement(sql(for: record.columns, insertOnly: record.insertOnly))
         try statement.bind(sourceID, at: 1)
         try statement.bind(record.externalID, at: 2)
@@ -51,7 +53,8 @@ final class SessionUpsert {
             throw SQLiteError(code: .error, message: "the session upsert returned no row", sql: statement.sql)
         }
         let id = statement.int64(at: 0)
-        let outcome: Outcome = connection.lastInsertedRowID == id ? .inserted : statement.bool(at: 1) ? .changed : .unchanged
+        let outcome: Outcome =
+            connection.lastInsertedRowID == id ? .inserted : statement.bool(at: 1) ? .changed : .unchanged
         return Result(id: id, outcome: outcome, newInThisPass: statement.bool(at: 2))
     }
 
@@ -60,7 +63,9 @@ final class SessionUpsert {
         if let sql = sqlByColumns[key] { return sql }
         let names = SessionColumns.names
         let updated = columns.subtracting(insertOnly)
-        let carried = names.indices.filter { updated.contains(SessionColumns(rawValue: 1 << UInt32($0))) }.map { names[$0] }
+        let carried = names.indices.filter { updated.contains(SessionColumns(rawValue: 1 << UInt32($0))) }.map {
+            names[$0]
+        }
         let compared = ["kind"] + carried
         let assignments = compared.map { "\($0) = excluded.\($0)" }
         let changed = compared.map { "sessions.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")

@@ -25,7 +25,8 @@ final class WALCheckpointer: Sendable {
 
     /// Schedules a checkpoint unless one is already waiting to run.
     func request() {
-        guard scheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard scheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
         queue.async { [self] in
             scheduled.store(false, ordering: .releasing)
             connection.withLock { connection in

@@ -31,7 +31,9 @@ struct IsNotAIDetailFetch {
         let response: APIResponse
         do {
             response = try await pass.http.send(
-                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(externalID))/details", endpoint: IsNotAIProvider.detailsEndpoint)
+                APIRequest(
+                    path: "/v1/sessions/\(APIRequest.pathSegment(externalID))/details",
+                    endpoint: IsNotAIProvider.detailsEndpoint)
             )
         } catch let error as SyncError where error.httpStatus.map(Self.sessionStatuses.contains) == true {
             return Result(completion: countedFailure(externalID, attempts: attempts, error))
@@ -55,15 +57,18 @@ struct IsNotAIDetailFetch {
         // Done at the wanted version once the session has ended; until then it stays due,
         // without using up attempts (an open session is not a failure).
         let outcome: QueueCompletion.Outcome =
-            details.hasEnded ? .done(version: version) : .retry(error: nil, notBefore: nil, countsAsAttempt: false, maxAttempts: nil)
+            details.hasEnded
+            ? .done(version: version) : .retry(error: nil, notBefore: nil, countsAsAttempt: false, maxAttempts: nil)
         return Result(
-            record: record, completion: QueueCompletion(kind: IsNotAIProvider.detailsKind, externalID: externalID, outcome: outcome),
+            record: record,
+            completion: QueueCompletion(kind: IsNotAIProvider.detailsKind, externalID: externalID, outcome: outcome),
             drift: drift.drifts
         )
     }
 
     /// An answer about this one session: an attempt that counts, backed off (``ItemRetryPolicy``).
     private func countedFailure(_ externalID: String, attempts: Int, _ error: any Error) -> QueueCompletion {
-        ItemRetryPolicy(maxAttempts: settings.maxDetailAttempts).retry(kind: IsNotAIProvider.detailsKind, externalID: externalID, attempts: attempts, error: error)
+        ItemRetryPolicy(maxAttempts: settings.maxDetailAttempts).retry(
+            kind: IsNotAIProvider.detailsKind, externalID: externalID, attempts: attempts, error: error)
     }
 }

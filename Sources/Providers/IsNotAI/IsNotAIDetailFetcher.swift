@@ -16,8 +16,10 @@ struct IsNotAIDetailFetcher {
     func run(_ pass: SyncPass) async throws {
         let fetch = IsNotAIDetailFetch(settings: settings)
         let retry = ItemRetryPolicy(maxAttempts: settings.maxDetailAttempts)
-        try await pass.workQueue(kind: IsNotAIProvider.detailsKind, commitEvery: Self.batchSize, retry: retry) { (item: QueueItem) async -> QueueWork in
-            let result = await fetch.fetch(externalID: item.externalID, version: item.version, attempts: item.attempts, pass)
+        try await pass.workQueue(kind: IsNotAIProvider.detailsKind, commitEvery: Self.batchSize, retry: retry) {
+            (item: QueueItem) async -> QueueWork in
+            let result = await fetch.fetch(
+                externalID: item.externalID, version: item.version, attempts: item.attempts, pass)
             var batch = ArchiveBatch()
             if let record = result.record { batch.sessions.append(record) }
             if let completion = result.completion { batch.completions.append(completion) }

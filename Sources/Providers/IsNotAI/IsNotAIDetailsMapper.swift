@@ -17,7 +17,9 @@ enum IsNotAIDetailsMapper {
 
     /// Maps a details answer: `data` must be an object; every field in it that drifted is left
     /// NULL (a timeline bucket without a usable time is left out) and recorded in `drift`.
-    static func map(_ root: JSONValue, externalID: String, _ drift: inout SchemaDriftLog) throws(JSONShapeError) -> Mapped {
+    static func map(_ root: JSONValue, externalID: String, _ drift: inout SchemaDriftLog) throws(JSONShapeError)
+        -> Mapped
+    {
         let data = try root.requireObject("data")
         var record = SessionRecord(externalID: externalID, kind: .activity)
         let start = data.lenientTimestamp("startTime", &drift)
@@ -36,7 +38,9 @@ enum IsNotAIDetailsMapper {
         if let counts = data.lenientObject("eventCounts", &drift) {
             var rows: [EventCount] = []
             for type in eventTypes {
-                if let count = counts.lenientInt64(type, &drift) { rows.append(EventCount(eventType: type, count: count)) }
+                if let count = counts.lenientInt64(type, &drift) {
+                    rows.append(EventCount(eventType: type, count: count))
+                }
             }
             children.append(.eventCounts(rows))
         }
@@ -69,7 +73,8 @@ enum IsNotAIDetailsMapper {
                 rows.append(
                     PageVisit(
                         url: visit.lenientString("url", &drift), visitedAt: visit.lenientTimestamp("timestamp", &drift),
-                        type: visit.lenientString("type", &drift), durationMilliseconds: visit.lenientInt64("durationMs", &drift)
+                        type: visit.lenientString("type", &drift),
+                        durationMilliseconds: visit.lenientInt64("durationMs", &drift)
                     )
                 )
             }

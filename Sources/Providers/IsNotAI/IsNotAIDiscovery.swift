@@ -30,7 +30,9 @@ struct IsNotAIDiscovery {
             restart = resumeAt
         }
         if let target = summary.newestCreatedAt ?? restart {
-            try await pass.archive.commit(ArchiveBatch(cursors: [pass.archive.advance(stream: Self.cursorStream, to: target, previous: previous)]))
+            try await pass.archive.commit(
+                ArchiveBatch(cursors: [pass.archive.advance(stream: Self.cursorStream, to: target, previous: previous)])
+            )
         }
         try await IsNotAIUnfinishedRevisit(settings: settings).run(pass, plan: summary.plan)
     }

@@ -4,7 +4,8 @@ import SessionSyncSupport
 enum IsNotAIErrorEnvelope {
     /// `CODE: message (details: {...})`, or nil when the body is not the envelope.
     static func message(_ body: [UInt8]) -> String? {
-        guard let document = try? JSONDocument(bytes: body), let error = document.root["error"], error.kind == .object else {
+        guard let document = try? JSONDocument(bytes: body), let error = document.root["error"], error.kind == .object
+        else {
             return nil
         }
         let code = error["code"]?.string

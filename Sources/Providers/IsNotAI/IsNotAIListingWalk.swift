@@ -40,14 +40,18 @@ struct IsNotAIListingWalk {
             var query = [("pageSize", "\(settings.pageSize)"), ("startDate", startDate.iso8601)]
             if let status { query.append(("status", status)) }
             if let cursor { query.append(("cursor", cursor)) }
-            let response = try await pass.http.send(APIRequest(path: "/v1/sessions", query: query, endpoint: IsNotAIProvider.listEndpoint))
+            let response = try await pass.http.send(
+                APIRequest(path: "/v1/sessions", query: query, endpoint: IsNotAIProvider.listEndpoint))
             if let plan = IsNotAIPlan(header: response.header(IsNotAIPlan.header)) { summary.plan = plan }
             let document = try response.json()
-            let page = try pass.http.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in try Page(document.root) }
+            let page = try pass.http.map(IsNotAIProvider.listEndpoint) { () throws(JSONShapeError) in
+                try Page(document.root)
+            }
 
             var listed: [IsNotAIPageWriter.ListedSession] = []
             var rowsBatch = ArchiveBatch()
-            let sessions = rowsBatch.mapRows(page.rows.elements, endpoint: IsNotAIProvider.listEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+            let sessions = rowsBatch.mapRows(page.rows.elements, endpoint: IsNotAIProvider.listEndpoint, idKey: "id") {
+                row, drift throws(JSONShapeError) in
                 try IsNotAISessionMapper.map(row, &drift)
             }
             try await pipeline.submit(rowsBatch)
@@ -56,7 +60,9 @@ struct IsNotAIListingWalk {
                 // Creation time stands in for the start until the details bring the real one.
                 session.record.startedAt = session.createdAt
                 session.record.insertOnly.insert(.startedAt)
-                let request = session.isOpen ? nil : QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version)
+                let request =
+                    session.isOpen
+                    ? nil : QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version)
                 listed.append(IsNotAIPageWriter.ListedSession(record: session.record, detailsRequest: request))
                 if status != nil { summary.seen.insert(id) }
                 summary.newestCreatedAt = max(summary.newestCreatedAt ?? session.createdAt, session.createdAt)
@@ -70,13 +76,15 @@ struct IsNotAIListingWalk {
             guard page.hasMore else { return summary }
             guard let next = page.nextCursor else {
                 throw SyncError.malformedResponse(
-                    endpoint: IsNotAIProvider.listEndpoint, detail: "pagination.hasMore is true but pagination.nextCursor is missing or empty"
+                    endpoint: IsNotAIProvider.listEndpoint,
+                    detail: "pagination.hasMore is true but pagination.nextCursor is missing or empty"
                 )
             }
             guard usedCursors.insert(next).inserted else {
                 throw SyncError.providerError(
                     endpoint: IsNotAIProvider.listEndpoint,
-                    message: "the listing handed out the same nextCursor twice; stopped paging to avoid a loop (the rows read so far are archived)"
+                    message:
+                        "the listing handed out the same nextCursor twice; stopped paging to avoid a loop (the rows read so far are archived)"
                 )
             }
             cursor = next

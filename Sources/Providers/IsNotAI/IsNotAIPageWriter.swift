@@ -22,14 +22,18 @@ struct IsNotAIPageWriter {
     /// Submits one page's sessions, fetching the details wanted anew first. A session whose
     /// details failed keeps its request, retried with backoff. Returns the failure that ends the
     /// pass once the page is committed: the whole source failing.
-    func write(_ listed: [ListedSession], _ pass: SyncPass, _ pipeline: inout CommitPipeline) async throws -> (any Error)? {
+    func write(_ listed: [ListedSession], _ pass: SyncPass, _ pipeline: inout CommitPipeline) async throws -> (
+        any Error
+    )? {
         let requested = listed.compactMap { $0.detailsRequest?.externalID }
         let states = try await pass.archive.queueStates(kind: IsNotAIProvider.detailsKind, externalIDs: requested)
         var chunk = ArchiveBatch()
         var waiting: [String: ListedSession] = [:]
         var items: [QueueItem] = []
         for session in listed {
-            if let request = session.detailsRequest, QueueState.requestMakesPending(states[request.externalID], version: request.version) {
+            if let request = session.detailsRequest,
+                QueueState.requestMakesPending(states[request.externalID], version: request.version)
+            {
                 waiting[request.externalID] = session
                 items.append(QueueItem(requested: request))
             } else {
@@ -48,7 +52,8 @@ struct IsNotAIPageWriter {
         let listedByID = waiting
         let outcome = await fanOut.run(items, into: &pipeline, tally: &tally) { item in
             guard var session = listedByID[item.externalID] else { return QueueWork() }
-            let result = await fetch.fetch(externalID: item.externalID, version: item.version, attempts: item.attempts, pass)
+            let result = await fetch.fetch(
+                externalID: item.externalID, version: item.version, attempts: item.attempts, pass)
             if let details = result.record { session.record.overlay(details) }
             var batch = Self.batch(for: session, completion: result.completion)
             batch.drift += result.drift

@@ -44,20 +44,28 @@ public struct IsNotAIProvider: Provider {
     var regionHint: String {
         let host = baseURL.host.lowercased()
         let region =
-            host == "api.isnotai.com" ? "the US region (an EU key needs https://api-eu.isnotai.com)"
-            : host == "api-eu.isnotai.com" ? "the EU region (a US key needs https://api.isnotai.com)"
-            : "neither https://api.isnotai.com (US) nor https://api-eu.isnotai.com (EU)"
-        return "either the apiKey is wrong or it belongs to the other region: isnotai keys work only in the region that issued them, and this source's baseURL \(baseURL.origin) is \(region)"
+            host == "api.isnotai.com"
+            ? "the US region (an EU key needs https://api-eu.isnotai.com)"
+            : host == "api-eu.isnotai.com"
+                ? "the EU region (a US key needs https://api.isnotai.com)"
+                : "neither https://api.isnotai.com (US) nor https://api-eu.isnotai.com (EU)"
+        return
+            "either the apiKey is wrong or it belongs to the other region: isnotai keys work only in the region that issued them, and this source's baseURL \(baseURL.origin) is \(region)"
     }
 
     public func probe(_ http: SourceHTTP) async throws -> String {
-        let response = try await http.send(APIRequest(path: "/v1/sessions", query: [("pageSize", "1")], endpoint: Self.listEndpoint))
+        let response = try await http.send(
+            APIRequest(path: "/v1/sessions", query: [("pageSize", "1")], endpoint: Self.listEndpoint))
         let document = try response.json()
-        let count = try http.map(Self.listEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data").count }
-        guard let plan = IsNotAIPlan(header: response.header(IsNotAIPlan.header)) else {
-            return "authenticated (no \(IsNotAIPlan.header) header, plan unknown); \(count) session(s) on the first page"
+        let count = try http.map(Self.listEndpoint) { () throws(JSONShapeError) in
+            try document.root.requireArray("data").count
         }
-        return "authenticated; \(plan.name) plan (\(plan.windowDescription) history, pages of up to \(plan.maxPageSize)); \(count) session(s) on the first page"
+        guard let plan = IsNotAIPlan(header: response.header(IsNotAIPlan.header)) else {
+            return
+                "authenticated (no \(IsNotAIPlan.header) header, plan unknown); \(count) session(s) on the first page"
+        }
+        return
+            "authenticated; \(plan.name) plan (\(plan.windowDescription) history, pages of up to \(plan.maxPageSize)); \(count) session(s) on the first page"
     }
 
     /// A discovery that fails still leaves the details already asked for to be fetched (see ``PassStages``).

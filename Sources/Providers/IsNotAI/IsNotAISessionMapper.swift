@@ -59,7 +59,8 @@ enum IsNotAISessionMapper {
         record.children = [.metadata(entries)]
 
         return Mapped(
-            record: record, createdAt: createdAt, version: (updatedAt ?? createdAt).iso8601, isOpen: status == openStatus
+            record: record, createdAt: createdAt, version: (updatedAt ?? createdAt).iso8601,
+            isOpen: status == openStatus
         )
     }
 }

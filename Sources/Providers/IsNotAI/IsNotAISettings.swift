@@ -19,9 +19,13 @@ public struct IsNotAISettings: ProviderSettings {
         let pageSize = reader.int("pageSize", range: 1...100) ?? 100
         let attempts = reader.int("maxDetailAttempts", range: 1...50) ?? 5
         if !discover && ids.isEmpty && reader.object["sessionIds"] == nil {
-            reader.warning("discover", "discovery is off and no sessionIds are listed: only ids added with `sessionsync enqueue` or detail_requests are fetched")
+            reader.warning(
+                "discover",
+                "discovery is off and no sessionIds are listed: only ids added with `sessionsync enqueue` or detail_requests are fetched"
+            )
         }
         guard let apiKey else { return nil }
-        return IsNotAISettings(apiKey: apiKey, discover: discover, sessionIDs: ids, pageSize: pageSize, maxDetailAttempts: attempts)
+        return IsNotAISettings(
+            apiKey: apiKey, discover: discover, sessionIDs: ids, pageSize: pageSize, maxDetailAttempts: attempts)
     }
 }

@@ -20,7 +20,9 @@ struct IsNotAIUnfinishedRevisit {
         let horizon = pass.startedAt.subtracting((plan ?? .free).historyWindow).adding(IsNotAIDiscovery.windowMargin)
         var candidates: [String: ArchivedSession] = [:]
         var oldest: Timestamp?
-        for session in try await pass.archive.sessions(status: IsNotAISessionMapper.openStatus, notListedInThisPass: true) {
+        for session in try await pass.archive.sessions(
+            status: IsNotAISessionMapper.openStatus, notListedInThisPass: true)
+        {
             let started = session.startedAt.flatMap(Timestamp.init(iso8601:)) ?? horizon
             guard started >= horizon else { continue }
             candidates[session.externalID] = session
@@ -29,9 +31,12 @@ struct IsNotAIUnfinishedRevisit {
         var changed: [ArchivedSession] = []
         if let oldest {
             let startDate = max(horizon, oldest.subtracting(.seconds(60)))
-            let walk = IsNotAIListingWalk(settings: settings, startDate: startDate, status: IsNotAISessionMapper.openStatus)
+            let walk = IsNotAIListingWalk(
+                settings: settings, startDate: startDate, status: IsNotAISessionMapper.openStatus)
             let active = try await walk.run(pass)
-            changed = candidates.values.filter { !active.seen.contains($0.externalID) }.sorted { $0.externalID < $1.externalID }
+            changed = candidates.values.filter { !active.seen.contains($0.externalID) }.sorted {
+                $0.externalID < $1.externalID
+            }
         }
         // Also runs the revisits that failed on earlier passes and are due.
         try await pass.repeatWork(kind: Self.kind, for: changed) { item in
@@ -43,12 +48,17 @@ struct IsNotAIUnfinishedRevisit {
         let response: APIResponse
         do {
             response = try await pass.http.send(
-                APIRequest(path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))", endpoint: IsNotAIProvider.sessionEndpoint)
+                APIRequest(
+                    path: "/v1/sessions/\(APIRequest.pathSegment(item.externalID))",
+                    endpoint: IsNotAIProvider.sessionEndpoint)
             )
         } catch let error as SyncError where error.httpStatus == 404 {
             // Gone upstream: nothing to learn, and nothing to ask again.
-            let reason = "session \(item.externalID) is no longer found upstream (\(error)); it stays active in the archive"
-            return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))])
+            let reason =
+                "session \(item.externalID) is no longer found upstream (\(error)); it stays active in the archive"
+            return ArchiveBatch(completions: [
+                QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))
+            ])
         }
         let document = try response.json()
         var batch = ArchiveBatch()
@@ -60,7 +70,8 @@ struct IsNotAIUnfinishedRevisit {
         }
         batch.sessions.append(session.record)
         if !session.isOpen {
-            batch.enqueue.append(QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: item.externalID, version: session.version))
+            batch.enqueue.append(
+                QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: item.externalID, version: session.version))
         }
         return batch
     }

@@ -34,7 +34,8 @@ struct OpenReplayListing {
             firstTotal = total
         } else if total == 0, rowCount == 0, let first = firstTotal, first > 0 {
             // The proxy's answer when the assist service is unreachable, in the middle of a walk.
-            silentFailure = "page \(pages) came back empty with total 0 although page 1 reported \(first) live session(s)"
+            silentFailure =
+                "page \(pages) came back empty with total 0 although page 1 reported \(first) live session(s)"
         }
         if rowCount < pageSize { return true }
         if let total, pages * pageSize >= total { return true }

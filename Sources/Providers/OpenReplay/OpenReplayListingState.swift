@@ -18,12 +18,14 @@ struct OpenReplayListingState: Equatable {
 
     /// The state in a cursor value; nil when there is none (or it is not one of ours).
     init?(cursor: String?) {
-        guard let cursor, let document = try? JSONDocument(text: cursor), let sessions = document.root["sessions"]?.int else { return nil }
+        guard let cursor, let document = try? JSONDocument(text: cursor), let sessions = document.root["sessions"]?.int
+        else { return nil }
         self.sessions = sessions
         self.awaitingConfirmation = document.root["awaitingConfirmation"]?.bool ?? false
     }
 
     var cursorValue: String {
-        JSONOutput.object([("sessions", .int(Int64(sessions))), ("awaitingConfirmation", .bool(awaitingConfirmation))]).text
+        JSONOutput.object([("sessions", .int(Int64(sessions))), ("awaitingConfirmation", .bool(awaitingConfirmation))])
+            .text
     }
 }

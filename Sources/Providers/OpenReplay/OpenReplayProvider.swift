@@ -45,9 +45,11 @@ public struct OpenReplayProvider: Provider {
         var repeats = RepeatedPageGuard()
         for number in 1...ListingBound.pages {
             try Task.checkCancellation()
-            guard let page = try await fetchPage(pass.http, page: number, limit: settings.pageSize, repeats: &repeats) else {
+            guard let page = try await fetchPage(pass.http, page: number, limit: settings.pageSize, repeats: &repeats)
+            else {
                 throw SyncError.providerError(
-                    endpoint: search.endpoint, message: "the assist service did not answer (data: null); no session was marked ended"
+                    endpoint: search.endpoint,
+                    message: "the assist service did not answer (data: null); no session was marked ended"
                 )
             }
             if page.repeatsPrevious {
@@ -59,7 +61,8 @@ public struct OpenReplayProvider: Provider {
                 return
             }
             var batch = ArchiveBatch(drift: page.drift)
-            let records = batch.mapRows(page.sessions, endpoint: search.endpoint, idKey: "sessionID") { row, drift throws(JSONShapeError) in
+            let records = batch.mapRows(page.sessions, endpoint: search.endpoint, idKey: "sessionID") {
+                row, drift throws(JSONShapeError) in
                 try OpenReplaySessionMapper.map(row, &drift)
             }
             for record in records where listing.admit(record.externalID) {
@@ -67,13 +70,15 @@ public struct OpenReplayProvider: Provider {
             }
             if !batch.quarantined.isEmpty {
                 // A live session whose id could not be read would look absent, and be ended wrongly.
-                listing.distrust("\(batch.quarantined.count) listed session(s) had no usable sessionID (see the quarantine table)")
+                listing.distrust(
+                    "\(batch.quarantined.count) listed session(s) had no usable sessionID (see the quarantine table)")
             }
             let isLast = listing.notePage(total: page.total, rowCount: page.sessions.count)
             if isLast || number == ListingBound.pages {
                 if !isLast {
                     await ListingBound.reached(search.endpoint, pass)
-                    listing.distrust("the listing did not end after \(ListingBound.pages) pages of \(settings.pageSize)")
+                    listing.distrust(
+                        "the listing did not end after \(ListingBound.pages) pages of \(settings.pageSize)")
                 }
                 try await finish(listing, previous: previous, batch: &batch, pass: pass)
                 try await pass.archive.commit(batch)
@@ -85,8 +90,11 @@ public struct OpenReplayProvider: Provider {
 
     /// Adds to the last page's batch what the finished listing decides: the presence snapshot
     /// and the listing state when it is believed, only the state when it awaits confirmation.
-    private func finish(_ listing: OpenReplayListing, previous: OpenReplayListingState, batch: inout ArchiveBatch, pass: SyncPass) async throws {
-        switch listing.verdict(previousSessions: previous.sessions, awaitingConfirmation: previous.awaitingConfirmation) {
+    private func finish(
+        _ listing: OpenReplayListing, previous: OpenReplayListingState, batch: inout ArchiveBatch, pass: SyncPass
+    ) async throws {
+        switch listing.verdict(previousSessions: previous.sessions, awaitingConfirmation: previous.awaitingConfirmation)
+        {
         case .trusted:
             batch.presence = PresenceSnapshot(seenExternalIDs: listing.seen)
             let state = OpenReplayListingState(sessions: listing.seen.count, awaitingConfirmation: false)
@@ -121,7 +129,9 @@ public struct OpenReplayProvider: Provider {
     }
 
     /// One page of the search; nil when the service answered `data: null`.
-    private func fetchPage(_ http: SourceHTTP, page: Int, limit: Int, repeats: inout RepeatedPageGuard) async throws -> Page? {
+    private func fetchPage(_ http: SourceHTTP, page: Int, limit: Int, repeats: inout RepeatedPageGuard) async throws
+        -> Page?
+    {
         let document = try await http.sendJSON(search.request(page: page, limit: limit))
         if repeats.repeats(document) { return Page(total: nil, sessions: [], repeatsPrevious: true) }
         return try http.map(search.endpoint) { () throws(JSONShapeError) -> Page? in

@@ -8,7 +8,8 @@ struct OpenReplaySearch: Sendable {
 
     /// The names the v2 assist service knows (apis.md 1.3); any other name is a metadata key.
     static let knownNames = [
-        "userId", "userAnonymousId", "userOs", "userBrowser", "userDevice", "platform", "userCountry", "userState", "userCity", "active",
+        "userId", "userAnonymousId", "userOs", "userBrowser", "userDevice", "platform", "userCountry", "userState",
+        "userCity", "active",
     ]
 
     var path: String {
@@ -48,11 +49,15 @@ struct OpenReplaySearch: Sendable {
     }
 
     var filters: [JSONOutput] {
-        var result = settings.filters.map { settings.apiStyle == .public ? Self.publicFilter($0) : Self.legacyFilter($0) }
+        var result = settings.filters.map {
+            settings.apiStyle == .public ? Self.publicFilter($0) : Self.legacyFilter($0)
+        }
         if let userID = settings.userID {
             result.append(
                 settings.apiStyle == .public
-                    ? .object([("name", .string("userId")), ("operator", .string("is")), ("value", .array([.string(userID)]))])
+                    ? .object([
+                        ("name", .string("userId")), ("operator", .string("is")), ("value", .array([.string(userID)])),
+                    ])
                     : .object([("type", .string("USERID")), ("value", .array([.string(userID)]))])
             )
         }

@@ -5,7 +5,8 @@ import SessionSyncSupport
 enum OpenReplaySessionMapper {
     /// Attributes without a column of their own, kept in the `metadata` column under these names.
     static let attributes = [
-        "trackerVersion", "userUUID", "userDevice", "userState", "userCity", "active", "assistOnly", "isSnippet", "revID", "projectKey", "tabId",
+        "trackerVersion", "userUUID", "userDevice", "userState", "userCity", "active", "assistOnly", "isSnippet",
+        "revID", "projectKey", "tabId",
     ]
 
     /// Maps `row`; only `sessionID` is required, any other field that drifted is left NULL.

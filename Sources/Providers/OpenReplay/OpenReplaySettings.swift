@@ -28,7 +28,8 @@ public struct OpenReplaySettings: ProviderSettings, Equatable {
     public var pageSize: Int
 
     static func read(_ reader: ConfigObjectReader) -> OpenReplaySettings? {
-        let style = reader.string("apiStyle", allowed: ["public", "legacy"]).flatMap(APIStyle.init(rawValue:)) ?? .public
+        let style =
+            reader.string("apiStyle", allowed: ["public", "legacy"]).flatMap(APIStyle.init(rawValue:)) ?? .public
         let projectKey = reader.pathIdentifier("projectKey", required: true, what: "an OpenReplay project key")
         let apiKey = reader.secret("apiKey", required: true)
         let userID = reader.string("userId")
@@ -38,19 +39,22 @@ public struct OpenReplaySettings: ProviderSettings, Equatable {
         for filter in reader.objectArray("filters") ?? [] {
             let name = filter.string("name") ?? filter.string("type")
             if filter.object["name"] == nil && filter.object["type"] == nil {
-                filter.problem("name", "missing (required): the attribute to filter on, e.g. \"userId\" or \"METADATA\"")
+                filter.problem(
+                    "name", "missing (required): the attribute to filter on, e.g. \"userId\" or \"METADATA\"")
             }
             let op = filter.string("operator", allowed: ["is", "contains"])
             if style == .legacy && op == "is" {
                 // The legacy search has no operator field: it always matches "contains".
-                filter.warning("operator", "the legacy API has no operator and always matches \"contains\"; \"is\" is not sent")
+                filter.warning(
+                    "operator", "the legacy API has no operator and always matches \"contains\"; \"is\" is not sent")
             }
             let values = filter.stringArray("value")
             if filter.object["value"] == nil {
                 filter.problem("value", "missing (required): a list of values, e.g. [\"trial\"]")
             } else if values?.isEmpty == true {
                 // The live-session service matches nothing for an empty list (the docs say "any value").
-                filter.problem("value", "must list at least one value; an empty list matches no session on OpenReplay's server")
+                filter.problem(
+                    "value", "must list at least one value; an empty list matches no session on OpenReplay's server")
             }
             let source = filter.string("source")
             if name?.uppercased() == "METADATA" && source == nil {
@@ -64,7 +68,9 @@ public struct OpenReplaySettings: ProviderSettings, Equatable {
             }
         }
         guard let projectKey, let apiKey, filtersOK else { return nil }
-        return OpenReplaySettings(apiStyle: style, projectKey: projectKey, apiKey: apiKey, filters: filters, userID: userID, pageSize: pageSize)
+        return OpenReplaySettings(
+            apiStyle: style, projectKey: projectKey, apiKey: apiKey, filters: filters, userID: userID,
+            pageSize: pageSize)
     }
 
     public static func == (lhs: OpenReplaySettings, rhs: OpenReplaySettings) -> Bool {

@@ -15,7 +15,9 @@ struct RealtimeKitAPI: Sendable {
     }
 
     /// A page of sessions created since `start`, oldest first.
-    func sessions(_ http: SourceHTTP, createdSince start: Timestamp, page: Int, perPage: Int) async throws -> JSONDocument {
+    func sessions(_ http: SourceHTTP, createdSince start: Timestamp, page: Int, perPage: Int) async throws
+        -> JSONDocument
+    {
         let request = APIRequest(
             path: root + "/sessions",
             query: [
@@ -35,7 +37,10 @@ struct RealtimeKitAPI: Sendable {
     func participants(_ http: SourceHTTP, sessionID: String, page: Int, perPage: Int) async throws -> JSONDocument {
         let request = APIRequest(
             path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/participants",
-            query: [("page_no", String(page)), ("per_page", String(perPage)), ("sort_by", "joinedAt"), ("sort_order", "ASC")],
+            query: [
+                ("page_no", String(page)), ("per_page", String(perPage)), ("sort_by", "joinedAt"),
+                ("sort_order", "ASC"),
+            ],
             endpoint: Self.participantsEndpoint
         )
         return try RealtimeKitEnvelope.checked(try await http.send(request))
@@ -44,7 +49,9 @@ struct RealtimeKitAPI: Sendable {
     /// The answer carrying an export's download link (`/chat` or `/transcript`), unchecked:
     /// there `success: false` means "not available (yet)", not a failure of the source.
     func exportLink(_ http: SourceHTTP, sessionID: String, export: RealtimeKitExport) async throws -> APIResponse {
-        let request = APIRequest(path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/" + export.pathSuffix, endpoint: export.linkEndpoint)
+        let request = APIRequest(
+            path: root + "/sessions/" + APIRequest.pathSegment(sessionID) + "/" + export.pathSuffix,
+            endpoint: export.linkEndpoint)
         return try await http.send(request)
     }
 }

@@ -52,7 +52,10 @@ struct RealtimeKitCSVTable {
         let indexes = names.map(column)
         let missing = zip(names, indexes).filter { $0.1 == nil }.map(\.0)
         guard missing.isEmpty else {
-            throw ReadError(description: "the header lacks column(s) \(missing.joined(separator: ", ")); it has: \(header.joined(separator: ", "))")
+            throw ReadError(
+                description:
+                    "the header lacks column(s) \(missing.joined(separator: ", ")); it has: \(header.joined(separator: ", "))"
+            )
         }
         return indexes.compactMap { $0 }
     }

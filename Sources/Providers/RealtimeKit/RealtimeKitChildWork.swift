@@ -21,7 +21,9 @@ struct RealtimeKitChildWork {
         guard session.isEnded, let endedAt = session.endedAt else { return requests }
         for export in exports {
             requests.append(
-                QueueRequest(kind: export.queueKind, externalID: id, version: endedAt.iso8601, expiresAt: endedAt.adding(RealtimeKitExport.retention))
+                QueueRequest(
+                    kind: export.queueKind, externalID: id, version: endedAt.iso8601,
+                    expiresAt: endedAt.adding(RealtimeKitExport.retention))
             )
         }
         return requests

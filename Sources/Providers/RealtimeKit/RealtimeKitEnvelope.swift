@@ -9,7 +9,8 @@ enum RealtimeKitEnvelope {
     static func checked(_ response: APIResponse) throws -> JSONDocument {
         let document = try response.json()
         guard document.root.kind == .object else {
-            throw SyncError.malformedResponse(endpoint: response.endpoint, detail: "expected a JSON object, found \(document.root.kind)")
+            throw SyncError.malformedResponse(
+                endpoint: response.endpoint, detail: "expected a JSON object, found \(document.root.kind)")
         }
         if let failure = failure(in: document) {
             throw SyncError.providerError(endpoint: response.endpoint, message: failure)

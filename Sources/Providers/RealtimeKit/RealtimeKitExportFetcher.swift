@@ -23,7 +23,8 @@ struct RealtimeKitExportFetcher {
     func run(_ pass: SyncPass) async throws {
         // The queue's deadline (upstream retention) gives an export up; attempts only bound a
         // file that keeps failing on the way.
-        try await pass.workQueue(kind: export.queueKind, commitEvery: 10, retry: ItemRetryPolicy(maxAttempts: 30)) { [self] item in
+        try await pass.workQueue(kind: export.queueKind, commitEvery: 10, retry: ItemRetryPolicy(maxAttempts: 30)) {
+            [self] item in
             let completion: QueueCompletion
             var children: [SessionChildren] = []
             switch try await fetch(pass, sessionID: item.externalID) {
@@ -32,7 +33,8 @@ struct RealtimeKitExportFetcher {
                 completion = QueueCompletion(
                     kind: item.kind, externalID: item.externalID,
                     outcome: .retry(
-                        error: reason, notBefore: RealtimeKitExportRetry.notBefore(endedAt: endedAt, now: .now()), countsAsAttempt: false,
+                        error: reason, notBefore: RealtimeKitExportRetry.notBefore(endedAt: endedAt, now: .now()),
+                        countsAsAttempt: false,
                         maxAttempts: nil
                     )
                 )
@@ -40,13 +42,17 @@ struct RealtimeKitExportFetcher {
                 do throws(RealtimeKitCSVTable.ReadError) {
                     let set = try export.childSet(try RealtimeKitCSVTable(bytes: bytes))
                     children = [SessionChildren(externalID: item.externalID, children: [set])]
-                    completion = QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
+                    completion = QueueCompletion(
+                        kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
                 } catch {
-                    let message = "\(export.downloadEndpoint) for session \(item.externalID) could not be read: \(error)"
+                    let message =
+                        "\(export.downloadEndpoint) for session \(item.externalID) could not be read: \(error)"
                     await pass.warn(message)
                     completion = QueueCompletion(
                         kind: item.kind, externalID: item.externalID,
-                        outcome: .retry(error: message, notBefore: nil, countsAsAttempt: true, maxAttempts: Self.unreadableFileAttempts)
+                        outcome: .retry(
+                            error: message, notBefore: nil, countsAsAttempt: true,
+                            maxAttempts: Self.unreadableFileAttempts)
                     )
                 }
             }

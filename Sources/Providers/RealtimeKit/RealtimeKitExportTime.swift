@@ -7,7 +7,9 @@ enum RealtimeKitExportTime {
     static func parse(_ text: String) -> Timestamp? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let time = Timestamp(iso8601: trimmed) { return time }
-        if trimmed.count >= 12, let milliseconds = Int64(trimmed) { return Timestamp(validMillisecondsSinceEpoch: milliseconds) }
+        if trimmed.count >= 12, let milliseconds = Int64(trimmed) {
+            return Timestamp(validMillisecondsSinceEpoch: milliseconds)
+        }
         return nil
     }
 }

@@ -19,7 +19,8 @@ struct RealtimeKitListing {
         var repeats = RepeatedPageGuard()
         for page in 1...ListingBound.pages {
             try Task.checkCancellation()
-            let document = try await api.sessions(pass.http, createdSince: start, page: page, perPage: settings.pageSize)
+            let document = try await api.sessions(
+                pass.http, createdSince: start, page: page, perPage: settings.pageSize)
             if repeats.repeats(document) {
                 // Every page before it committed with its cursor: the next pass goes on from there.
                 await RepeatedPageGuard.stop(RealtimeKitAPI.sessionsEndpoint, page: page, pass)
@@ -33,7 +34,8 @@ struct RealtimeKitListing {
             let paging = RealtimeKitPaging.read(from: document.root, &drift)
             batch.record(drift)
             var newest: Timestamp?
-            let sessions = batch.mapRows(rows, endpoint: RealtimeKitAPI.sessionsEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+            let sessions = batch.mapRows(rows, endpoint: RealtimeKitAPI.sessionsEndpoint, idKey: "id") {
+                row, drift throws(JSONShapeError) in
                 try RealtimeKitSessionMapper.map(row, &drift)
             }
             for session in sessions {

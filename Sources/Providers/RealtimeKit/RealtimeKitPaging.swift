@@ -13,7 +13,9 @@ struct RealtimeKitPaging: Equatable {
         if paging == nil, let data = root["data"], data.kind == .object {
             paging = data.lenientObject("paging", &drift)
         }
-        guard let paging, let total = count(paging, "total_count", &drift), let end = count(paging, "end_offset", &drift) else { return nil }
+        guard let paging, let total = count(paging, "total_count", &drift),
+            let end = count(paging, "end_offset", &drift)
+        else { return nil }
         return RealtimeKitPaging(totalCount: total, endOffset: end)
     }
 
@@ -30,7 +32,8 @@ struct RealtimeKitPaging: Equatable {
     private static func count(_ paging: JSONValue, _ key: String, _ drift: inout SchemaDriftLog) -> Int? {
         guard let value = paging[key], !value.isNull else { return nil }
         // `Int(exactly:)`, not `Int(_:)`: a count of 1e19 or 1e308 is not a count, and must not trap.
-        guard let text = value.stringOrNumberText, let number = Int(text) ?? Double(text).flatMap({ Int(exactly: $0.rounded(.towardZero)) }),
+        guard let text = value.stringOrNumberText,
+            let number = Int(text) ?? Double(text).flatMap({ Int(exactly: $0.rounded(.towardZero)) }),
             number >= 0
         else {
             drift.record(value, expected: "a count (a whole number from 0 to 2^63)")

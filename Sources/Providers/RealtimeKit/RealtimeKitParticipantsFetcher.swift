@@ -15,24 +15,32 @@ struct RealtimeKitParticipantsFetcher {
             do {
                 participants = try await fetchAll(pass, sessionID: item.externalID, into: &batch)
             } catch let error as SyncError where error.httpStatus == 404 {
-                return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))])
+                return ArchiveBatch(completions: [
+                    QueueCompletion(
+                        kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: error.description))
+                ])
             }
-            batch.sessionChildren.append(SessionChildren(externalID: item.externalID, children: [.participants(participants)]))
+            batch.sessionChildren.append(
+                SessionChildren(externalID: item.externalID, children: [.participants(participants)]))
             batch.completions.append(ItemRetryPolicy().finished(item, quarantined: batch.quarantined.count))
             return batch
         }
     }
 
     /// Every page of the session's participants; drift and quarantined rows go into `batch`.
-    private func fetchAll(_ pass: SyncPass, sessionID: String, into batch: inout ArchiveBatch) async throws -> [ParticipantRecord] {
+    private func fetchAll(_ pass: SyncPass, sessionID: String, into batch: inout ArchiveBatch) async throws
+        -> [ParticipantRecord]
+    {
         var participants: [ParticipantRecord] = []
         // ListingBound: a guard against a server that ignores `page_no` and answers the same page forever.
         var repeats = RepeatedPageGuard()
         for page in 1...ListingBound.pages {
-            let document = try await api.participants(pass.http, sessionID: sessionID, page: page, perPage: settings.pageSize)
+            let document = try await api.participants(
+                pass.http, sessionID: sessionID, page: page, perPage: settings.pageSize)
             if repeats.repeats(document) {
                 throw SyncError.malformedResponse(
-                    endpoint: RealtimeKitAPI.participantsEndpoint, detail: "page \(page) repeats page \(page - 1) verbatim: the server seems to ignore page_no"
+                    endpoint: RealtimeKitAPI.participantsEndpoint,
+                    detail: "page \(page) repeats page \(page - 1) verbatim: the server seems to ignore page_no"
                 )
             }
             let rows = try pass.http.map(RealtimeKitAPI.participantsEndpoint) { () throws(JSONShapeError) in
@@ -41,13 +49,17 @@ struct RealtimeKitParticipantsFetcher {
             var drift = SchemaDriftLog(endpoint: RealtimeKitAPI.participantsEndpoint)
             let paging = RealtimeKitPaging.read(from: document.root, &drift)
             batch.record(drift)
-            participants += batch.mapRows(rows, endpoint: RealtimeKitAPI.participantsEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+            participants += batch.mapRows(rows, endpoint: RealtimeKitAPI.participantsEndpoint, idKey: "id") {
+                row, drift throws(JSONShapeError) in
                 try RealtimeKitParticipantMapper.map(row, &drift)
             }
-            if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) { return participants }
+            if RealtimeKitPaging.listEnds(rows: rows.count, perPage: settings.pageSize, paging: paging) {
+                return participants
+            }
         }
         throw SyncError.malformedResponse(
-            endpoint: RealtimeKitAPI.participantsEndpoint, detail: "more than \(ListingBound.pages) pages: the server seems to ignore page_no"
+            endpoint: RealtimeKitAPI.participantsEndpoint,
+            detail: "more than \(ListingBound.pages) pages: the server seems to ignore page_no"
         )
     }
 }

@@ -31,7 +31,8 @@ public struct RealtimeKitProvider: Provider {
     }
 
     public func probe(_ http: SourceHTTP) async throws -> String {
-        let document = try await api.sessions(http, createdSince: Timestamp.now().subtracting(.seconds(30 * 86_400)), page: 1, perPage: 1)
+        let document = try await api.sessions(
+            http, createdSince: Timestamp.now().subtracting(.seconds(30 * 86_400)), page: 1, perPage: 1)
         var drift = SchemaDriftLog(endpoint: RealtimeKitAPI.sessionsEndpoint)
         if let paging = RealtimeKitPaging.read(from: document.root, &drift) {
             return "authenticated; \(paging.totalCount) session(s) created in the last 30 days"

@@ -25,9 +25,12 @@ struct RealtimeKitRevisits {
         do {
             document = try await api.session(pass.http, id: item.externalID)
         } catch let error as SyncError where error.httpStatus == 404 {
-            let reason = "live session \(item.externalID) is no longer found upstream (\(error)); it stays live in the archive"
+            let reason =
+                "live session \(item.externalID) is no longer found upstream (\(error)); it stays live in the archive"
             await pass.warn(reason)
-            return ArchiveBatch(completions: [QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))])
+            return ArchiveBatch(completions: [
+                QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .giveUp(error: reason))
+            ])
         }
         var batch = ArchiveBatch()
         let session = try pass.http.map(RealtimeKitAPI.sessionEndpoint) { () throws(JSONShapeError) in

@@ -13,7 +13,9 @@ enum RealtimeKitSessionMapper {
     }
 
     /// Members copied into the `metadata` JSON (besides the normalised timestamps).
-    static let metadataKeys = ["associated_id", "organization_id", "live_participants", "max_concurrent_participants", "minutes_consumed"]
+    static let metadataKeys = [
+        "associated_id", "organization_id", "live_participants", "max_concurrent_participants", "minutes_consumed",
+    ]
 
     /// Maps `row`; only its id and `created_at` (the listing's cursor) are required, any other
     /// field of an unexpected type or format is left NULL and recorded in `drift`.
@@ -48,7 +50,8 @@ enum RealtimeKitSessionMapper {
         record.children = [.metadata(entries(row, &drift))]
         // The text as the API wrote it is the participants' version; a drifted one is no version.
         let updatedAtText = updatedAt == nil ? nil : row["updated_at"]?.string
-        return Mapped(record: record, createdAt: createdAt, updatedAtText: updatedAtText, isEnded: isEnded, endedAt: endedAt)
+        return Mapped(
+            record: record, createdAt: createdAt, updatedAtText: updatedAtText, isEnded: isEnded, endedAt: endedAt)
     }
 
     /// The session's kind; an unknown type (a newer API) is archived as a meeting, its raw keeps the truth.
@@ -68,7 +71,8 @@ enum RealtimeKitSessionMapper {
         }
         if let meta = row.lenientObject("meta", &drift) {
             for (key, value) in meta.members {
-                entries.append(MetadataEntry(key: "meta.\(key)", value: value.isNull ? nil : value.string ?? value.rawText))
+                entries.append(
+                    MetadataEntry(key: "meta.\(key)", value: value.isNull ? nil : value.string ?? value.rawText))
             }
         }
         return entries

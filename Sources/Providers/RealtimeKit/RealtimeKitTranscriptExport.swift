@@ -16,7 +16,8 @@ enum RealtimeKitTranscriptExport {
             TranscriptLine(
                 spokenAt: RealtimeKitCSVTable.cell(row, time).flatMap(RealtimeKitExportTime.parse),
                 participantExternalID: RealtimeKitCSVTable.cell(row, participant),
-                speaker: RealtimeKitCSVTable.cell(row, name) ?? RealtimeKitCSVTable.cell(row, custom) ?? RealtimeKitCSVTable.cell(row, user),
+                speaker: RealtimeKitCSVTable.cell(row, name) ?? RealtimeKitCSVTable.cell(row, custom)
+                    ?? RealtimeKitCSVTable.cell(row, user),
                 text: text < row.count ? row[text] : nil
             )
         }

@@ -15,7 +15,9 @@ enum YourGPTEnvelope {
 
     /// The message of an RXERROR body, for error statuses.
     static func errorMessage(_ body: [UInt8]) -> String? {
-        guard let document = try? JSONDocument(bytes: body), document.root["type"]?.string == "RXERROR" else { return nil }
+        guard let document = try? JSONDocument(bytes: body), document.root["type"]?.string == "RXERROR" else {
+            return nil
+        }
         return "RXERROR: " + (document.root["message"]?.string ?? "no message")
     }
 }

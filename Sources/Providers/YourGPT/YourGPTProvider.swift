@@ -36,7 +36,8 @@ public struct YourGPTProvider: Provider {
 
     public func probe(_ http: SourceHTTP) async throws -> String {
         let now = Timestamp.now()
-        let document = try await fetchSessionsPage(http, from: now.subtracting(.seconds(86_400)), to: now, page: 1, limit: 1)
+        let document = try await fetchSessionsPage(
+            http, from: now.subtracting(.seconds(86_400)), to: now, page: 1, limit: 1)
         let count = document.root["data"]?.count ?? 0
         return "authenticated; \(count) session(s) on the first page of the last day"
     }
@@ -77,25 +78,33 @@ public struct YourGPTProvider: Provider {
             return
         }
         if let newest = listing.newest {
-            try await pass.archive.commit(ArchiveBatch(cursors: [pass.archive.advance(stream: Self.cursorStream, to: newest, previous: previous)]))
+            try await pass.archive.commit(
+                ArchiveBatch(cursors: [pass.archive.advance(stream: Self.cursorStream, to: newest, previous: previous)])
+            )
         }
     }
 
     /// Reads one page and commits it; returns whether the next page should be read.
     /// When re-reading from the top (`recheck`), it commits and continues only while the page
     /// holds sessions that moved there during the pass (all of them, for the next page to matter).
-    private func readPage(_ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, recheck: Bool = false) async throws -> Bool {
-        let document = try await fetchSessionsPage(pass.http, from: from, to: pass.startedAt, page: page, limit: settings.pageSize)
+    private func readPage(
+        _ pass: SyncPass, from: Timestamp, page: Int, listing: inout YourGPTListing, recheck: Bool = false
+    ) async throws -> Bool {
+        let document = try await fetchSessionsPage(
+            pass.http, from: from, to: pass.startedAt, page: page, limit: settings.pageSize)
         if listing.pages.repeats(document) {
             listing.stoppedOnRepeat = true
             await RepeatedPageGuard.stop(Self.sessionsEndpoint, page: page, pass)
             return false
         }
-        let rows = try pass.http.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
+        let rows = try pass.http.map(Self.sessionsEndpoint) { () throws(JSONShapeError) in
+            try document.root.requireArray("data")
+        }
         var batch = ArchiveBatch()
         var moved = 0
         var oldest: Timestamp?
-        let sessions = batch.mapRows(rows.elements, endpoint: Self.sessionsEndpoint, idKey: "session_uid") { row, drift throws(JSONShapeError) in
+        let sessions = batch.mapRows(rows.elements, endpoint: Self.sessionsEndpoint, idKey: "session_uid") {
+            row, drift throws(JSONShapeError) in
             try YourGPTSessionMapper.map(row, &drift)
         }
         for session in sessions {
@@ -106,7 +115,9 @@ public struct YourGPTProvider: Provider {
             }
             batch.sessions.append(session.record)
             if settings.messages, let lastMessageID = session.lastMessageID {
-                batch.enqueue.append(QueueRequest(kind: Self.messagesKind, externalID: session.record.externalID, version: lastMessageID))
+                batch.enqueue.append(
+                    QueueRequest(kind: Self.messagesKind, externalID: session.record.externalID, version: lastMessageID)
+                )
             }
             if let time = session.lastMessageTime { oldest = min(oldest ?? time, time) }
         }
@@ -125,7 +136,9 @@ public struct YourGPTProvider: Provider {
 
     /// One page of sessions whose last message falls between the days of `from` and `to` (the
     /// API's `to` is a day, inclusive: a day past `to` covers every message up to it).
-    private func fetchSessionsPage(_ http: SourceHTTP, from: Timestamp, to: Timestamp, page: Int, limit: Int) async throws -> JSONDocument {
+    private func fetchSessionsPage(_ http: SourceHTTP, from: Timestamp, to: Timestamp, page: Int, limit: Int)
+        async throws -> JSONDocument
+    {
         var body: [(String, JSONOutput)] = [
             ("from", .string(from.day)),
             ("to", .string(to.adding(.seconds(86_400)).day)),
@@ -139,7 +152,8 @@ public struct YourGPTProvider: Provider {
         if let viewID = settings.viewID {
             body.append(("view_id", .int(Int64(viewID))))
         }
-        let response = try await http.send(.postJSON("/chatbot/v1/getSessions", body: JSONOutput.object(body).bytes, endpoint: Self.sessionsEndpoint))
+        let response = try await http.send(
+            .postJSON("/chatbot/v1/getSessions", body: JSONOutput.object(body).bytes, endpoint: Self.sessionsEndpoint))
         return try YourGPTEnvelope.checked(response)
     }
 
@@ -159,16 +173,21 @@ public struct YourGPTProvider: Provider {
                     ("limit", .int(100)),
                     ("page", .int(Int64(page))),
                 ])
-                let response = try await pass.http.send(.postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
+                let response = try await pass.http.send(
+                    .postJSON("/chatbot/v1/getSessionMessages", body: body.bytes, endpoint: Self.messagesEndpoint))
                 let document = try YourGPTEnvelope.checked(response)
                 if repeats.repeats(document) {
                     throw SyncError.malformedResponse(
                         endpoint: Self.messagesEndpoint,
-                        detail: "session \(item.externalID): page \(page) repeats page \(page - 1) verbatim; the server seems to ignore page"
+                        detail:
+                            "session \(item.externalID): page \(page) repeats page \(page - 1) verbatim; the server seems to ignore page"
                     )
                 }
-                let rows = try pass.http.map(Self.messagesEndpoint) { () throws(JSONShapeError) in try document.root.requireArray("data") }
-                let mapped = batch.mapRows(rows.elements, endpoint: Self.messagesEndpoint, idKey: "id") { row, drift throws(JSONShapeError) in
+                let rows = try pass.http.map(Self.messagesEndpoint) { () throws(JSONShapeError) in
+                    try document.root.requireArray("data")
+                }
+                let mapped = batch.mapRows(rows.elements, endpoint: Self.messagesEndpoint, idKey: "id") {
+                    row, drift throws(JSONShapeError) in
                     try YourGPTMessageMapper.map(row, &drift)
                 }
                 complete = true
@@ -181,10 +200,13 @@ public struct YourGPTProvider: Provider {
             }
             guard complete else {
                 throw SyncError.malformedResponse(
-                    endpoint: Self.messagesEndpoint, detail: "session \(item.externalID) still had more pages after \(ListingBound.pages): the server seems to ignore page"
+                    endpoint: Self.messagesEndpoint,
+                    detail:
+                        "session \(item.externalID) still had more pages after \(ListingBound.pages): the server seems to ignore page"
                 )
             }
-            batch.sessionChildren.append(SessionChildren(externalID: item.externalID, children: [.appendMessages(messages.reversed())]))
+            batch.sessionChildren.append(
+                SessionChildren(externalID: item.externalID, children: [.appendMessages(messages.reversed())]))
             batch.completions.append(ItemRetryPolicy().finished(item, quarantined: batch.quarantined.count))
             return batch
         }
@@ -198,6 +220,8 @@ extension YourGPTSettings.Filter {
             case .single(let text): .string(text)
             case .list(let texts): .array(texts.map(JSONOutput.string))
             }
-        return .object([("model", .string("SESSION")), ("key", .string(key)), ("operator", .string(`operator`)), ("value", value)])
+        return .object([
+            ("model", .string("SESSION")), ("key", .string(key)), ("operator", .string(`operator`)), ("value", value),
+        ])
     }
 }

@@ -27,12 +27,16 @@ enum YourGPTSessionMapper {
         record.userID = contactID == "0" ? nil : contactID
         let lastMessageID = row.lenientID("last_message_id", &drift)
         var metadata: [(String, JSONOutput)] = []
-        for key in ["id", "project_id", "integration_id", "status", "chat_mode", "platform", "segment", "total_unseen",
-            "last_message_id", "last_message_content_type", "last_message_type", "contact_id"]
-        {
+        for key in [
+            "id", "project_id", "integration_id", "status", "chat_mode", "platform", "segment", "total_unseen",
+            "last_message_id", "last_message_content_type", "last_message_type", "contact_id",
+        ] {
             if let value = row[key], !value.isNull { metadata.append((key, .raw(value.rawText))) }
         }
-        for (key, value) in [("created_at", createdAt), ("updated_at", row.lenientTimestamp("updated_at", &drift)), ("last_message_time", lastMessageTime)] {
+        for (key, value) in [
+            ("created_at", createdAt), ("updated_at", row.lenientTimestamp("updated_at", &drift)),
+            ("last_message_time", lastMessageTime),
+        ] {
             if let value { metadata.append((key, .string(value.iso8601))) }
         }
         record.metadata = JSONOutput.object(metadata).text
@@ -41,7 +45,9 @@ enum YourGPTSessionMapper {
         for objectKey in flattened {
             guard let object = row.lenientObject(objectKey, &drift) else { continue }
             for (key, value) in object.members where !isAddress(key) {
-                entries.append(MetadataEntry(key: "\(objectKey).\(key)", value: value.isNull ? nil : value.string ?? value.rawText))
+                entries.append(
+                    MetadataEntry(key: "\(objectKey).\(key)", value: value.isNull ? nil : value.string ?? value.rawText)
+                )
             }
         }
         record.children = [.metadata(entries)]

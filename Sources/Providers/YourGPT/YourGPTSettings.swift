@@ -62,12 +62,14 @@ public struct YourGPTSettings: ProviderSettings {
                     filter.problem("value", "expected a string for operator \(op ?? "?"), found \(raw.kind)")
                 }
                 if let key, let allowed = filterKeys[key] ?? nil, let value {
-                    let values: [String] = switch value {
-                    case .single(let v): [v]
-                    case .list(let vs): vs
-                    }
+                    let values: [String] =
+                        switch value {
+                        case .single(let v): [v]
+                        case .list(let vs): vs
+                        }
                     for bad in values where !allowed.contains(bad) && (op == "eq" || op == "ne" || isList) {
-                        filter.problem("value", "\"\(bad)\" is not a \(key); accepted: \(allowed.joined(separator: ", "))")
+                        filter.problem(
+                            "value", "\"\(bad)\" is not a \(key); accepted: \(allowed.joined(separator: ", "))")
                     }
                 }
             }

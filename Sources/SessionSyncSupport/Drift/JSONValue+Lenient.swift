@@ -11,7 +11,9 @@ extension JSONValue {
 
     /// The member `key` read by `read`; nil when missing or null, and nil with the drift
     /// recorded when `read` cannot make `expected` of it.
-    private func lenient<T>(_ key: String, _ drift: inout SchemaDriftLog, expected: String, _ read: (JSONValue) -> T?) -> T? {
+    private func lenient<T>(_ key: String, _ drift: inout SchemaDriftLog, expected: String, _ read: (JSONValue) -> T?)
+        -> T?
+    {
         guard let value = present(key) else { return nil }
         guard let result = read(value) else {
             drift.record(value, expected: expected)

@@ -30,7 +30,8 @@ struct JSONParser {
         try parseValue(depth: 0)
         skipWhitespace()
         if position != bytes.count {
-            throw JSONParseError(offset: position, message: "unexpected \(describe(bytes[position])) after the top-level value")
+            throw JSONParseError(
+                offset: position, message: "unexpected \(describe(bytes[position])) after the top-level value")
         }
         return nodes
     }
@@ -46,14 +47,16 @@ struct JSONParser {
         case UInt8(ascii: "n"): try parseLiteral("null", kind: .null)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
         default:
-            throw JSONParseError(offset: position, message: "unexpected \(describe(bytes[position])) where a value should start")
+            throw JSONParseError(
+                offset: position, message: "unexpected \(describe(bytes[position])) where a value should start")
         }
     }
 
     private mutating func beginNode(_ kind: JSONKind) throws(JSONParseError) -> Int {
         if nodes.count == nodes.capacity {
             guard nodes.count < maximumNodes else {
-                throw JSONParseError(offset: position, message: "more values than a document of \(bytes.count) bytes can hold")
+                throw JSONParseError(
+                    offset: position, message: "more values than a document of \(bytes.count) bytes can hold")
             }
             nodes.reserveCapacity(min(nodes.capacity * 2, maximumNodes))
         }
@@ -67,7 +70,9 @@ struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) {
-        guard depth < maximumDepth else { throw JSONParseError(offset: position, message: "nesting deeper than \(maximumDepth)") }
+        guard depth < maximumDepth else {
+            throw JSONParseError(offset: position, message: "nesting deeper than \(maximumDepth)")
+        }
         let index = try beginNode(.object)
         position += 1
         skipWhitespace()
@@ -79,12 +84,14 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else {
-                throw JSONParseError(offset: position, message: "expected a member name in quotes, found \(describe(bytes[position]))")
+                throw JSONParseError(
+                    offset: position, message: "expected a member name in quotes, found \(describe(bytes[position]))")
             }
             try parseString()
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else {
-                throw JSONParseError(offset: position, message: "expected ':' after a member name, found \(describe(bytes[position]))")
+                throw JSONParseError(
+                    offset: position, message: "expected ':' after a member name, found \(describe(bytes[position]))")
             }
             position += 1
             skipWhitespace()
@@ -94,14 +101,17 @@ struct JSONParser {
             position += 1
             if separator == UInt8(ascii: "}") { break }
             guard separator == UInt8(ascii: ",") else {
-                throw JSONParseError(offset: position - 1, message: "expected ',' or '}' in an object, found \(describe(separator))")
+                throw JSONParseError(
+                    offset: position - 1, message: "expected ',' or '}' in an object, found \(describe(separator))")
             }
         }
         finishNode(index)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) {
-        guard depth < maximumDepth else { throw JSONParseError(offset: position, message: "nesting deeper than \(maximumDepth)") }
+        guard depth < maximumDepth else {
+            throw JSONParseError(offset: position, message: "nesting deeper than \(maximumDepth)")
+        }
         let index = try beginNode(.array)
         position += 1
         skipWhitespace()
@@ -118,7 +128,8 @@ struct JSONParser {
             position += 1
             if separator == UInt8(ascii: "]") { break }
             guard separator == UInt8(ascii: ",") else {
-                throw JSONParseError(offset: position - 1, message: "expected ',' or ']' in an array, found \(describe(separator))")
+                throw JSONParseError(
+                    offset: position - 1, message: "expected ',' or ']' in an array, found \(describe(separator))")
             }
         }
         finishNode(index)
@@ -193,18 +204,23 @@ struct JSONParser {
             let digitsStart = position
             while position < bytes.count && bytes[position].isDigit { position += 1 }
             guard position > digitsStart else {
-                throw position == bytes.count ? truncated("number ends after '.'") : JSONParseError(offset: position, message: "expected a digit after '.'")
+                throw position == bytes.count
+                    ? truncated("number ends after '.'")
+                    : JSONParseError(offset: position, message: "expected a digit after '.'")
             }
         }
         if position < bytes.count && (bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")) {
             position += 1
-            if position < bytes.count && (bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")) {
+            if position < bytes.count && (bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-"))
+            {
                 position += 1
             }
             let digitsStart = position
             while position < bytes.count && bytes[position].isDigit { position += 1 }
             guard position > digitsStart else {
-                throw position == bytes.count ? truncated("number ends in its exponent") : JSONParseError(offset: position, message: "expected a digit in an exponent")
+                throw position == bytes.count
+                    ? truncated("number ends in its exponent")
+                    : JSONParseError(offset: position, message: "expected a digit in an exponent")
             }
         }
         finishNode(index)
@@ -255,6 +271,7 @@ extension UInt8 {
     }
 
     var isHexDigit: Bool {
-        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
+        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
     }
 }

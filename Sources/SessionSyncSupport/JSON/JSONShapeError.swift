@@ -34,7 +34,9 @@ extension JSONValue {
     /// A string, or a whole number written in digits (ids that API revisions type either way).
     public func requireID(_ key: String) throws(JSONShapeError) -> String {
         let value = try require(key)
-        guard let text = value.idText, !text.isEmpty else { throw value.mismatch("a non-empty string or a whole number") }
+        guard let text = value.idText, !text.isEmpty else {
+            throw value.mismatch("a non-empty string or a whole number")
+        }
         return text
     }
 

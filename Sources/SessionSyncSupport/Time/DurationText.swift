@@ -44,7 +44,8 @@ public enum DurationText {
         var rest = duration.milliseconds
         if rest == 0 { return "0s" }
         var text = ""
-        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)] where rest >= size {
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)]
+        where rest >= size {
             text += "\(rest / size)\(unit)"
             rest %= size
         }

@@ -83,8 +83,11 @@ extension Timestamp {
         if reader.atEnd {
             return Timestamp(year: year, month: month, day: day)
         }
-        guard reader.expect(UInt8(ascii: "T")) || reader.expect(UInt8(ascii: "t")) || reader.expect(UInt8(ascii: " ")) else { return nil }
-        guard let hour = reader.number(2), reader.expect(UInt8(ascii: ":")), let minute = reader.number(2) else { return nil }
+        guard reader.expect(UInt8(ascii: "T")) || reader.expect(UInt8(ascii: "t")) || reader.expect(UInt8(ascii: " "))
+        else { return nil }
+        guard let hour = reader.number(2), reader.expect(UInt8(ascii: ":")), let minute = reader.number(2) else {
+            return nil
+        }
         var second = 0
         var millisecond = 0
         if reader.expect(UInt8(ascii: ":")) {
@@ -98,10 +101,16 @@ extension Timestamp {
         guard let offsetMinutes = reader.offsetMinutes(), reader.atEnd else { return nil }
         // A leap second (":60") is folded into the next second.
         let leap = second == 60 ? 1 : 0
-        guard let base = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second - leap, millisecond: millisecond) else {
+        guard
+            let base = Timestamp(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second - leap,
+                millisecond: millisecond)
+        else {
             return nil
         }
         // The zone can carry the instant past the format's first or last year: refused, not clamped.
-        return Timestamp(validMillisecondsSinceEpoch: base.millisecondsSinceEpoch + Int64(leap) * 1000 - Int64(offsetMinutes) * 60_000)
+        return Timestamp(
+            validMillisecondsSinceEpoch: base.millisecondsSinceEpoch + Int64(leap) * 1000 - Int64(offsetMinutes)
+                * 60_000)
     }
 }

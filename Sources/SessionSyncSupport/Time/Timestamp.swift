@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An instant with millisecond precision, written the one way the archive stores time:
@@ -24,12 +24,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// values of our own making (clocks, sums). A value from upstream goes through
     /// ``init(validMillisecondsSinceEpoch:)``, which refuses what is out of range.
     public init(millisecondsSinceEpoch: Int64) {
-        self.millisecondsSinceEpoch = min(max(millisecondsSinceEpoch, Self.earliest.millisecondsSinceEpoch), Self.latest.millisecondsSinceEpoch)
+        self.millisecondsSinceEpoch = min(
+            max(millisecondsSinceEpoch, Self.earliest.millisecondsSinceEpoch), Self.latest.millisecondsSinceEpoch)
     }
 
     /// The instant `millisecondsSinceEpoch` after 1970, or nil outside ``earliest``...``latest``.
     public init?(validMillisecondsSinceEpoch milliseconds: Int64) {
-        guard milliseconds >= Self.earliest.millisecondsSinceEpoch, milliseconds <= Self.latest.millisecondsSinceEpoch else { return nil }
+        guard milliseconds >= Self.earliest.millisecondsSinceEpoch, milliseconds <= Self.latest.millisecondsSinceEpoch
+        else { return nil }
         self.millisecondsSinceEpoch = milliseconds
     }
 
@@ -97,14 +99,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Midnight UTC of this instant's day.
     public var startOfDay: Timestamp {
-        let day = millisecondsSinceEpoch >= 0
+        let day =
+            millisecondsSinceEpoch >= 0
             ? millisecondsSinceEpoch / 86_400_000
             : (millisecondsSinceEpoch - 86_399_999) / 86_400_000
         return Timestamp(millisecondsSinceEpoch: day * 86_400_000)
     }
 
     /// Calendar fields in UTC (proleptic Gregorian).
-    public var civil: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int, weekday: Int) {
+    public var civil:
+        (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int, weekday: Int)
+    {
         let ms = millisecondsSinceEpoch
         var days = ms / 86_400_000
         var rest = ms % 86_400_000
@@ -123,9 +128,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The instant of a UTC calendar time, or nil when a field is out of range (years 1 to 9999).
-    public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
-        guard (1...9999).contains(year), (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
-            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second), (0...999).contains(millisecond)
+    public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0)
+    {
+        guard (1...9999).contains(year), (1...12).contains(month),
+            (1...Self.daysIn(month: month, year: year)).contains(day),
+            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
+            (0...999).contains(millisecond)
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         self.init(

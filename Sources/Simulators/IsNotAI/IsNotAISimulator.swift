@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// isnotai's public API as documented: `Authorization: Bearer aik_v1_…` (or `x-api-key`), the
 /// `x-isnotai-tier` header on every authenticated answer, `GET /v1/sessions` with opaque cursor
@@ -85,7 +85,9 @@ public final class IsNotAISimulator: SimulatedAPI {
     public init(options: Options = Options()) {
         self.options = options
         let now = options.clock.now
-        var state = State(random: SeededRandom(seed: options.seed), apiKey: options.apiKey, tier: options.tier, ticks: ActivityTicks(period: options.activityEvery, start: now))
+        var state = State(
+            random: SeededRandom(seed: options.seed), apiKey: options.apiKey, tier: options.tier,
+            ticks: ActivityTicks(period: options.activityEvery, start: now))
         let start = now.subtracting(options.history)
         let span = max(1, options.history.milliseconds)
         for index in 0..<options.sessions {
@@ -102,7 +104,9 @@ public final class IsNotAISimulator: SimulatedAPI {
     @discardableResult
     public func addSession(createdAt: Timestamp? = nil, lasting: Duration? = nil) -> String {
         state.withLock { state in
-            Self.addSession(to: &state, createdAt: createdAt ?? options.clock.now, lasting: lasting, openEnded: lasting == nil, options: options)
+            Self.addSession(
+                to: &state, createdAt: createdAt ?? options.clock.now, lasting: lasting, openEnded: lasting == nil,
+                options: options)
         }
     }
 
@@ -164,20 +168,29 @@ public final class IsNotAISimulator: SimulatedAPI {
     /// The `PublicSession` object the listing answers now, as JSON text.
     public func sessionJSON(of id: String) -> String? {
         let now = options.clock.now
-        return state.withLock { state in state.sessions.first { $0.id == id }.map { Self.publicSession($0, now: now).text } }
+        return state.withLock { state in
+            state.sessions.first { $0.id == id }.map { Self.publicSession($0, now: now).text }
+        }
     }
 
     // MARK: API
 
     public func respond(to request: SimulatedRequest) -> SimulatedResponse {
         if request.path == "/health" {
-            return .json(.object([("status", .string("healthy")), ("version", .string("1.0.17.0")), ("timestamp", .string(Self.healthTime(options.clock.now)))]))
+            return .json(
+                .object([
+                    ("status", .string("healthy")), ("version", .string("1.0.17.0")),
+                    ("timestamp", .string(Self.healthTime(options.clock.now))),
+                ]))
         }
         return state.withLock { state in
-            let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            let bearer = request.header("Authorization").flatMap {
+                $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil
+            }
             guard let key = bearer ?? request.header("x-api-key"), key == state.apiKey else {
                 // No tier header: the key names no integration (or not in this region).
-                return Self.error(401, "INVALID_API_KEY", "The API key is missing, malformed, revoked or not valid for this region.")
+                return Self.error(
+                    401, "INVALID_API_KEY", "The API key is missing, malformed, revoked or not valid for this region.")
             }
             evolve(&state)
             var response = route(request, state: &state)
@@ -194,7 +207,16 @@ public final class IsNotAISimulator: SimulatedAPI {
         let now = options.clock.now
         switch segments.count {
         case 2 where segments == ["v1", "integration"]:
-            return .json(.object([("data", .object([("id", .string("int_sim")), ("name", .string("Simulated integration")), ("tier", .string(state.tier))]))]))
+            return .json(
+                .object([
+                    (
+                        "data",
+                        .object([
+                            ("id", .string("int_sim")), ("name", .string("Simulated integration")),
+                            ("tier", .string(state.tier)),
+                        ])
+                    )
+                ]))
         case 2 where segments == ["v1", "sessions"]:
             return list(request, state: state, now: now)
         case 3 where segments[0] == "v1" && segments[1] == "sessions":
@@ -205,7 +227,8 @@ public final class IsNotAISimulator: SimulatedAPI {
         case 4 where segments[0] == "v1" && segments[1] == "sessions" && segments[3] == "details":
             if state.failingDetails > 0 {
                 state.failingDetails -= 1
-                return Self.error(503, "SERVICE_UNAVAILABLE", "Session details are temporarily unavailable; retry later.")
+                return Self.error(
+                    503, "SERVICE_UNAVAILABLE", "Session details are temporarily unavailable; retry later.")
             }
             guard let session = state.sessions.first(where: { $0.id == segments[2] && $0.createdAt <= now }) else {
                 return Self.notFound(segments[2])
@@ -221,7 +244,8 @@ public final class IsNotAISimulator: SimulatedAPI {
         var pageSize = 50
         if let text = request.query("pageSize") {
             guard let value = Int(text), value >= 1 else {
-                return Self.error(400, "VALIDATION_ERROR", "pageSize must be an integer of at least 1.", field: "pageSize")
+                return Self.error(
+                    400, "VALIDATION_ERROR", "pageSize must be an integer of at least 1.", field: "pageSize")
             }
             pageSize = value
         }
@@ -251,12 +275,15 @@ public final class IsNotAISimulator: SimulatedAPI {
         }
         if let cursor = request.query("cursor") {
             guard let key = Self.decodeCursor(cursor) else {
-                return Self.error(400, "INVALID_CURSOR", "The cursor is not valid; start again without one.", field: "cursor")
+                return Self.error(
+                    400, "INVALID_CURSOR", "The cursor is not valid; start again without one.", field: "cursor")
             }
             rows = rows.filter { Self.isAfter($0, key) }
         }
         let slice = Array(rows.prefix(pageSize))
-        let next = rows.count > pageSize ? slice.last.map { Self.encodeCursor(($0.createdAt.millisecondsSinceEpoch, $0.id)) } : nil
+        let next =
+            rows.count > pageSize
+            ? slice.last.map { Self.encodeCursor(($0.createdAt.millisecondsSinceEpoch, $0.id)) } : nil
         return Self.page(slice.map { Self.publicSession($0, now: now) }, nextCursor: next, limit: pageSize)
     }
 
@@ -282,15 +309,23 @@ public final class IsNotAISimulator: SimulatedAPI {
         }
     }
 
-    static let paths = ["/", "/pricing", "/signup", "/docs/getting-started", "/dashboard", "/settings/billing", "/blog/launch", "/checkout"]
-    static let agents = ["Chrome 131 on macOS", "Safari 18 on iOS", "Firefox 133 on Windows", "Edge 131 on Windows", "HeadlessChrome 120 on Linux"]
+    static let paths = [
+        "/", "/pricing", "/signup", "/docs/getting-started", "/dashboard", "/settings/billing", "/blog/launch",
+        "/checkout",
+    ]
+    static let agents = [
+        "Chrome 131 on macOS", "Safari 18 on iOS", "Firefox 133 on Windows", "Edge 131 on Windows",
+        "HeadlessChrome 120 on Linux",
+    ]
     static let names = ["Ada Lovelace", "Grace Hopper", "Linus T.", "Ken Thompson", "Barbara Liskov", "Zoë Ünïcödé"]
     static let flagNames = ["headless_browser", "automation_suspected", "datacenter_ip", "inhuman_typing_speed"]
     static let kinds = ["mouse", "scroll", "keyboard", "touch", "form"]
     static let pageTypes = ["navigation", "reload", "back_forward", "spa_route"]
 
     @discardableResult
-    private static func addSession(to state: inout State, createdAt: Timestamp, lasting: Duration?, openEnded: Bool = false, options: Options) -> String {
+    private static func addSession(
+        to state: inout State, createdAt: Timestamp, lasting: Duration?, openEnded: Bool = false, options: Options
+    ) -> String {
         var random = state.random
         let id = "ses_" + random.hex(20)
         let shortest = options.shortestSession.milliseconds
@@ -306,7 +341,8 @@ public final class IsNotAISimulator: SimulatedAPI {
         let identified = random.next() % 3 != 0
         let userNumber = random.next() % 9000 + 1000
         let session = Session(
-            id: id, createdAt: createdAt, closesAt: openEnded ? nil : createdAt.adding(milliseconds: planned), touchedAt: nil,
+            id: id, createdAt: createdAt, closesAt: openEnded ? nil : createdAt.adding(milliseconds: planned),
+            touchedAt: nil,
             botScore: score, flags: flags, pageURL: "https://app.example.com" + random.pick(paths),
             userAgent: bot ? "HeadlessChrome 120 on Linux" : random.pick(agents),
             userID: identified ? "usr_\(userNumber)" : nil, userName: identified ? random.pick(names) : nil,
@@ -366,7 +402,9 @@ public final class IsNotAISimulator: SimulatedAPI {
         for (index, kind) in kinds.enumerated() { eventCounts.append((kind, .int(totals[index]))) }
 
         var random = SeededRandom(seed: session.detailSeed ^ 0xA5A5)
-        let planned = (session.closesAt ?? session.createdAt.adding(.seconds(1800))).millisecondsSinceEpoch - session.createdAt.millisecondsSinceEpoch
+        let planned =
+            (session.closesAt ?? session.createdAt.adding(.seconds(1800))).millisecondsSinceEpoch
+            - session.createdAt.millisecondsSinceEpoch
         let pageCount = Int(random.next() % 5) + 2
         var offsets = [Int64(0)] + (1..<pageCount).map { _ in Int64(random.next() % UInt64(max(1, planned))) }
         offsets.sort()
@@ -376,13 +414,21 @@ public final class IsNotAISimulator: SimulatedAPI {
             let leaves = index + 1 < visits.count ? visits[index + 1] : end
             history.append(
                 .object([
-                    ("url", .string(index == 0 ? session.pageURL : "https://app.example.com" + random.pick(paths) + "?step=\(index)")),
-                    ("timestamp", .string(visit.iso8601)), ("type", .string(index == 0 ? "navigation" : random.pick(pageTypes))),
+                    (
+                        "url",
+                        .string(
+                            index == 0
+                                ? session.pageURL : "https://app.example.com" + random.pick(paths) + "?step=\(index)")
+                    ),
+                    ("timestamp", .string(visit.iso8601)),
+                    ("type", .string(index == 0 ? "navigation" : random.pick(pageTypes))),
                     ("durationMs", .int(leaves.millisecondsSinceEpoch - visit.millisecondsSinceEpoch)),
                 ])
             )
         }
-        var members: [(String, JSONOutput)] = [("sessionId", .string(session.id)), ("startTime", .string(session.createdAt.iso8601))]
+        var members: [(String, JSONOutput)] = [
+            ("sessionId", .string(session.id)), ("startTime", .string(session.createdAt.iso8601)),
+        ]
         if closed { members.append(("endTime", .string(end.iso8601))) }
         members += [
             ("durationSeconds", .double(Double(elapsed) / 1000)), ("eventCounts", .object(eventCounts)),
@@ -400,12 +446,24 @@ public final class IsNotAISimulator: SimulatedAPI {
 
     static func error(_ status: Int, _ code: String, _ message: String, field: String? = nil) -> SimulatedResponse {
         let details: JSONOutput = field.map { .object([("field", .string($0))]) } ?? .object([])
-        return .json(.object([("error", .object([("code", .string(code)), ("message", .string(message)), ("details", details)]))]), status: status)
+        return .json(
+            .object([
+                ("error", .object([("code", .string(code)), ("message", .string(message)), ("details", details)]))
+            ]), status: status)
     }
 
     static func notFound(_ id: String) -> SimulatedResponse {
         .json(
-            .object([("error", .object([("code", .string("SESSION_NOT_FOUND")), ("message", .string("No session \(id) in this integration.")), ("details", .object([("sessionId", .string(id))]))]))]),
+            .object([
+                (
+                    "error",
+                    .object([
+                        ("code", .string("SESSION_NOT_FOUND")),
+                        ("message", .string("No session \(id) in this integration.")),
+                        ("details", .object([("sessionId", .string(id))])),
+                    ])
+                )
+            ]),
             status: 404
         )
     }
@@ -413,10 +471,11 @@ public final class IsNotAISimulator: SimulatedAPI {
     // Cursors are opaque to clients: the key of the last row, hex-encoded behind a version tag.
     static func encodeCursor(_ key: (Int64, String)) -> String {
         let text = "\(key.0)|\(key.1)"
-        return "cur1_" + text.utf8.map { byte in
-            let hex = String(byte ^ 0x5C, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        return "cur1_"
+            + text.utf8.map { byte in
+                let hex = String(byte ^ 0x5C, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined()
     }
 
     static func decodeCursor(_ cursor: String) -> (Int64, String)? {
@@ -425,7 +484,9 @@ public final class IsNotAISimulator: SimulatedAPI {
         guard hex.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: hex.count, by: 2) {
-            guard let byte = UInt8(String(decoding: hex[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
+            guard let byte = UInt8(String(decoding: hex[index..<(index + 2)], as: UTF8.self), radix: 16) else {
+                return nil
+            }
             bytes.append(byte ^ 0x5C)
         }
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: "|", maxSplits: 1)

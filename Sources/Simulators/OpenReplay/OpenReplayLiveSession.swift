@@ -45,7 +45,8 @@ public struct OpenReplayLiveSession: Sendable, Equatable {
             ("revID", .string("")), ("timestamp", .int(timestamp)), ("trackerVersion", .string(trackerVersion)),
             ("isSnippet", .bool(isSnippet)), ("userOs", .string(userOs)), ("userBrowser", .string(userBrowser)),
             ("userBrowserVersion", .string(userBrowserVersion)), ("userDevice", .optional(userDevice)),
-            ("userDeviceType", .string(userDeviceType)), ("userCountry", .string(userCountry)), ("active", .bool(active)),
+            ("userDeviceType", .string(userDeviceType)), ("userCountry", .string(userCountry)),
+            ("active", .bool(active)),
             ("live", .bool(true)), ("projectId", .int(Int64(projectID))),
         ])
     }
@@ -74,7 +75,8 @@ public struct OpenReplayLiveSession: Sendable, Equatable {
 
     /// The legacy filter types (matched case-insensitively), except `METADATA`.
     static let legacyTypes = [
-        "USERID", "USERANONYMOUSID", "USEROS", "USERBROWSER", "USERBROWSERVERSION", "USERDEVICE", "USERDEVICETYPE", "PLATFORM",
+        "USERID", "USERANONYMOUSID", "USEROS", "USERBROWSER", "USERBROWSERVERSION", "USERDEVICE", "USERDEVICETYPE",
+        "PLATFORM",
         "USERCOUNTRY", "PAGETITLE", "SESSIONID", "TRACKERVERSION", "USERUUID", "METADATA",
     ]
 

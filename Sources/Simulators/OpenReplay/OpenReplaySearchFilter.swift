@@ -48,7 +48,9 @@ struct OpenReplaySearchFilter {
     static func parseLegacy(_ filters: JSONValue?) throws(ParseError) -> [OpenReplaySearchFilter] {
         guard let filters else { return [] }
         guard filters.kind == .array else {
-            throw .invalid(loc: [.string("body"), .string("filters")], message: "value is not a valid list", type: "type_error.list")
+            throw .invalid(
+                loc: [.string("body"), .string("filters")], message: "value is not a valid list",
+                type: "type_error.list")
         }
         var result: [OpenReplaySearchFilter] = []
         for (index, filter) in filters.elements.enumerated() {
@@ -57,14 +59,17 @@ struct OpenReplaySearchFilter {
                 let permitted = OpenReplayLiveSession.legacyTypes.map { "'\($0)'" }.joined(separator: ", ")
                 throw .invalid(
                     loc: [.string("body"), .string("filters"), .int(Int64(index)), .string("type")],
-                    message: filter["type"] == nil ? "field required" : "value is not a valid enumeration member; permitted: \(permitted)",
+                    message: filter["type"] == nil
+                        ? "field required" : "value is not a valid enumeration member; permitted: \(permitted)",
                     type: filter["type"] == nil ? "value_error.missing" : "type_error.enum"
                 )
             }
             let values = filter["value"]?.elements.compactMap(\.string) ?? []
             if values.isEmpty { continue }
             let source = filter["source"]?.string
-            result.append(OpenReplaySearchFilter(label: type, values: values, exact: false, attribute: { $0.legacyAttribute(type, source: source) }))
+            result.append(
+                OpenReplaySearchFilter(
+                    label: type, values: values, exact: false, attribute: { $0.legacyAttribute(type, source: source) }))
         }
         return result
     }

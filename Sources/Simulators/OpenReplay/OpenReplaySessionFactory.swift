@@ -9,7 +9,10 @@ struct OpenReplaySessionFactory {
         random = SeededRandom(seed: seed)
     }
 
-    static let users = ["", "", "", "mickael@openreplay.com", "dev@openreplay.com", "ada@example.com", "Grace.Hopper@Example.org", "linus@example.net"]
+    static let users = [
+        "", "", "", "mickael@openreplay.com", "dev@openreplay.com", "ada@example.com", "Grace.Hopper@Example.org",
+        "linus@example.net",
+    ]
     static let plans = ["trial", "free", "pro", "enterprise"]
     static let teams = ["growth", "core", "ops"]
     static let titles = ["OpenReplay Blog", "Pricing", "Docs — Getting started", "Checkout", "Dashboard", "Page"]
@@ -43,9 +46,11 @@ struct OpenReplaySessionFactory {
             metadata["team"] = random.pick(Self.teams)
         }
         return OpenReplayLiveSession(
-            sessionID: String(id), timestamp: start.millisecondsSinceEpoch, userID: random.pick(Self.users), userUUID: random.uuid(),
+            sessionID: String(id), timestamp: start.millisecondsSinceEpoch, userID: random.pick(Self.users),
+            userUUID: random.uuid(),
             metadata: metadata, pageTitle: random.pick(Self.titles), active: random.next() % 2 == 0,
-            trackerVersion: random.pick(Self.trackers), userOs: device.os, userBrowser: device.browser, userBrowserVersion: device.version,
+            trackerVersion: random.pick(Self.trackers), userOs: device.os, userBrowser: device.browser,
+            userBrowserVersion: device.version,
             userDevice: device.device, userDeviceType: device.type, userCountry: place.country, userState: place.state,
             userCity: place.city, isSnippet: random.next() % 4 == 0
         )

@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// OpenReplay Assist's live-session search, in both API generations, as apis.md section 1
 /// records the real server: `…/public/{projectKey}/assist/sessions` with `Authorization: Bearer
@@ -43,7 +43,9 @@ public final class OpenReplaySimulator: SimulatedAPI {
     public init(options: Options = Options()) {
         self.options = options
         let now = options.clock.now
-        var state = State(factory: OpenReplaySessionFactory(seed: options.seed), ticks: ActivityTicks(period: options.activityEvery, start: now))
+        var state = State(
+            factory: OpenReplaySessionFactory(seed: options.seed),
+            ticks: ActivityTicks(period: options.activityEvery, start: now))
         for _ in 0..<options.sessions {
             let age = Int64(state.factory.random.next() % 1_800_000)
             state.sessions.append(state.factory.make(startedAt: now.adding(milliseconds: -age)))
@@ -134,7 +136,8 @@ public final class OpenReplaySimulator: SimulatedAPI {
             return refusal
         }
         guard request.method == "GET" || request.method == "POST" else {
-            return style == .public ? .text("Method Not Allowed", status: 405) : .json(Self.detail("Method Not Allowed"), status: 405)
+            return style == .public
+                ? .text("Method Not Allowed", status: 405) : .json(Self.detail("Method Not Allowed"), status: 405)
         }
         return state.withLock { state in
             evolve(&state)
@@ -159,7 +162,9 @@ public final class OpenReplaySimulator: SimulatedAPI {
         let header = request.header("Authorization")
         switch style {
         case .public:
-            guard let header, header.hasPrefix("Bearer "), header.dropFirst("Bearer ".count) == options.apiKey, projectKey == options.projectKey else {
+            guard let header, header.hasPrefix("Bearer "), header.dropFirst("Bearer ".count) == options.apiKey,
+                projectKey == options.projectKey
+            else {
                 return .empty(status: 401)
             }
         case .legacy:
@@ -178,7 +183,8 @@ public final class OpenReplaySimulator: SimulatedAPI {
         if request.method == "GET" {
             // GET takes only `userId`, matched exactly; paging is fixed at the first 10.
             if let userID = request.query("userId") {
-                filters.append(OpenReplaySearchFilter(label: "userId", values: [userID], exact: true, attribute: { $0.userID }))
+                filters.append(
+                    OpenReplaySearchFilter(label: "userId", values: [userID], exact: true, attribute: { $0.userID }))
             }
         } else {
             guard let body = request.json?.root, body.kind == .object else {
@@ -202,15 +208,32 @@ public final class OpenReplaySimulator: SimulatedAPI {
             }
         }
         startPending(before: page, state: &state)
-        let matching = Self.ordered(state.sessions.filter { session in filters.allSatisfy { $0.matches(session) } }, descending: descending)
+        let matching = Self.ordered(
+            state.sessions.filter { session in filters.allSatisfy { $0.matches(session) } }, descending: descending)
         let counter: [(String, JSONOutput)] = filters.map { filter in
-            (filter.label, .object(filter.values.map { value in
-                let single = OpenReplaySearchFilter(label: filter.label, values: [value], exact: filter.exact, attribute: filter.attribute)
-                return (value, .int(Int64(matching.filter(single.matches).count)))
-            }))
+            (
+                filter.label,
+                .object(
+                    filter.values.map { value in
+                        let single = OpenReplaySearchFilter(
+                            label: filter.label, values: [value], exact: filter.exact, attribute: filter.attribute)
+                        return (value, .int(Int64(matching.filter(single.matches).count)))
+                    })
+            )
         }
-        let rows = Self.slice(matching, page: page, limit: limit).map { $0.publicJSON(projectKey: options.projectKey, projectID: options.projectID) }
-        return .json(.object([("data", .object([("total", .int(Int64(matching.count))), ("counter", .object(counter)), ("sessions", .array(rows))]))]))
+        let rows = Self.slice(matching, page: page, limit: limit).map {
+            $0.publicJSON(projectKey: options.projectKey, projectID: options.projectID)
+        }
+        return .json(
+            .object([
+                (
+                    "data",
+                    .object([
+                        ("total", .int(Int64(matching.count))), ("counter", .object(counter)),
+                        ("sessions", .array(rows)),
+                    ])
+                )
+            ]))
     }
 
     private func legacySearch(_ request: SimulatedRequest, state: inout State) -> SimulatedResponse {
@@ -220,22 +243,39 @@ public final class OpenReplaySimulator: SimulatedAPI {
         var filters: [OpenReplaySearchFilter] = []
         if request.method == "POST" {
             guard let body = request.json?.root, body.kind == .object else {
-                return .json(Self.validation(loc: [.string("body")], message: "value is not a valid dict", type: "type_error.dict"), status: 422)
+                return .json(
+                    Self.validation(
+                        loc: [.string("body")], message: "value is not a valid dict", type: "type_error.dict"),
+                    status: 422)
             }
             limit = body["limit"]?.int ?? 200
             page = body["page"]?.int ?? 1
             if limit > 200 {
-                return .json(Self.validation(loc: [.string("body"), .string("limit")], message: "ensure this value is less than or equal to 200", type: "value_error.number.not_le"), status: 422)
+                return .json(
+                    Self.validation(
+                        loc: [.string("body"), .string("limit")],
+                        message: "ensure this value is less than or equal to 200", type: "value_error.number.not_le"),
+                    status: 422)
             }
             if limit < 1 {
-                return .json(Self.validation(loc: [.string("body"), .string("limit")], message: "ensure this value is greater than 0", type: "value_error.number.not_gt"), status: 422)
+                return .json(
+                    Self.validation(
+                        loc: [.string("body"), .string("limit")], message: "ensure this value is greater than 0",
+                        type: "value_error.number.not_gt"), status: 422)
             }
             if page < 1 {
-                return .json(Self.validation(loc: [.string("body"), .string("page")], message: "ensure this value is greater than 0", type: "value_error.number.not_gt"), status: 422)
+                return .json(
+                    Self.validation(
+                        loc: [.string("body"), .string("page")], message: "ensure this value is greater than 0",
+                        type: "value_error.number.not_gt"), status: 422)
             }
             if let order = body["order"]?.string {
                 guard ["DESC", "ASC"].contains(order.uppercased()) else {
-                    return .json(Self.validation(loc: [.string("body"), .string("order")], message: "value is not a valid enumeration member; permitted: 'ASC', 'DESC'", type: "type_error.enum"), status: 422)
+                    return .json(
+                        Self.validation(
+                            loc: [.string("body"), .string("order")],
+                            message: "value is not a valid enumeration member; permitted: 'ASC', 'DESC'",
+                            type: "type_error.enum"), status: 422)
                 }
                 descending = order.uppercased() == "DESC"
             }
@@ -251,9 +291,13 @@ public final class OpenReplaySimulator: SimulatedAPI {
             limit = max(1, state.sessions.count)
         }
         startPending(before: page, state: &state)
-        let matching = Self.ordered(state.sessions.filter { session in filters.allSatisfy { $0.matches(session) } }, descending: descending)
-        let rows = Self.slice(matching, page: page, limit: limit).map { $0.legacyJSON(projectKey: options.projectKey, projectID: options.projectID) }
-        return .json(.object([("data", .object([("total", .int(Int64(matching.count))), ("sessions", .array(rows))]))]))
+        let matching = Self.ordered(
+            state.sessions.filter { session in filters.allSatisfy { $0.matches(session) } }, descending: descending)
+        let rows = Self.slice(matching, page: page, limit: limit).map {
+            $0.legacyJSON(projectKey: options.projectKey, projectID: options.projectID)
+        }
+        return .json(
+            .object([("data", .object([("total", .int(Int64(matching.count))), ("sessions", .array(rows))]))]))
     }
 
     // MARK: Data
@@ -306,6 +350,8 @@ public final class OpenReplaySimulator: SimulatedAPI {
     }
 
     static func validation(loc: [JSONOutput], message: String, type: String) -> JSONOutput {
-        .object([("detail", .array([.object([("loc", .array(loc)), ("msg", .string(message)), ("type", .string(type))])]))])
+        .object([
+            ("detail", .array([.object([("loc", .array(loc)), ("msg", .string(message)), ("type", .string(type))])]))
+        ])
     }
 }

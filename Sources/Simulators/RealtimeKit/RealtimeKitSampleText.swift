@@ -2,12 +2,15 @@
 /// (commas, quotes, line breaks, CRLF, combining marks, emoji, scripts other than Latin).
 enum RealtimeKitSampleText {
     static let names = [
-        "Ada Lovelace", "Grace Hopper", "Doe, Jane", "Zoë Ångström", "李小龙", "José \"Pepe\" García", "Mathilde", "O'Brien",
+        "Ada Lovelace", "Grace Hopper", "Doe, Jane", "Zoë Ångström", "李小龙", "José \"Pepe\" García", "Mathilde",
+        "O'Brien",
     ]
 
     static let presets = ["group_call_host", "group_call_participant", "webinar_presenter", "webinar_viewer"]
 
-    static let titles = ["Weekly sync", "Customer onboarding", "All hands", "Design review, Q4", "Support call", "Town hall — 🎤"]
+    static let titles = [
+        "Weekly sync", "Customer onboarding", "All hands", "Design review, Q4", "Support call", "Town hall — 🎤",
+    ]
 
     /// Chat payloads; the oldest session of every simulator has all of them, in this order.
     static let chat = [

@@ -52,7 +52,8 @@ struct RealtimeKitSimulatedSession: Sendable {
     /// Participants who joined by `now`, with `leftAt` nil while still in the session.
     func participants(at now: Timestamp) -> [(participant: Participant, leftAt: Timestamp?)] {
         let horizon = horizon(now)
-        return participants.filter { $0.joinedAt < horizon || ($0.joinedAt == horizon && isEnded(at: now)) }.map { participant in
+        return participants.filter { $0.joinedAt < horizon || ($0.joinedAt == horizon && isEnded(at: now)) }.map {
+            participant in
             if participant.leftAt <= horizon { return (participant, participant.leftAt) }
             return (participant, isEnded(at: now) ? endsAt : nil)
         }

@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// Cloudflare RealtimeKit's sessions API (`/accounts/{account_id}/realtime/kit/{app_id}/sessions…`)
 /// as the seed and apis.md §3 document it: Bearer token checked by a Cloudflare-style gateway,
@@ -106,7 +106,8 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         world.state.withLock { state in
             let now = options.clock.now
             let end = length.map { now.adding($0) } ?? now.adding(.seconds(365 * 86_400))
-            let session = RealtimeKitWorld.makeSession(createdAt: now, endsAt: end, everyLine: false, options: options, using: &state.random)
+            let session = RealtimeKitWorld.makeSession(
+                createdAt: now, endsAt: end, everyLine: false, options: options, using: &state.random)
             state.sessions.append(session)
             return session.id
         }
@@ -116,7 +117,8 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     public func endSession(_ id: String) {
         world.state.withLock { state in
             let now = options.clock.now
-            guard let index = state.sessions.firstIndex(where: { $0.id == id }), !state.sessions[index].isEnded(at: now) else { return }
+            guard let index = state.sessions.firstIndex(where: { $0.id == id }), !state.sessions[index].isEnded(at: now)
+            else { return }
             state.sessions[index].endsAt = now
         }
     }
@@ -170,7 +172,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     public func chat(of id: String) -> [(id: String, sender: String, payload: String)] {
         world.state.withLock { state in
             let now = options.clock.now
-            return state.sessions.first { $0.id == id }?.chat(at: now).map { ($0.id, $0.participant.displayName, $0.payload) } ?? []
+            return state.sessions.first { $0.id == id }?.chat(at: now).map {
+                ($0.id, $0.participant.displayName, $0.payload)
+            } ?? []
         }
     }
 
@@ -178,7 +182,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
     public func transcript(of id: String) -> [(participantID: String, speaker: String, text: String)] {
         world.state.withLock { state in
             let now = options.clock.now
-            return state.sessions.first { $0.id == id }?.transcript(at: now).map { ($0.participant.id, $0.participant.displayName, $0.text) } ?? []
+            return state.sessions.first { $0.id == id }?.transcript(at: now).map {
+                ($0.participant.id, $0.participant.displayName, $0.text)
+            } ?? []
         }
     }
 
@@ -190,13 +196,18 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         guard request.header("Authorization") == "Bearer \(options.apiToken)" else {
             return .json(RealtimeKitSimulatorJSON.gatewayError(code: 10000, "Authentication error"), status: 401)
         }
-        guard segments.count >= 6, segments[0] == "accounts", segments[2] == "realtime", segments[3] == "kit", segments[5] == "sessions" else {
+        guard segments.count >= 6, segments[0] == "accounts", segments[2] == "realtime", segments[3] == "kit",
+            segments[5] == "sessions"
+        else {
             return .json(
-                RealtimeKitSimulatorJSON.gatewayError(code: 7003, "Could not route to \(request.path), perhaps your object identifier is invalid?"),
+                RealtimeKitSimulatorJSON.gatewayError(
+                    code: 7003, "Could not route to \(request.path), perhaps your object identifier is invalid?"),
                 status: 404)
         }
         guard segments[1] == options.accountID else {
-            return .json(RealtimeKitSimulatorJSON.gatewayError(code: 9109, "Unauthorized to access requested resource"), status: 403)
+            return .json(
+                RealtimeKitSimulatorJSON.gatewayError(code: 9109, "Unauthorized to access requested resource"),
+                status: 403)
         }
         guard segments[4] == options.appID else {
             return .json(RealtimeKitSimulatorJSON.error(code: 404, "App not found"), status: 404)
@@ -208,7 +219,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
             world.evolve(&state)
             if state.successFalseAnswers > 0 {
                 state.successFalseAnswers -= 1
-                return .json(RealtimeKitSimulatorJSON.error(code: 500, "Something went wrong while processing the request"), status: 200)
+                return .json(
+                    RealtimeKitSimulatorJSON.error(code: 500, "Something went wrong while processing the request"),
+                    status: 200)
             }
             let now = options.clock.now
             let rest = Array(segments.dropFirst(6))
@@ -239,13 +252,15 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         for (name, keep) in [("start_time", true), ("end_time", false)] {
             guard let text = request.query(name) else { continue }
             guard let time = Timestamp(iso8601: text) else {
-                return .json(RealtimeKitSimulatorJSON.error(code: 400, "\(name) must be an ISO-8601 date-time"), status: 400)
+                return .json(
+                    RealtimeKitSimulatorJSON.error(code: 400, "\(name) must be an ISO-8601 date-time"), status: 400)
             }
             rows = rows.filter { keep ? $0.createdAt >= time : $0.createdAt <= time }
         }
         if let status = request.query("status") {
             guard status == "LIVE" || status == "ENDED" else {
-                return .json(RealtimeKitSimulatorJSON.error(code: 400, "status must be one of LIVE, ENDED"), status: 400)
+                return .json(
+                    RealtimeKitSimulatorJSON.error(code: 400, "status must be one of LIVE, ENDED"), status: 400)
             }
             rows = rows.filter { $0.isEnded(at: now) == (status == "ENDED") }
         }
@@ -254,21 +269,30 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         switch request.query("sort_order") ?? "DESC" {
         case "ASC": ascending = true
         case "DESC": ascending = false
-        default: return .json(RealtimeKitSimulatorJSON.error(code: 400, "sort_order must be one of ASC, DESC"), status: 400)
+        default:
+            return .json(RealtimeKitSimulatorJSON.error(code: 400, "sort_order must be one of ASC, DESC"), status: 400)
         }
         switch sortBy {
         case "createdAt":
-            rows.sort { ascending ? ($0.createdAt, $0.id) < ($1.createdAt, $1.id) : ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            rows.sort {
+                ascending
+                    ? ($0.createdAt, $0.id) < ($1.createdAt, $1.id) : ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
+            }
         case "minutesConsumed":
             rows.sort {
-                ascending ? $0.minutesConsumed(at: now) < $1.minutesConsumed(at: now) : $0.minutesConsumed(at: now) > $1.minutesConsumed(at: now)
+                ascending
+                    ? $0.minutesConsumed(at: now) < $1.minutesConsumed(at: now)
+                    : $0.minutesConsumed(at: now) > $1.minutesConsumed(at: now)
             }
         default:
-            return .json(RealtimeKitSimulatorJSON.error(code: 400, "sort_by must be one of minutesConsumed, createdAt"), status: 400)
+            return .json(
+                RealtimeKitSimulatorJSON.error(code: 400, "sort_by must be one of minutesConsumed, createdAt"),
+                status: 400)
         }
         let (slice, offset) = Self.page(rows, paging)
         let json = slice.map { RealtimeKitSimulatorJSON.session($0, appID: options.appID, at: now) }
-        return .json(RealtimeKitSimulatorJSON.list("sessions", json, paging: (rows.count, offset), placement: state.paging))
+        return .json(
+            RealtimeKitSimulatorJSON.list("sessions", json, paging: (rows.count, offset), placement: state.paging))
     }
 
     private func details(of id: String, state: State, now: Timestamp) -> SimulatedResponse {
@@ -282,7 +306,9 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         }
     }
 
-    private func participants(of id: String, _ request: SimulatedRequest, state: State, now: Timestamp) -> SimulatedResponse {
+    private func participants(of id: String, _ request: SimulatedRequest, state: State, now: Timestamp)
+        -> SimulatedResponse
+    {
         guard let session = state.sessions.first(where: { $0.id == id }) else {
             return .json(RealtimeKitSimulatorJSON.error(code: 404, "Session not found"), status: 404)
         }
@@ -295,23 +321,31 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         let descending = request.query("sort_order") == "DESC"
         switch request.query("sort_by") ?? "joinedAt" {
         case "joinedAt":
-            rows.sort { descending ? $0.participant.joinedAt > $1.participant.joinedAt : $0.participant.joinedAt < $1.participant.joinedAt }
+            rows.sort {
+                descending
+                    ? $0.participant.joinedAt > $1.participant.joinedAt
+                    : $0.participant.joinedAt < $1.participant.joinedAt
+            }
         case "duration":
             rows.sort { a, b in
                 let (x, y) = (
-                    session.minutes(of: a.participant, leftAt: a.leftAt, at: now), session.minutes(of: b.participant, leftAt: b.leftAt, at: now)
+                    session.minutes(of: a.participant, leftAt: a.leftAt, at: now),
+                    session.minutes(of: b.participant, leftAt: b.leftAt, at: now)
                 )
                 return descending ? x > y : x < y
             }
         default:
-            return .json(RealtimeKitSimulatorJSON.error(code: 400, "sort_by must be one of joinedAt, duration"), status: 400)
+            return .json(
+                RealtimeKitSimulatorJSON.error(code: 400, "sort_by must be one of joinedAt, duration"), status: 400)
         }
         let (slice, offset) = Self.page(rows, paging)
         let json = slice.map {
             RealtimeKitSimulatorJSON.participant(
-                $0.participant, leftAt: $0.leftAt, minutes: session.minutes(of: $0.participant, leftAt: $0.leftAt, at: now), now: now)
+                $0.participant, leftAt: $0.leftAt,
+                minutes: session.minutes(of: $0.participant, leftAt: $0.leftAt, at: now), now: now)
         }
-        return .json(RealtimeKitSimulatorJSON.list("participants", json, paging: (rows.count, offset), placement: state.paging))
+        return .json(
+            RealtimeKitSimulatorJSON.list("participants", json, paging: (rows.count, offset), placement: state.paging))
     }
 
     private func exportLink(_ export: Export, of id: String, state: inout State, now: Timestamp) -> SimulatedResponse {
@@ -336,13 +370,17 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         }
         guard let link = world.issueLink(&state, sessionID: id, export: export, now: now) else {
             return .json(
-                RealtimeKitSimulatorJSON.error(code: 503, "The export storage is not running (start it with startExportServer())"), status: 503)
+                RealtimeKitSimulatorJSON.error(
+                    code: 503, "The export storage is not running (start it with startExportServer())"), status: 503)
         }
         switch export {
         case .chat:
             return .json(
                 RealtimeKitSimulatorJSON.success(
-                    .object([("chat_download_url", .string(link.url)), ("chat_download_url_expiry", .string(link.expiresAt.iso8601))]))
+                    .object([
+                        ("chat_download_url", .string(link.url)),
+                        ("chat_download_url_expiry", .string(link.expiresAt.iso8601)),
+                    ]))
             )
         case .transcript:
             return .json(
@@ -364,17 +402,24 @@ public final class RealtimeKitSimulator: SimulatedAPI {
         let response: SimulatedResponse
     }
 
-    private func pageParameters(_ request: SimulatedRequest, defaultPerPage: Int) -> Result<(page: Int, perPage: Int), BadRequest> {
+    private func pageParameters(_ request: SimulatedRequest, defaultPerPage: Int) -> Result<
+        (page: Int, perPage: Int), BadRequest
+    > {
         let page = request.query("page_no").map { Int($0) ?? -1 } ?? 1
         let perPage = request.query("per_page").map { Int($0) ?? -1 } ?? defaultPerPage
         guard page >= 0 else {
             return .failure(
-                BadRequest(response: .json(RealtimeKitSimulatorJSON.error(code: 400, "page_no must be a number, at least 0"), status: 400)))
+                BadRequest(
+                    response: .json(
+                        RealtimeKitSimulatorJSON.error(code: 400, "page_no must be a number, at least 0"), status: 400))
+            )
         }
         guard (1...options.maxPerPage).contains(perPage) else {
             return .failure(
                 BadRequest(
-                    response: .json(RealtimeKitSimulatorJSON.error(code: 400, "per_page must be between 1 and \(options.maxPerPage)"), status: 400))
+                    response: .json(
+                        RealtimeKitSimulatorJSON.error(
+                            code: 400, "per_page must be between 1 and \(options.maxPerPage)"), status: 400))
             )
         }
         return .success((max(1, page), perPage))

@@ -21,7 +21,13 @@ enum RealtimeKitSimulatorJSON {
         if ended {
             members.append(("ended_at", .string(session.endsAt.iso8601)))
         }
-        members.append(("meta", .object([("room_name", .string(session.associatedID.prefix(13).lowercased())), ("region", .string("weur"))])))
+        members.append(
+            (
+                "meta",
+                .object([
+                    ("room_name", .string(session.associatedID.prefix(13).lowercased())), ("region", .string("weur")),
+                ])
+            ))
         return .object(members)
     }
 
@@ -47,7 +53,8 @@ enum RealtimeKitSimulatorJSON {
 
     /// `{"success": true, "data": …}` with `paging` where the simulator is told to put it.
     static func list(
-        _ key: String, _ rows: [JSONOutput], paging: (total: Int, offset: Int), placement: RealtimeKitSimulator.PagingPlacement
+        _ key: String, _ rows: [JSONOutput], paging: (total: Int, offset: Int),
+        placement: RealtimeKitSimulator.PagingPlacement
     ) -> JSONOutput {
         let pagingObject = JSONOutput.object([
             ("total_count", .int(Int64(paging.total))),
@@ -74,13 +81,17 @@ enum RealtimeKitSimulatorJSON {
 
     /// RealtimeKit's own error envelope.
     static func error(code: Int, _ message: String) -> JSONOutput {
-        .object([("success", .bool(false)), ("error", .object([("code", .int(Int64(code))), ("message", .string(message))]))])
+        .object([
+            ("success", .bool(false)),
+            ("error", .object([("code", .int(Int64(code))), ("message", .string(message))])),
+        ])
     }
 
     /// The Cloudflare API gateway's envelope (bad token, wrong account).
     static func gatewayError(code: Int, _ message: String) -> JSONOutput {
         .object([
-            ("success", .bool(false)), ("errors", .array([.object([("code", .int(Int64(code))), ("message", .string(message))])])),
+            ("success", .bool(false)),
+            ("errors", .array([.object([("code", .int(Int64(code))), ("message", .string(message))])])),
             ("messages", .array([])), ("result", .null),
         ])
     }

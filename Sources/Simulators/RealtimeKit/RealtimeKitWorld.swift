@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// The state a RealtimeKit simulator and its export host share: sessions, the switches tests
 /// flip, and the download links handed out.
@@ -42,17 +42,21 @@ final class RealtimeKitWorld: Sendable {
             let created = first.adding(milliseconds: ended > 1 ? span * Int64(index) / Int64(ended - 1) : 0)
             let length = Int64.random(in: 5...60, using: &random) * 60_000
             let end = min(created.adding(milliseconds: length), now.subtracting(.seconds(15 * 60)))
-            sessions.append(Self.makeSession(createdAt: created, endsAt: end, everyLine: index == 0, options: options, using: &random))
+            sessions.append(
+                Self.makeSession(
+                    createdAt: created, endsAt: end, everyLine: index == 0, options: options, using: &random))
         }
         for index in 0..<min(options.liveSessions, options.sessions) {
             let created = now.subtracting(.seconds(3 * 3600)).adding(.seconds(Int64(index) * 600))
             let end = now.adding(.seconds(3600 + Int64(index) * 1800))
-            sessions.append(Self.makeSession(createdAt: created, endsAt: end, everyLine: false, options: options, using: &random))
+            sessions.append(
+                Self.makeSession(createdAt: created, endsAt: end, everyLine: false, options: options, using: &random))
         }
         sessions.sort { $0.createdAt < $1.createdAt }
         state = Mutex(
             State(
-                sessions: sessions, random: random, ticks: ActivityTicks(period: options.activityEvery, start: now), paging: options.paging, detailShape: options.detailShape,
+                sessions: sessions, random: random, ticks: ActivityTicks(period: options.activityEvery, start: now),
+                paging: options.paging, detailShape: options.detailShape,
                 exportDelay: options.exportDelay, notReadyAnswer: options.notReadyAnswer
             )
         )
@@ -64,12 +68,15 @@ final class RealtimeKitWorld: Sendable {
         for start in state.ticks.due(at: options.clock.now) {
             let periods = Int64.random(in: 2...8, using: &state.random)
             let end = start.adding(milliseconds: periods * every.milliseconds)
-            state.sessions.append(Self.makeSession(createdAt: start, endsAt: end, everyLine: false, options: options, using: &state.random))
+            state.sessions.append(
+                Self.makeSession(
+                    createdAt: start, endsAt: end, everyLine: false, options: options, using: &state.random))
         }
     }
 
     static func makeSession(
-        createdAt: Timestamp, endsAt: Timestamp, everyLine: Bool, options: RealtimeKitSimulator.Options, using random: inout SeededRandom
+        createdAt: Timestamp, endsAt: Timestamp, everyLine: Bool, options: RealtimeKitSimulator.Options,
+        using random: inout SeededRandom
     ) -> RealtimeKitSimulatedSession {
         let startedAt = createdAt.adding(milliseconds: Int64.random(in: 0...4_000, using: &random))
         let length = max(60_000, endsAt.millisecondsSinceEpoch - startedAt.millisecondsSinceEpoch)
@@ -82,8 +89,10 @@ final class RealtimeKitWorld: Sendable {
             participants.append(
                 RealtimeKitSimulatedSession.Participant(
                     id: random.uuid(), userID: random.uuid(), customID: "customer-\(random.hex(6))",
-                    displayName: RealtimeKitSampleText.names[(index + Int(random.next() % 8)) % RealtimeKitSampleText.names.count],
-                    preset: index == 0 ? "group_call_host" : random.pick(RealtimeKitSampleText.presets), joinedAt: joined, leftAt: left
+                    displayName: RealtimeKitSampleText.names[
+                        (index + Int(random.next() % 8)) % RealtimeKitSampleText.names.count],
+                    preset: index == 0 ? "group_call_host" : random.pick(RealtimeKitSampleText.presets),
+                    joinedAt: joined, leftAt: left
                 )
             )
         }
@@ -95,7 +104,8 @@ final class RealtimeKitWorld: Sendable {
             let offset = Int(random.next() % UInt64(RealtimeKitSampleText.chat.count))
             for index in 0..<chatCount {
                 let speaker = participants[index % participants.count]
-                let text = RealtimeKitSampleText.chat[everyLine ? index : (offset + index) % RealtimeKitSampleText.chat.count]
+                let text = RealtimeKitSampleText.chat[
+                    everyLine ? index : (offset + index) % RealtimeKitSampleText.chat.count]
                 let image = !everyLine && index == 4
                 chat.append(
                     RealtimeKitSimulatedSession.ChatLine(
@@ -111,7 +121,8 @@ final class RealtimeKitWorld: Sendable {
                 transcript.append(
                     RealtimeKitSimulatedSession.SpokenLine(
                         participant: speaker,
-                        text: RealtimeKitSampleText.transcript[(everyLine ? index : index + offset) % RealtimeKitSampleText.transcript.count],
+                        text: RealtimeKitSampleText.transcript[
+                            (everyLine ? index : index + offset) % RealtimeKitSampleText.transcript.count],
                         at: startedAt.adding(milliseconds: Int64(index + 1) * 15_000)
                     )
                 )
@@ -120,8 +131,10 @@ final class RealtimeKitWorld: Sendable {
         }
         let type = options.types[Int(random.next() % UInt64(max(1, options.types.count)))]
         return RealtimeKitSimulatedSession(
-            id: random.uuid(), associatedID: random.uuid(), title: random.pick(RealtimeKitSampleText.titles), type: type,
-            createdAt: createdAt, startedAt: startedAt, endsAt: endsAt, participants: participants, chat: chat, transcript: transcript
+            id: random.uuid(), associatedID: random.uuid(), title: random.pick(RealtimeKitSampleText.titles),
+            type: type,
+            createdAt: createdAt, startedAt: startedAt, endsAt: endsAt, participants: participants, chat: chat,
+            transcript: transcript
         )
     }
 

@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// The simulator's normal answer, made hostile in ways named by keys rather than by provider,
 /// so that one description fits all four APIs: the value of every JSON member with a given name
@@ -28,7 +28,8 @@ public final class HostileAnswer: Sendable {
     private let firstAnswers = Mutex<[String: SimulatedResponse]>([:])
 
     public init(
-        values: [String: String] = [:], headers: [(String, String)] = [], status: Int? = nil, reversedArrays: Set<String> = [],
+        values: [String: String] = [:], headers: [(String, String)] = [], status: Int? = nil,
+        reversedArrays: Set<String> = [],
         duplicatedArrays: Set<String> = [], endlessPageParameters: Set<String> = []
     ) {
         self.values = values
@@ -64,7 +65,9 @@ public final class HostileAnswer: Sendable {
 
     /// `body` with the replacements applied; a body that is not JSON is sent as it is.
     func rewrite(_ body: [UInt8]) -> [UInt8] {
-        guard !values.isEmpty || !reversedArrays.isEmpty || !duplicatedArrays.isEmpty, let document = try? JSONDocument(bytes: body) else {
+        guard !values.isEmpty || !reversedArrays.isEmpty || !duplicatedArrays.isEmpty,
+            let document = try? JSONDocument(bytes: body)
+        else {
             return body
         }
         var output: [UInt8] = []

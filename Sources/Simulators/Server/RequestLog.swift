@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// Every request a simulator received, with what it answered, for tests to read.
 public final class RequestLog: Sendable {

@@ -29,6 +29,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     public mutating func uuid() -> String {
         let h = hex(32)
         let chars = Array(h)
-        return "\(String(chars[0..<8]))-\(String(chars[8..<12]))-4\(String(chars[13..<16]))-a\(String(chars[17..<20]))-\(String(chars[20..<32]))"
+        return
+            "\(String(chars[0..<8]))-\(String(chars[8..<12]))-4\(String(chars[13..<16]))-a\(String(chars[17..<20]))-\(String(chars[20..<32]))"
     }
 }

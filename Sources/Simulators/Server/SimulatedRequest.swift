@@ -13,7 +13,10 @@ public struct SimulatedRequest: Sendable {
     /// Monotonic arrival time, for rate measurements.
     public let arrivedAt: ContinuousClock.Instant
 
-    public init(method: String, uri: String, headers: [(String, String)], body: [UInt8], receivedAt: Timestamp = .now(), arrivedAt: ContinuousClock.Instant = .now) {
+    public init(
+        method: String, uri: String, headers: [(String, String)], body: [UInt8], receivedAt: Timestamp = .now(),
+        arrivedAt: ContinuousClock.Instant = .now
+    ) {
         self.method = method
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = Self.percentDecode(String(parts[0]))

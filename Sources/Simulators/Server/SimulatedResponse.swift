@@ -18,7 +18,9 @@ public struct SimulatedResponse: Sendable {
         self.body = body
     }
 
-    public static func json(_ value: JSONOutput, status: Int = 200, headers: [(String, String)] = []) -> SimulatedResponse {
+    public static func json(_ value: JSONOutput, status: Int = 200, headers: [(String, String)] = [])
+        -> SimulatedResponse
+    {
         SimulatedResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.bytes)
     }
 

@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// The time a simulator's data lives in: real time (the demo), or a manual clock that tests
 /// advance, so "sessions end over time" happens exactly when a test says.

@@ -30,7 +30,8 @@ public final class SimulatorServer: Sendable {
                     if gzip {
                         try channel.pipeline.syncOperations.addHandler(HTTPResponseCompressor())
                     }
-                    try channel.pipeline.syncOperations.addHandler(SimulatorHTTPHandler(api: api, faults: faults, log: log, hooks: hooks))
+                    try channel.pipeline.syncOperations.addHandler(
+                        SimulatorHTTPHandler(api: api, faults: faults, log: log, hooks: hooks))
                 }
             }
         channel = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
@@ -77,7 +78,8 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             guard let head else { return }
             self.head = nil
             let request = SimulatedRequest(
-                method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body
+                method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+                body: body
             )
             hooks.run(request)
             let fault = faults.fault(for: request)
@@ -97,7 +99,9 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    private func write(_ response: SimulatedResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func write(
+        _ response: SimulatedResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
         if response.dropConnection {
             context.close(promise: nil)
             return
@@ -105,14 +109,16 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         var headers = HTTPHeaders(response.headers)
         headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        let head = HTTPResponseHead(
+            version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         var sent = response.body
         if let limit = response.truncateAfter {
             sent = Array(sent.prefix(limit))
         }
         if !sent.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: sent)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: sent)))), promise: nil)
         }
         if response.truncateAfter != nil {
             // Flush what was promised only in part, then hang up: the client sees a short body.
@@ -135,9 +141,11 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             if let retryAfter { response.headers.append(("Retry-After", retryAfter)) }
             return response
         case .status(let status, let body, let contentType):
-            return SimulatedResponse(status: status, headers: body.isEmpty ? [] : [("Content-Type", contentType)], body: Array(body.utf8))
+            return SimulatedResponse(
+                status: status, headers: body.isEmpty ? [] : [("Content-Type", contentType)], body: Array(body.utf8))
         case .malformedBody:
-            return SimulatedResponse.text("<html><body>502 Bad Gateway</body></html>", status: 200, contentType: "application/json")
+            return SimulatedResponse.text(
+                "<html><body>502 Bad Gateway</body></html>", status: 200, contentType: "application/json")
         case .truncatedBody:
             var response = api.respond(to: request)
             response.truncateAfter = max(1, response.body.count / 2)
@@ -151,7 +159,8 @@ final class SimulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
             response.dropConnection = true
             return response
         case .echoingHeader(let header, let status, let body, let contentType):
-            let echoed = body.split(separator: "{value}", omittingEmptySubsequences: false).joined(separator: request.header(header) ?? "")
+            let echoed = body.split(separator: "{value}", omittingEmptySubsequences: false).joined(
+                separator: request.header(header) ?? "")
             return SimulatedResponse.text(echoed, status: status, contentType: contentType)
         case .hostile(let hostile):
             return hostile.answer(request, api: api)

@@ -1,5 +1,5 @@
-import Synchronization
 import SessionSyncSupport
+import Synchronization
 
 /// YourGPT's `getSessions` and `getSessionMessages`, as the seed documents them: `api-key`
 /// header, JSON bodies, `{"type": "RXSUCCESS" | "RXERROR"}` envelopes, newest-first ordering by
@@ -153,8 +153,10 @@ public final class YourGPTSimulator: SimulatedAPI {
         }
         if let filters = body["filter"], filters.kind == .array {
             for filter in filters.elements {
-                guard let key = filter["key"]?.string, let op = filter["operator"]?.string, let value = filter["value"] else {
-                    return .json(Self.error("Invalid params: each filter needs model, key, operator and value"), status: 400)
+                guard let key = filter["key"]?.string, let op = filter["operator"]?.string, let value = filter["value"]
+                else {
+                    return .json(
+                        Self.error("Invalid params: each filter needs model, key, operator and value"), status: 400)
                 }
                 rows = rows.filter { Self.matches($0, key: key, op: op, value: value) }
             }
@@ -162,7 +164,11 @@ public final class YourGPTSimulator: SimulatedAPI {
         rows = Self.sorted(rows, descending: descending)
         let start = (page - 1) * limit
         let slice = start < rows.count ? Array(rows[start..<min(rows.count, start + limit)]) : []
-        return .json(.object([("type", .string("RXSUCCESS")), ("message", .string("Sessions fetched")), ("data", .array(slice.map(Self.json)))]))
+        return .json(
+            .object([
+                ("type", .string("RXSUCCESS")), ("message", .string("Sessions fetched")),
+                ("data", .array(slice.map(Self.json))),
+            ]))
     }
 
     private func messages(_ body: JSONValue, state: State) -> SimulatedResponse {
@@ -181,13 +187,16 @@ public final class YourGPTSimulator: SimulatedAPI {
             .object([
                 ("id", .int(message.id)), ("session_id", .int(session.id)), ("send_by", .string(message.sendBy)),
                 ("rate", .string("0")), ("message", .string(message.text)), ("type", .int(1)), ("seen", .string("1")),
-                ("sender_id", .int(message.sendBy == "user" ? session.visitorID : 0)), ("content_type", .string("text")),
+                ("sender_id", .int(message.sendBy == "user" ? session.visitorID : 0)),
+                ("content_type", .string("text")),
                 ("choices", .array([])), ("targets", .object([])), ("url", .string("")), ("delivered", .string("1")),
                 ("provider_message_id", .string("")), ("streaming", .bool(false)), ("response_source", .string("")),
-                ("extra_data", .object([])), ("createdAt", .string(message.createdAt.iso8601)), ("deleted_at", .null), ("AILog", .array([])),
+                ("extra_data", .object([])), ("createdAt", .string(message.createdAt.iso8601)), ("deleted_at", .null),
+                ("AILog", .array([])),
             ])
         }
-        return .json(.object([("type", .string("RXSUCCESS")), ("message", .string("Messages fetched")), ("data", .array(rows))]))
+        return .json(
+            .object([("type", .string("RXSUCCESS")), ("message", .string("Messages fetched")), ("data", .array(rows))]))
     }
 
     // MARK: Data
@@ -218,11 +227,16 @@ public final class YourGPTSimulator: SimulatedAPI {
         let id = state.nextSessionID
         state.nextSessionID += 1
         var session = Session(
-            id: id, uid: "\(1_700_000_000 + id)", integration: random.pick(["web", "whatsapp", "telegram", "messenger", "email"]),
-            chatMode: random.pick(["bot", "awaiting", "operator"]), state: random.pick(["pending", "unresolved", "resolved", "closed"]),
-            country: random.pick(["US", "DE", "FR", "IN", "BR", "JP"]), device: random.pick(["desktop", "mobile", "tablet"]),
-            platform: random.pick(["web", "android", "ios"]), contactID: random.next() % 3 == 0 ? 0 : Int64(random.next() % 5000) + 1,
-            visitorID: Int64(random.next() % 90_000) + 10_000, visitorName: random.pick(["Ada", "Grace", "Linus", "Ken", "Barbara"]),
+            id: id, uid: "\(1_700_000_000 + id)",
+            integration: random.pick(["web", "whatsapp", "telegram", "messenger", "email"]),
+            chatMode: random.pick(["bot", "awaiting", "operator"]),
+            state: random.pick(["pending", "unresolved", "resolved", "closed"]),
+            country: random.pick(["US", "DE", "FR", "IN", "BR", "JP"]),
+            device: random.pick(["desktop", "mobile", "tablet"]),
+            platform: random.pick(["web", "android", "ios"]),
+            contactID: random.next() % 3 == 0 ? 0 : Int64(random.next() % 5000) + 1,
+            visitorID: Int64(random.next() % 90_000) + 10_000,
+            visitorName: random.pick(["Ada", "Grace", "Linus", "Ken", "Barbara"]),
             ip: "203.0.113.\(random.next() % 250)", createdAt: createdAt, updatedAt: createdAt, messages: []
         )
         let count = Int(random.next() % 4) + 1
@@ -243,7 +257,8 @@ public final class YourGPTSimulator: SimulatedAPI {
         // Keep last-message times strictly increasing, so "moved to the front" is unambiguous.
         let newest = state.sessions.compactMap { $0.lastMessage?.createdAt }.max() ?? time
         let at = max(time, newest.adding(milliseconds: 1))
-        state.sessions[index].messages.append(Message(id: state.nextMessageID, sendBy: "user", text: text, createdAt: at))
+        state.sessions[index].messages.append(
+            Message(id: state.nextMessageID, sendBy: "user", text: text, createdAt: at))
         state.nextMessageID += 1
         state.sessions[index].updatedAt = at
         if state.sessions[index].state == "closed" || state.sessions[index].state == "resolved" {
@@ -270,7 +285,8 @@ public final class YourGPTSimulator: SimulatedAPI {
             case "visitor_id": "\(session.visitorID)"
             default: ""
             }
-        let values = value.kind == .array ? value.elements.compactMap(\.stringOrNumberText) : [value.stringOrNumberText ?? ""]
+        let values =
+            value.kind == .array ? value.elements.compactMap(\.stringOrNumberText) : [value.stringOrNumberText ?? ""]
         let first = values.first ?? ""
         switch op {
         case "eq": return field == first
@@ -291,16 +307,34 @@ public final class YourGPTSimulator: SimulatedAPI {
         return .object([
             ("id", .int(session.id)), ("project_id", .int(42)), ("session_uid", .string(session.uid)),
             ("integration_id", .int(7)), ("status", .string("1")), ("device_type", .string(session.device)),
-            ("platform", .string(session.platform)), ("chat_mode", .string(session.chatMode)), ("ip", .string(session.ip)),
+            ("platform", .string(session.platform)), ("chat_mode", .string(session.chatMode)),
+            ("ip", .string(session.ip)),
             ("country", .string(session.country)), ("segment", .string("")),
-            ("data", .object([("integration", .string(session.integration)), ("page_url", .string("https://shop.example.com/help"))])),
+            (
+                "data",
+                .object([
+                    ("integration", .string(session.integration)),
+                    ("page_url", .string("https://shop.example.com/help")),
+                ])
+            ),
             ("state", .string(session.state.uppercased())), ("contact_id", .int(session.contactID)),
             ("created_at", .string(session.createdAt.iso8601)), ("updated_at", .string(session.updatedAt.iso8601)),
             ("total_unseen", .string("\(session.messages.count % 3)")),
             ("last_message_time", .optional(last?.createdAt.iso8601)), ("last_message", .optional(last?.text)),
-            ("last_message_id", .optional(last?.id)), ("last_message_content_type", .string("text")), ("last_message_type", .int(1)),
-            ("visitor_data", .object([("name", .string(session.visitorName)), ("visitor_id", .int(session.visitorID)), ("ip", .string(session.ip))])),
-            ("contact_data", session.contactID == 0 ? .object([]) : .object([("email", .string("contact\(session.contactID)@example.com"))])),
+            ("last_message_id", .optional(last?.id)), ("last_message_content_type", .string("text")),
+            ("last_message_type", .int(1)),
+            (
+                "visitor_data",
+                .object([
+                    ("name", .string(session.visitorName)), ("visitor_id", .int(session.visitorID)),
+                    ("ip", .string(session.ip)),
+                ])
+            ),
+            (
+                "contact_data",
+                session.contactID == 0
+                    ? .object([]) : .object([("email", .string("contact\(session.contactID)@example.com"))])
+            ),
             ("session_meta", .object([("browser", .string("Chrome")), ("language", .string("en"))])),
         ])
     }

@@ -14,7 +14,8 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
             return .failure(BaseURLError(message: "\"\(text)\" is not a URL"))
         }
         guard scheme == "http" || scheme == "https" else {
-            return .failure(BaseURLError(message: "\"\(text)\" must start with https:// (or http:// for a local test server)"))
+            return .failure(
+                BaseURLError(message: "\"\(text)\" must start with https:// (or http:// for a local test server)"))
         }
         guard let host = components.host, !host.isEmpty else {
             return .failure(BaseURLError(message: "\"\(text)\" has no host"))
@@ -23,7 +24,8 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
             return .failure(BaseURLError(message: "\"\(text)\" must not have a query or fragment"))
         }
         guard components.user == nil, components.password == nil else {
-            return .failure(BaseURLError(message: "\"\(text)\" must not carry credentials; use the source's secret keys"))
+            return .failure(
+                BaseURLError(message: "\"\(text)\" must not carry credentials; use the source's secret keys"))
         }
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }

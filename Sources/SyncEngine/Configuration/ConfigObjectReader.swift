@@ -17,7 +17,10 @@ public struct ConfigObjectReader {
         var keys: Set<String> = []
     }
 
-    public init(object: JSONValue, path: String, problems: ConfigProblems, environment: SecretEnvironment, secrets: ResolvedSecrets) {
+    public init(
+        object: JSONValue, path: String, problems: ConfigProblems, environment: SecretEnvironment,
+        secrets: ResolvedSecrets
+    ) {
         self.object = object
         self.path = path
         self.problems = problems
@@ -62,8 +65,12 @@ public struct ConfigObjectReader {
     /// identifier, yet RealtimeKit app ids are 36-character UUIDs.
     public func pathIdentifier(_ key: String, required: Bool = false, what: String) -> String? {
         guard let text = string(key, required: required) else { return nil }
-        if let bad = text.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "/?#".unicodeScalars.contains($0) }) {
-            let shown = bad.properties.isWhitespace || bad.value < 0x20 || bad.value == 0x7F ? "whitespace or a control character" : "'\(Character(bad))'"
+        if let bad = text.unicodeScalars.first(where: {
+            $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "/?#".unicodeScalars.contains($0)
+        }) {
+            let shown =
+                bad.properties.isWhitespace || bad.value < 0x20 || bad.value == 0x7F
+                ? "whitespace or a control character" : "'\(Character(bad))'"
             problem(key, "\"\(text)\" is not \(what): it contains \(shown), which no such id has")
             return nil
         }
@@ -99,7 +106,8 @@ public struct ConfigObjectReader {
     public func int(_ key: String, range: ClosedRange<Int>) -> Int? {
         guard let value = value(key) else { return nil }
         guard let int = value.int else {
-            problem(key, "expected a whole number, found \(value.kind == .number ? value.rawText : value.kind.description)")
+            problem(
+                key, "expected a whole number, found \(value.kind == .number ? value.rawText : value.kind.description)")
             return nil
         }
         guard range.contains(int) else {
@@ -117,7 +125,9 @@ public struct ConfigObjectReader {
             return nil
         }
         guard let duration = DurationText.parse(text) else {
-            problem(key, "\"\(text)\" is not a duration; write a number and a unit (ms, s, m, h, d), e.g. \"30s\" or \"1h30m\"")
+            problem(
+                key,
+                "\"\(text)\" is not a duration; write a number and a unit (ms, s, m, h, d), e.g. \"30s\" or \"1h30m\"")
             return nil
         }
         if duration < minimum {
@@ -135,7 +145,10 @@ public struct ConfigObjectReader {
     public func timestamp(_ key: String) -> Timestamp? {
         guard let value = value(key) else { return nil }
         guard let text = value.string, let timestamp = Timestamp(iso8601: text) else {
-            problem(key, "expected an ISO-8601 instant such as \"2026-01-01T00:00:00Z\", found \(value.string.map { "\"\($0)\"" } ?? value.kind.description)")
+            problem(
+                key,
+                "expected an ISO-8601 instant such as \"2026-01-01T00:00:00Z\", found \(value.string.map { "\"\($0)\"" } ?? value.kind.description)"
+            )
             return nil
         }
         return timestamp
@@ -166,7 +179,8 @@ public struct ConfigObjectReader {
             problem(key, "expected an object, found \(value.kind)")
             return nil
         }
-        return ConfigObjectReader(object: value, path: path(key), problems: problems, environment: environment, secrets: secrets)
+        return ConfigObjectReader(
+            object: value, path: path(key), problems: problems, environment: environment, secrets: secrets)
     }
 
     /// Readers for each object of the array `key`.
@@ -183,7 +197,9 @@ public struct ConfigObjectReader {
                 problems.add(path: elementPath, "expected an object, found \(element.kind)")
                 continue
             }
-            readers.append(ConfigObjectReader(object: element, path: elementPath, problems: problems, environment: environment, secrets: secrets))
+            readers.append(
+                ConfigObjectReader(
+                    object: element, path: elementPath, problems: problems, environment: environment, secrets: secrets))
         }
         return readers
     }
@@ -192,7 +208,10 @@ public struct ConfigObjectReader {
     public func secret(_ key: String, required: Bool) -> Secret? {
         guard let value = value(key, required: required) else { return nil }
         if let plain = value.string {
-            warning(key, "the secret is written in the config file itself; prefer {\"env\": NAME}, {\"file\": PATH} or {\"credential\": NAME}")
+            warning(
+                key,
+                "the secret is written in the config file itself; prefer {\"env\": NAME}, {\"file\": PATH} or {\"credential\": NAME}"
+            )
             let secret = Secret(origin: "the config file", value: plain)
             if let reason = secret.unusableBecause {
                 problem(key, "the secret \(reason)")
@@ -222,8 +241,10 @@ public struct ConfigObjectReader {
     /// Reports every key of the object that no accessor asked for.
     public func finish() {
         for (key, _) in object.members where !known.keys.contains(key) {
-            let suggestion = known.keys.sorted().min { Self.distance($0.lowercased(), key.lowercased()) < Self.distance($1.lowercased(), key.lowercased()) }
-                .flatMap { Self.distance($0.lowercased(), key.lowercased()) <= 2 ? $0 : nil }
+            let suggestion = known.keys.sorted().min {
+                Self.distance($0.lowercased(), key.lowercased()) < Self.distance($1.lowercased(), key.lowercased())
+            }
+            .flatMap { Self.distance($0.lowercased(), key.lowercased()) <= 2 ? $0 : nil }
             problem(key, "unknown key" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? ""))
         }
     }

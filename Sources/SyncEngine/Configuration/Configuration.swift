@@ -10,7 +10,10 @@ public struct Configuration: Sendable {
     /// Things that work but deserve a change (a secret written in the file).
     public var warnings: [ConfigProblem]
 
-    public init(file: String, database: String, logLevel: Logger.Level = .info, sources: [SourceConfiguration], warnings: [ConfigProblem] = []) {
+    public init(
+        file: String, database: String, logLevel: Logger.Level = .info, sources: [SourceConfiguration],
+        warnings: [ConfigProblem] = []
+    ) {
         self.file = file
         self.database = database
         self.logLevel = logLevel

@@ -14,7 +14,9 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// The config file a command uses: `--config`, else `$SESSIONSYNC_CONFIG`, else the system path.
-    public static func defaultPath(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultPath(
+        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         if let explicit { return explicit }
         if let fromEnvironment = environment["SESSIONSYNC_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
         return "/etc/sessionsync/config.json"
@@ -35,13 +37,25 @@ public struct ConfigurationLoader: Sendable {
         do {
             document = try JSONDocument(bytes: bytes)
         } catch {
-            throw ConfigError(file: file, problems: [ConfigProblem(path: "", message: "not valid JSON: \(error.description) (\(Self.lineAndColumn(of: error.offset, in: bytes)))")])
+            throw ConfigError(
+                file: file,
+                problems: [
+                    ConfigProblem(
+                        path: "",
+                        message:
+                            "not valid JSON: \(error.description) (\(Self.lineAndColumn(of: error.offset, in: bytes)))")
+                ])
         }
         let problems = ConfigProblems()
         guard document.root.kind == .object else {
-            throw ConfigError(file: file, problems: [ConfigProblem(path: "", message: "the top level must be an object, found \(document.root.kind)")])
+            throw ConfigError(
+                file: file,
+                problems: [
+                    ConfigProblem(path: "", message: "the top level must be an object, found \(document.root.kind)")
+                ])
         }
-        let root = ConfigObjectReader(object: document.root, path: "", problems: problems, environment: environment, secrets: ResolvedSecrets())
+        let root = ConfigObjectReader(
+            object: document.root, path: "", problems: problems, environment: environment, secrets: ResolvedSecrets())
         let database = root.string("database") ?? "/var/lib/sessionsync/sessions.sqlite"
         let levelNames = Logger.Level.allCases.map(\.rawValue)
         let logLevel = root.string("logLevel", allowed: levelNames).flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -54,7 +68,9 @@ public struct ConfigurationLoader: Sendable {
             for reader in readers {
                 if let source = readSource(reader) {
                     if let firstPath = seenNames[source.name] {
-                        reader.problem("name", "\"\(source.name)\" is already the name of \(firstPath); source names must be unique")
+                        reader.problem(
+                            "name",
+                            "\"\(source.name)\" is already the name of \(firstPath); source names must be unique")
                     } else {
                         seenNames[source.name] = reader.path
                         sources.append(source)
@@ -66,13 +82,16 @@ public struct ConfigurationLoader: Sendable {
         guard problems.isEmpty else {
             throw ConfigError(file: file, problems: problems.problems)
         }
-        return Configuration(file: file, database: database, logLevel: logLevel, sources: sources, warnings: problems.warnings)
+        return Configuration(
+            file: file, database: database, logLevel: logLevel, sources: sources, warnings: problems.warnings)
     }
 
     private func readSource(_ reader: ConfigObjectReader) -> SourceConfiguration? {
         let before = reader.problems.problems.count
         let name = reader.string("name", required: true)
-        if let name, !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) {
+        if let name,
+            !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+        {
             reader.problem("name", "\"\(name)\" may use only letters, digits, '-', '_' and '.'")
         }
         let providerName = reader.string("provider", required: true)
@@ -80,7 +99,9 @@ public struct ConfigurationLoader: Sendable {
         if let providerName {
             descriptor = registry[providerName]
             if descriptor == nil {
-                reader.problem("provider", "unknown provider \"\(providerName)\"; known: \(registry.names.joined(separator: ", "))")
+                reader.problem(
+                    "provider", "unknown provider \"\(providerName)\"; known: \(registry.names.joined(separator: ", "))"
+                )
             }
         }
         let enabled = reader.bool("enabled") ?? true
@@ -122,16 +143,20 @@ public struct ConfigurationLoader: Sendable {
             for (key, _) in reader.object.members { reader.allow(key) }
         }
         reader.finish()
-        guard reader.problems.problems.count == before, let name, let providerName, let descriptor, let baseURL, let settings else {
+        guard reader.problems.problems.count == before, let name, let providerName, let descriptor, let baseURL,
+            let settings
+        else {
             return nil
         }
         let defaults = descriptor.defaults
         return SourceConfiguration(
             name: name, provider: providerName, enabled: enabled, schedule: schedule ?? defaults.schedule,
             baseURL: baseURL, since: since, rateLimits: rateLimit.map { [$0] } ?? defaults.rateLimits,
-            maxConcurrentRequests: maxConcurrent ?? defaults.maxConcurrentRequests, timeout: timeout ?? defaults.timeout,
+            maxConcurrentRequests: maxConcurrent ?? defaults.maxConcurrentRequests,
+            timeout: timeout ?? defaults.timeout,
             lookback: lookback ?? defaults.lookback, allowInsecureHTTP: allowInsecure,
-            maxResponseBytes: maxResponseBytes ?? defaults.maxResponseBytes, retries: retries ?? defaults.retries, settings: settings, secrets: secrets
+            maxResponseBytes: maxResponseBytes ?? defaults.maxResponseBytes, retries: retries ?? defaults.retries,
+            settings: settings, secrets: secrets
         )
     }
 

@@ -19,7 +19,8 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     public init(_ text: String) throws(CronParseError) {
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard fields.count == 5 else {
-            throw CronParseError(message: "expected 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)")
+            throw CronParseError(
+                message: "expected 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)")
         }
         self.text = text
         minutes = try Self.parseField(fields[0], name: "minute", range: 0...59, names: [:])
@@ -79,19 +80,25 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static let monthNames = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11,
+        "dec": 12,
     ]
     private static let dayNames = ["sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]
 
-    private static func parseField(_ field: String, name: String, range: ClosedRange<Int>, names: [String: Int]) throws(CronParseError) -> Set<Int> {
+    private static func parseField(_ field: String, name: String, range: ClosedRange<Int>, names: [String: Int])
+        throws(CronParseError) -> Set<Int>
+    {
         var values: Set<Int> = []
         for part in field.split(separator: ",", omittingEmptySubsequences: false) {
             let stepParts = part.split(separator: "/", omittingEmptySubsequences: false)
-            guard stepParts.count <= 2 else { throw CronParseError(message: "\(name) field \"\(field)\": more than one '/'") }
+            guard stepParts.count <= 2 else {
+                throw CronParseError(message: "\(name) field \"\(field)\": more than one '/'")
+            }
             var step = 1
             if stepParts.count == 2 {
                 guard let parsed = Int(stepParts[1]), parsed > 0 else {
-                    throw CronParseError(message: "\(name) field \"\(field)\": step \"\(stepParts[1])\" is not a positive number")
+                    throw CronParseError(
+                        message: "\(name) field \"\(field)\": step \"\(stepParts[1])\" is not a positive number")
                 }
                 step = parsed
             }
@@ -118,7 +125,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
                 }
             }
             guard range.contains(lower), range.contains(upper) else {
-                throw CronParseError(message: "\(name) field \"\(field)\": values must be within \(range.lowerBound)-\(range.upperBound)")
+                throw CronParseError(
+                    message: "\(name) field \"\(field)\": values must be within \(range.lowerBound)-\(range.upperBound)"
+                )
             }
             guard lower <= upper else {
                 throw CronParseError(message: "\(name) field \"\(field)\": range \(lower)-\(upper) runs backwards")

@@ -39,7 +39,9 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         case .every(let interval):
             return interval
         case .cron(let expression):
-            guard let first = expression.next(after: instant), let second = expression.next(after: first) else { return .seconds(86_400) }
+            guard let first = expression.next(after: instant), let second = expression.next(after: first) else {
+                return .seconds(86_400)
+            }
             return .milliseconds(second.millisecondsSinceEpoch - first.millisecondsSinceEpoch)
         }
     }

@@ -26,7 +26,8 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     public var unusableBecause: String? {
         if value.isEmpty { return "is empty" }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "contains a line break or another control character inside the value, which an HTTP header cannot carry"
+            return
+                "contains a line break or another control character inside the value, which an HTTP header cannot carry"
         }
         return nil
     }

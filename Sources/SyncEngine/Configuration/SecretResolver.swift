@@ -40,11 +40,14 @@ struct SecretResolver {
     private func readFile(_ path: String, origin: String, problem: (String) -> Void) -> Secret? {
         guard environment.resolve else { return Secret(origin: origin, value: "") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "is not readable by this user" : "does not exist"
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "is not readable by this user" : "does not exist"
             problem("secret file \(path) \(reason)")
             return nil
         }
-        return usable(Secret(origin: origin, value: String(decoding: data, as: UTF8.self)), named: "secret file \(path)", problem: problem)
+        return usable(
+            Secret(origin: origin, value: String(decoding: data, as: UTF8.self)), named: "secret file \(path)",
+            problem: problem)
     }
 
     /// `secret`, or nil after a problem that names where it came from.

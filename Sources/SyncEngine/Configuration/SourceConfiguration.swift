@@ -26,7 +26,8 @@ public struct SourceConfiguration: Sendable {
     /// defaults live).
     public init(
         name: String, provider: String, enabled: Bool, schedule: Schedule, baseURL: BaseURL, since: Timestamp?,
-        rateLimits: [RateLimit], maxConcurrentRequests: Int, timeout: Duration, lookback: Duration, allowInsecureHTTP: Bool,
+        rateLimits: [RateLimit], maxConcurrentRequests: Int, timeout: Duration, lookback: Duration,
+        allowInsecureHTTP: Bool,
         maxResponseBytes: Int, retries: Int, settings: any ProviderSettings, secrets: [Secret]
     ) {
         self.name = name

@@ -24,7 +24,8 @@ final class StatusTracker: Sendable {
             var text = "\(sources) source(s) scheduled"
             if !failing.isEmpty { text += "; failing: \(failing.sorted().joined(separator: ", "))" }
             if let last {
-                text += "; last pass: \(last.source) \(last.result.name), \(last.stats.sessionsUpserted) sessions upserted at \(Timestamp.now().iso8601)"
+                text +=
+                    "; last pass: \(last.source) \(last.result.name), \(last.stats.sessionsUpserted) sessions upserted at \(Timestamp.now().iso8601)"
             }
             return text
         }

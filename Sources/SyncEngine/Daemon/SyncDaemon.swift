@@ -82,7 +82,11 @@ public final class SyncDaemon: Service {
             var configuration = initialConfiguration
             var loops = startLoops(configuration, predecessors: [:], group: &group, tracker: tracker)
             notifier.notify("READY=1\nSTATUS=\(tracker.summary(sources: loops.count))")
-            logger.info("daemon ready", metadata: ["sources": "\(loops.count)", "config": "\(configuration.file)", "database": "\(archive.path)"])
+            logger.info(
+                "daemon ready",
+                metadata: [
+                    "sources": "\(loops.count)", "config": "\(configuration.file)", "database": "\(archive.path)",
+                ])
 
             for await event in events {
                 switch event {
@@ -93,10 +97,13 @@ public final class SyncDaemon: Service {
                             try await ensureSources(next)
                             for loop in loops.values { await loop.control.stop() }
                             configuration = next
-                            loops = startLoops(configuration, predecessors: loops.mapValues(\.control), group: &group, tracker: tracker)
+                            loops = startLoops(
+                                configuration, predecessors: loops.mapValues(\.control), group: &group, tracker: tracker
+                            )
                             logger.notice("config reloaded", metadata: ["sources": "\(loops.count)"])
                         } catch {
-                            logger.error("config reload failed; keeping the old config", metadata: ["error": "\(error)"])
+                            logger.error(
+                                "config reload failed; keeping the old config", metadata: ["error": "\(error)"])
                         }
                     }
                     notifier.notify("READY=1\nSTATUS=\(tracker.summary(sources: loops.count))")
@@ -118,7 +125,10 @@ public final class SyncDaemon: Service {
             if next.database != current.database {
                 logger.error(
                     "config reload refused; keeping the old config",
-                    metadata: ["error": "\"database\" changed from \(current.database) to \(next.database); restart the service to switch archives"]
+                    metadata: [
+                        "error":
+                            "\"database\" changed from \(current.database) to \(next.database); restart the service to switch archives"
+                    ]
                 )
                 return nil
             }
@@ -127,7 +137,9 @@ public final class SyncDaemon: Service {
         } catch let error as ConfigError {
             logger.error(
                 "config reload refused; keeping the old config",
-                metadata: ["error": "\(error.problems.map(\.description).joined(separator: "; "))", "config": "\(error.file)"]
+                metadata: [
+                    "error": "\(error.problems.map(\.description).joined(separator: "; "))", "config": "\(error.file)",
+                ]
             )
             return nil
         } catch {
@@ -144,7 +156,8 @@ public final class SyncDaemon: Service {
     }
 
     private func startLoops(
-        _ configuration: Configuration, predecessors: [String: LoopControl], group: inout ThrowingDiscardingTaskGroup<any Error>,
+        _ configuration: Configuration, predecessors: [String: LoopControl],
+        group: inout ThrowingDiscardingTaskGroup<any Error>,
         tracker: StatusTracker
     ) -> [String: SourceLoop] {
         var loops: [String: SourceLoop] = [:]
@@ -152,10 +165,12 @@ public final class SyncDaemon: Service {
             guard let descriptor = registry[source.provider] else { continue }
             let runner = SourceRunner(
                 source: source, descriptor: descriptor, archive: archive, transport: transport, logger: logger,
-                sleeper: options.sleeper, retry: options.retry, heartbeatInterval: options.heartbeatInterval, metrics: options.metrics
+                sleeper: options.sleeper, retry: options.retry, heartbeatInterval: options.heartbeatInterval,
+                metrics: options.metrics
             )
             let count = configuration.enabledSources.count
-            let loop = SourceLoop(runner: runner, archive: archive, sleeper: options.sleeper, logger: logger) { [notifier, options] outcome in
+            let loop = SourceLoop(runner: runner, archive: archive, sleeper: options.sleeper, logger: logger) {
+                [notifier, options] outcome in
                 tracker.record(outcome)
                 notifier.notify("STATUS=\(tracker.summary(sources: count))")
                 await options.onOutcome?(outcome)

@@ -53,17 +53,23 @@ public struct ItemRetryPolicy: Sendable {
         guard quarantined > 0 else {
             return QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
         }
-        let error = "\(quarantined) record(s) of the answer had no usable id and wait in the quarantine table; asked again next pass"
+        let error =
+            "\(quarantined) record(s) of the answer had no usable id and wait in the quarantine table; asked again next pass"
         return QueueCompletion(
-            kind: item.kind, externalID: item.externalID, outcome: .retry(error: error, notBefore: nil, countsAsAttempt: true, maxAttempts: maxAttempts)
+            kind: item.kind, externalID: item.externalID,
+            outcome: .retry(error: error, notBefore: nil, countsAsAttempt: true, maxAttempts: maxAttempts)
         )
     }
 
     /// ``retry(_:error:now:)`` for an item known by kind and id.
-    public func retry(kind: String, externalID: String, attempts: Int, error: any Error, now: Timestamp = .now()) -> QueueCompletion {
+    public func retry(kind: String, externalID: String, attempts: Int, error: any Error, now: Timestamp = .now())
+        -> QueueCompletion
+    {
         QueueCompletion(
             kind: kind, externalID: externalID,
-            outcome: .retry(error: "\(error)", notBefore: notBefore(attempts: attempts + 1, now: now), countsAsAttempt: true, maxAttempts: maxAttempts)
+            outcome: .retry(
+                error: "\(error)", notBefore: notBefore(attempts: attempts + 1, now: now), countsAsAttempt: true,
+                maxAttempts: maxAttempts)
         )
     }
 }

@@ -9,6 +9,8 @@ public enum ListingBound {
 
     /// Records that `endpoint` was still answering full pages at the bound.
     public static func reached(_ endpoint: String, _ pass: SyncPass) async {
-        await pass.warn("\(endpoint) still had more pages after \(pages): the listing stops here for this pass and goes on from its cursor next time; a server that never reports its last page has a paging bug")
+        await pass.warn(
+            "\(endpoint) still had more pages after \(pages): the listing stops here for this pass and goes on from its cursor next time; a server that never reports its last page has a paging bug"
+        )
     }
 }

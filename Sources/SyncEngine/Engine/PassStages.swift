@@ -20,7 +20,8 @@ public struct PassStages: Sendable {
             try await body()
         } catch {
             firstFailure = firstFailure ?? error
-            if error is CancellationError || Task.isCancelled || (error as? SyncError)?.isAuthenticationFailure == true {
+            if error is CancellationError || Task.isCancelled || (error as? SyncError)?.isAuthenticationFailure == true
+            {
                 stopAll = true
             } else if (error as? SyncError)?.isRateLimited == true {
                 stopNonExpiring = true

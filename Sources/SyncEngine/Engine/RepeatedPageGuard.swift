@@ -18,6 +18,8 @@ public struct RepeatedPageGuard: Sendable {
 
     /// Records that `endpoint` answered page `page` with the page before it again.
     public static func stop(_ endpoint: String, page: Int, _ pass: SyncPass) async {
-        await pass.warn("\(endpoint) answered page \(page) with exactly the rows of page \(page - 1): the server seems to ignore the page parameter; the listing stops here for this pass")
+        await pass.warn(
+            "\(endpoint) answered page \(page) with exactly the rows of page \(page - 1): the server seems to ignore the page parameter; the listing stops here for this pass"
+        )
     }
 }

@@ -48,7 +48,9 @@ public actor RunProgressTracker {
     func note(drift batchDrift: [SchemaDrift], quarantined batchQuarantined: Int) {
         quarantined += batchQuarantined
         for item in batchDrift {
-            if let index = drift.firstIndex(where: { $0.endpoint == item.endpoint && $0.path == item.path && $0.expected == item.expected }) {
+            if let index = drift.firstIndex(where: {
+                $0.endpoint == item.endpoint && $0.path == item.path && $0.expected == item.expected
+            }) {
                 drift[index].count += item.count
             } else {
                 drift.append(item)

@@ -7,11 +7,15 @@ public struct SourceProbe: Sendable {
     let http: SourceHTTP
     let redactor: SecretRedactor
 
-    public init(source: SourceConfiguration, descriptor: ProviderDescriptor, transport: HTTPTransport, logger: Logger, retry: RetryPolicy) {
+    public init(
+        source: SourceConfiguration, descriptor: ProviderDescriptor, transport: HTTPTransport, logger: Logger,
+        retry: RetryPolicy
+    ) {
         provider = descriptor.provider(for: source)
         http = SourceHTTP(
             source: source,
-            client: APIClient(for: source, provider: provider, transport: transport, sleeper: .real, retry: retry, logger: logger)
+            client: APIClient(
+                for: source, provider: provider, transport: transport, sleeper: .real, retry: retry, logger: logger)
         )
         redactor = SecretRedactor(secrets: source.secrets)
     }

@@ -40,7 +40,8 @@ public struct SourceRunner: Sendable {
         let metrics = metrics?.source(source) ?? .none
         self.metrics = metrics
         self.client = APIClient(
-            for: source, provider: provider, transport: transport, sleeper: sleeper, retry: retry ?? RetryPolicy(retries: source.retries),
+            for: source, provider: provider, transport: transport, sleeper: sleeper,
+            retry: retry ?? RetryPolicy(retries: source.retries),
             logger: sourceLogger, metrics: metrics
         )
     }
@@ -72,13 +73,16 @@ public struct SourceRunner: Sendable {
             guard let run = opened.1 else {
                 let reason = "another sessionsync process is running this source"
                 logger.notice("pass skipped", metadata: ["reason": "\(reason)"])
-                return PassOutcome(source: source.name, runID: nil, result: .skipped(reason), stats: WriteStats(), progress: RunProgress())
+                return PassOutcome(
+                    source: source.name, runID: nil, result: .skipped(reason), stats: WriteStats(),
+                    progress: RunProgress())
             }
             runID = run
         } catch {
             let message = redactor.redact("could not start a run in the archive: \(error)")
             logger.error("pass not started", metadata: ["error": "\(message)"])
-            return PassOutcome(source: source.name, runID: nil, result: .failed(message), stats: WriteStats(), progress: RunProgress())
+            return PassOutcome(
+                source: source.name, runID: nil, result: .failed(message), stats: WriteStats(), progress: RunProgress())
         }
 
         var passLogger = logger
@@ -88,7 +92,8 @@ public struct SourceRunner: Sendable {
             runID: runID, logger: passLogger,
             http: SourceHTTP(source: source, client: client, countRequest: { [progress] in progress.countRequest() }),
             archive: PassArchive(
-                source: source, sourceID: sourceID, startedAt: startedAt, initialWindow: descriptor.defaults.initialWindow,
+                source: source, sourceID: sourceID, startedAt: startedAt,
+                initialWindow: descriptor.defaults.initialWindow,
                 database: archive, progress: progress, redactor: redactor, metrics: metrics
             ),
             progress: progress
@@ -100,7 +105,9 @@ public struct SourceRunner: Sendable {
                 try? await Task.sleep(for: heartbeatInterval)
                 if Task.isCancelled { break }
                 let snapshot = await progress.progress
-                try? await archive.withStore { store in try store.heartbeat(runID: runID, progress: snapshot, now: .now()) }
+                try? await archive.withStore { store in
+                    try store.heartbeat(runID: runID, progress: snapshot, now: .now())
+                }
             }
         }
         let result: PassOutcome.Result
@@ -124,7 +131,11 @@ public struct SourceRunner: Sendable {
             switch result {
             case .succeeded: (.succeeded, nil)
             case .failed(let message): (.failed, message)
-            case .interrupted: (.interrupted, "interrupted: the process was asked to stop; the next pass continues from the last committed page")
+            case .interrupted:
+                (
+                    .interrupted,
+                    "interrupted: the process was asked to stop; the next pass continues from the last committed page"
+                )
             case .skipped: preconditionFailure("a skipped pass returns before it opens a run")
             }
         do {

@@ -4,7 +4,8 @@ extension APIClient {
     /// The client of one configured source: its base URL, limits, retries and rate limits, the
     /// provider's credentials and error envelope. Passes and probes build theirs here alone.
     init(
-        for source: SourceConfiguration, provider: any Provider, transport: HTTPTransport, sleeper: Sleeper, retry: RetryPolicy,
+        for source: SourceConfiguration, provider: any Provider, transport: HTTPTransport, sleeper: Sleeper,
+        retry: RetryPolicy,
         logger: Logger, metrics: SourceMetrics = .none
     ) {
         self.init(

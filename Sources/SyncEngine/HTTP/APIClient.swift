@@ -56,7 +56,8 @@ public struct APIClient: Sendable {
                 reply = try await sendFollowingRedirects(request, onAttempt: onAttempt)
             } catch HTTPTransport.Failure.timedOut {
                 if attempt <= retry.retries {
-                    try await wait(retry.backoff(attempt: attempt), after: "timeout", request: request, attempt: attempt)
+                    try await wait(
+                        retry.backoff(attempt: attempt), after: "timeout", request: request, attempt: attempt)
                     continue
                 }
                 throw SyncError.timeout(endpoint: request.endpoint, after: timeout, attempts: attempt)
@@ -70,9 +71,12 @@ public struct APIClient: Sendable {
                 throw SyncError.responseTooLarge(endpoint: request.endpoint, limit: maxResponseBytes)
             }
             if (200...299).contains(reply.status) {
-                return APIResponse(status: reply.status, headers: reply.headers, body: reply.body, endpoint: request.endpoint)
+                return APIResponse(
+                    status: reply.status, headers: reply.headers, body: reply.body, endpoint: request.endpoint)
             }
-            let retryAfter = APIResponse.header("Retry-After", in: reply.headers).flatMap { RetryPolicy.parseRetryAfter($0, now: .now()) }
+            let retryAfter = APIResponse.header("Retry-After", in: reply.headers).flatMap {
+                RetryPolicy.parseRetryAfter($0, now: .now())
+            }
             if RetryPolicy.isRetryable(status: reply.status) {
                 let canRetry = attempt <= retry.retries && (retryAfter ?? .zero) <= retry.maxRetryAfter
                 if canRetry {
@@ -85,7 +89,9 @@ public struct APIClient: Sendable {
                     throw SyncError.rateLimited(endpoint: request.endpoint, retryAfter: retryAfter, attempts: attempt)
                 }
             }
-            throw SyncError.httpStatus(endpoint: request.endpoint, status: reply.status, message: describeError(reply.status, reply.body) ?? Self.snippet(reply.body))
+            throw SyncError.httpStatus(
+                endpoint: request.endpoint, status: reply.status,
+                message: describeError(reply.status, reply.body) ?? Self.snippet(reply.body))
         }
     }
 
@@ -93,12 +99,17 @@ public struct APIClient: Sendable {
         metrics.retry(endpoint: request.endpoint)
         logger.notice(
             "retrying request",
-            metadata: ["http.endpoint": "\(request.endpoint)", "http.problem": "\(problem)", "retry.attempt": "\(attempt)", "retry.delay": "\(DurationText.format(delay))"]
+            metadata: [
+                "http.endpoint": "\(request.endpoint)", "http.problem": "\(problem)", "retry.attempt": "\(attempt)",
+                "retry.delay": "\(DurationText.format(delay))",
+            ]
         )
         try await sleeper.sleep(for: delay)
     }
 
-    private func sendFollowingRedirects(_ request: APIRequest, onAttempt: @Sendable () async -> Void) async throws -> HTTPTransport.Reply {
+    private func sendFollowingRedirects(_ request: APIRequest, onAttempt: @Sendable () async -> Void) async throws
+        -> HTTPTransport.Reply
+    {
         var url = request.url(base: baseURL)
         var method = request.method
         var body = request.body
@@ -110,7 +121,8 @@ public struct APIClient: Sendable {
             // only a redirect or an absolute URL (a download link from an answer) can go elsewhere,
             // and parsing every request's URL again is a cost on every request of a fan-out.
             if hop > 0 || request.absoluteURL != nil, let reason = urlPolicy.refusal(of: url) {
-                throw SyncError.refusedURL(endpoint: request.endpoint, url: OutboundURLPolicy.shown(url), reason: reason, redirected: hop > 0)
+                throw SyncError.refusedURL(
+                    endpoint: request.endpoint, url: OutboundURLPolicy.shown(url), reason: reason, redirected: hop > 0)
             }
             var headers = request.headers
             if credentialed && atOrigin {
@@ -123,15 +135,20 @@ public struct APIClient: Sendable {
             await onAttempt()
             let reply: HTTPTransport.Reply
             do {
-                reply = try await concurrency.withPermit { [transport, timeout, maxResponseBytes, url, method, headers, body] in
-                    try await transport.perform(method: method, url: url, headers: headers, body: body, timeout: timeout, maxBytes: maxResponseBytes)
+                reply = try await concurrency.withPermit {
+                    [transport, timeout, maxResponseBytes, url, method, headers, body] in
+                    try await transport.perform(
+                        method: method, url: url, headers: headers, body: body, timeout: timeout,
+                        maxBytes: maxResponseBytes)
                 }
             } catch {
                 metrics.request(endpoint: request.endpoint, status: nil)
                 throw error
             }
             metrics.request(endpoint: request.endpoint, status: reply.status)
-            guard [301, 302, 303, 307, 308].contains(reply.status), let location = APIResponse.header("Location", in: reply.headers) else {
+            guard [301, 302, 303, 307, 308].contains(reply.status),
+                let location = APIResponse.header("Location", in: reply.headers)
+            else {
                 return reply
             }
             let next = Self.resolve(location, against: url)
@@ -143,7 +160,8 @@ public struct APIClient: Sendable {
             // 307 and 308 repeat the request, body included; a body (a search's filters, ids)
             // goes only to the origin it was written for.
             if body != nil && !atOrigin {
-                throw SyncError.bodyNotResent(endpoint: request.endpoint, url: OutboundURLPolicy.shown(next), status: reply.status)
+                throw SyncError.bodyNotResent(
+                    endpoint: request.endpoint, url: OutboundURLPolicy.shown(next), status: reply.status)
             }
             url = next
         }
@@ -184,6 +202,7 @@ public struct APIClient: Sendable {
     }
 
     private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "-_.~+/=%".unicodeScalars.contains(scalar)
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            || "-_.~+/=%".unicodeScalars.contains(scalar)
     }
 }

@@ -37,14 +37,17 @@ public struct APIRequest: Sendable {
 
     /// A JSON POST.
     public static func postJSON(_ path: String, body: [UInt8], endpoint: String? = nil) -> APIRequest {
-        APIRequest(method: "POST", path: path, headers: [("Content-Type", "application/json")], body: body, endpoint: endpoint)
+        APIRequest(
+            method: "POST", path: path, headers: [("Content-Type", "application/json")], body: body, endpoint: endpoint)
     }
 
     /// The URL to send to, from the base URL and the query.
     func url(base: BaseURL) -> String {
         var url = absoluteURL ?? base.url(path)
         if !query.isEmpty {
-            url += (url.contains("?") ? "&" : "?") + query.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+            url +=
+                (url.contains("?") ? "&" : "?")
+                + query.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
         }
         return url
     }
@@ -72,7 +75,8 @@ public struct APIRequest: Sendable {
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             true
         default:

@@ -49,7 +49,9 @@ public final class HTTPTransport: Sendable {
     ///
     /// The body is gathered on the event loop and handed over once, when complete: streaming it
     /// part by part into the calling task costs a thread hand-off per part.
-    func perform(method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration, maxBytes: Int) async throws -> Reply {
+    func perform(
+        method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration, maxBytes: Int
+    ) async throws -> Reply {
         var requestHeaders = HTTPHeaders(headers)
         if !requestHeaders.contains(name: "Accept-Encoding") {
             requestHeaders.add(name: "Accept-Encoding", value: "gzip")
@@ -74,10 +76,14 @@ public final class HTTPTransport: Sendable {
                 task.cancel()
             }
             let replyHeaders = response.headers.map { ($0.name, $0.value) }
-            return Reply(status: Int(response.status.code), headers: replyHeaders, body: response.body.map { Array($0.readableBytesView) } ?? [])
+            return Reply(
+                status: Int(response.status.code), headers: replyHeaders,
+                body: response.body.map { Array($0.readableBytesView) } ?? [])
         } catch is ResponseAccumulator.ResponseTooBigError {
             throw Failure.tooLarge
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+        } catch let error as HTTPClientError
+            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+        {
             throw Failure.timedOut
         } catch is CancellationError {
             throw CancellationError()

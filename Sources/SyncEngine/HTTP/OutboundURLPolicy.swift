@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where a source's requests may go: every URL sent, the first and each redirect's, passes here.
@@ -60,7 +60,8 @@ public struct OutboundURLPolicy: Sendable {
         case .loopback, .privateNetwork:
             if baseKind == .loopback || baseKind == .privateNetwork { return nil }
             let place = kind == .loopback ? "is this machine (loopback)" : "is on a private network"
-            return "\(host) \(place), and the source's baseURL \(base) is neither on this machine nor on a private network"
+            return
+                "\(host) \(place), and the source's baseURL \(base) is neither on this machine nor on a private network"
         }
     }
 
@@ -91,7 +92,9 @@ public struct OutboundURLPolicy: Sendable {
             return kind(ofIPv6: bytes)
         }
         if name == "localhost" || name.hasSuffix(".localhost") { return .loopback }
-        if ["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"].contains(name) {
+        if ["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"]
+            .contains(name)
+        {
             return .metadataService
         }
         return .publicHost
@@ -133,7 +136,9 @@ public struct OutboundURLPolicy: Sendable {
         }
         if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] <= 1 { return .loopback }  // :: and ::1
         if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return .linkLocal }  // fe80::/10
-        if bytes == [0xFD, 0x00, 0x0E, 0xC2] + Array(repeating: 0, count: 10) + [0x02, 0x54] { return .metadataService }  // fd00:ec2::254 (AWS)
+        if bytes == [0xFD, 0x00, 0x0E, 0xC2] + Array(repeating: 0, count: 10) + [0x02, 0x54] {
+            return .metadataService
+        }  // fd00:ec2::254 (AWS)
         if bytes[0] & 0xFE == 0xFC { return .privateNetwork }  // fc00::/7
         return .publicHost
     }

@@ -10,7 +10,10 @@ public struct RetryPolicy: Sendable {
     /// A `Retry-After` longer than this is not waited out within the pass.
     public var maxRetryAfter: Duration
 
-    public init(retries: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(120)) {
+    public init(
+        retries: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
+        maxRetryAfter: Duration = .seconds(120)
+    ) {
         self.retries = retries
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -38,7 +41,9 @@ public struct RetryPolicy: Sendable {
     public static func parseRetryAfter(_ value: String, now: Timestamp) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-            guard let seconds = Int64(trimmed), seconds < retryAfterCeiling.components.seconds else { return retryAfterCeiling }
+            guard let seconds = Int64(trimmed), seconds < retryAfterCeiling.components.seconds else {
+                return retryAfterCeiling
+            }
             return .seconds(seconds)
         }
         guard let date = HTTPDate.parse(trimmed) else { return nil }

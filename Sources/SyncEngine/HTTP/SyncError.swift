@@ -101,9 +101,11 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         case .transport(let detail, let attempts):
             return "\(endpoint) could not be reached after \(attempts) attempt(s): \(detail)"
         case .timeout(let seconds, let attempts):
-            return "\(endpoint) did not answer within \(seconds)s (\(attempts) attempt(s)); raise the source's \"timeout\" if the API is slow"
+            return
+                "\(endpoint) did not answer within \(seconds)s (\(attempts) attempt(s)); raise the source's \"timeout\" if the API is slow"
         case .responseTooLarge(let limit):
-            return "\(endpoint) sent a response larger than \(limit) bytes; raise the source's \"maxResponseBytes\" or lower its \"pageSize\""
+            return
+                "\(endpoint) sent a response larger than \(limit) bytes; raise the source's \"maxResponseBytes\" or lower its \"pageSize\""
         case .malformedResponse(let detail):
             return "\(endpoint) sent a response that could not be read: \(detail)"
         case .rateLimited(let retryAfter, let attempts):
@@ -116,7 +118,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
             let what = redirected ? "redirected to \(url), which was not followed" : "was not sent to \(url)"
             return "\(endpoint) \(what): \(reason)"
         case .bodyNotResent(let url, let status):
-            return "\(endpoint) answered HTTP \(status) to \(url), another host, which was not followed: a request's body "
+            return
+                "\(endpoint) answered HTTP \(status) to \(url), another host, which was not followed: a request's body "
                 + "is resent only to the host it was meant for; if the API moved, point the source's baseURL at the new host"
         }
     }

@@ -26,7 +26,8 @@ public struct LineLogHandler: LogHandler {
 
     public init(
         label: String, level: LogLevelControl, redaction: ProcessRedactor,
-        underJournal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil, sink: LogSink = .standardError
+        underJournal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil,
+        sink: LogSink = .standardError
     ) {
         self.label = label
         self.level = level
@@ -70,7 +71,8 @@ public struct LineLogHandler: LogHandler {
 
     private static func quoted(_ text: String) -> String {
         guard text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     private static func syslogPriority(_ level: Logger.Level) -> Int {

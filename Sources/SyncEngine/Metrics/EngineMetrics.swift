@@ -33,17 +33,22 @@ public final class EngineMetrics: Sendable {
 
     /// Each source's health, read from the run ledger (see ``SourceHealth``); `since` is when the
     /// daemon started watching.
-    public func health(archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()) async throws
+    public func health(
+        archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
+    ) async throws
         -> [SourceHealth]
     {
         try await readings(archive: archive, sources: sources).map { reading in
-            SourceHealth.judge(reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
+            SourceHealth.judge(
+                reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
         }
     }
 
     /// The exposition, its gauges brought up to date. An archive that cannot be read leaves its
     /// gauges as they were (and the counters, kept in memory, are exact anyway).
-    public func scrape(archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()) async -> [UInt8] {
+    public func scrape(
+        archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
+    ) async -> [UInt8] {
         if let readings = try? await readings(archive: archive, sources: sources) {
             for reading in readings {
                 update(reading, since: since, now: now)
@@ -74,7 +79,8 @@ public final class EngineMetrics: Sendable {
                     return Reading(source: source, lastRun: nil, lastSuccess: nil, queue: [])
                 }
                 return Reading(
-                    source: source, lastRun: try store.lastRun(sourceID: row.id), lastSuccess: try store.lastSuccessfulRun(sourceID: row.id),
+                    source: source, lastRun: try store.lastRun(sourceID: row.id),
+                    lastSuccess: try store.lastSuccessfulRun(sourceID: row.id),
                     queue: try store.queueCounts(sourceID: row.id)
                 )
             }
@@ -94,7 +100,8 @@ public final class EngineMetrics: Sendable {
                 gauge(.queueItems, labels + [("kind", counts.kind), ("state", state)], Double(value))
             }
         }
-        let health = SourceHealth.judge(reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
+        let health = SourceHealth.judge(
+            reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
         gauge(.sourceHealthy, labels, health.healthy ? 1 : 0)
     }
 

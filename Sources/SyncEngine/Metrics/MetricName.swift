@@ -39,10 +39,12 @@ public enum MetricName: String, CaseIterable, Sendable {
         case .queueItems: "Per-session work items in the fetch queue, by kind and state (pending, done, gave_up)."
         case .schemaDrift: "Values stored as NULL because their type or format was not what the mapping expected."
         case .quarantined: "Records kept aside in the quarantine table for want of a usable id or cursor time."
-        case .archiveBytes: "Size of the archive's files: the database (file=\"db\") and its write-ahead log (file=\"wal\")."
+        case .archiveBytes:
+            "Size of the archive's files: the database (file=\"db\") and its write-ahead log (file=\"wal\")."
         case .checkpointFailures: "WAL checkpoints that SQLite refused; the WAL grows until one succeeds."
         case .commitDuration: "How long one archive transaction held the write lock, from BEGIN to the end of COMMIT."
-        case .sourceHealthy: "1 when the source's last pass succeeded within three schedule intervals (or it has not had its first chance), 0 otherwise."
+        case .sourceHealthy:
+            "1 when the source's last pass succeeded within three schedule intervals (or it has not had its first chance), 0 otherwise."
         case .residentMemory: "Resident memory size in bytes."
         case .cpuSeconds: "Total user and system CPU time spent in seconds."
         case .openFileDescriptors: "Number of open file descriptors."
@@ -55,9 +57,15 @@ public enum MetricName: String, CaseIterable, Sendable {
     var buckets: [Duration] {
         switch self {
         case .passDuration:
-            [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900), .seconds(3600)]
+            [
+                .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(60),
+                .seconds(300), .seconds(900), .seconds(3600),
+            ]
         case .commitDuration:
-            [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)]
+            [
+                .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                .milliseconds(100), .milliseconds(250), .seconds(1),
+            ]
         default:
             []
         }

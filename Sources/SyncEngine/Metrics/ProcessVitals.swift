@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The process figures every Prometheus client exposes (`process_*`), read from `/proc/self` at
@@ -22,12 +22,15 @@ struct ProcessVitals {
             let fields = statm.split(separator: " ")
             if fields.count > 1, let pages = Double(fields[1]) { vitals.residentBytes = pages * pageSize }
         }
-        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") {
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let end = stat.lastIndex(of: ")")
+        {
             // Fields after the command name (which may hold spaces), from field 3 (state) on.
             let fields = stat[stat.index(after: end)...].split(separator: " ")
             if fields.count > 19, let user = Double(fields[11]), let system = Double(fields[12]), ticks > 0 {
                 vitals.cpuSeconds = (user + system) / ticks
-                if let started = Double(fields[19]), let boot = bootTime() { vitals.startTimeSeconds = boot + started / ticks }
+                if let started = Double(fields[19]), let boot = bootTime() {
+                    vitals.startTimeSeconds = boot + started / ticks
+                }
             }
         }
         if let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {

@@ -46,7 +46,8 @@ public struct ItemFanOut: Sendable {
                 var batch = outcome.batch
                 if let error = tally.record(outcome.failure, sourceFailure: &failure), !batch.decides(item) {
                     if !item.isQueued && !batch.requests(item) {
-                        batch.enqueue.append(QueueRequest(kind: item.kind, externalID: item.externalID, version: item.version))
+                        batch.enqueue.append(
+                            QueueRequest(kind: item.kind, externalID: item.externalID, version: item.version))
                     }
                     batch.completions.append(retry.retry(item, error: error))
                 }
@@ -63,7 +64,9 @@ public struct ItemFanOut: Sendable {
         return Outcome(sourceFailure: failure, unstarted: Array(IteratorSequence(pending)))
     }
 
-    private func submit(_ batch: inout ArchiveBatch, to pipeline: inout CommitPipeline, failure: inout (any Error)?) async {
+    private func submit(_ batch: inout ArchiveBatch, to pipeline: inout CommitPipeline, failure: inout (any Error)?)
+        async
+    {
         do {
             try await pipeline.submit(batch)
         } catch {

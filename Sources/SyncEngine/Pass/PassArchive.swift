@@ -90,7 +90,8 @@ public struct PassArchive: Sendable {
     /// Pending queue items of `kind` that are due now and were not tried yet in this pass.
     public func dueWork(kind: String, limit: Int = 1000) async throws -> [QueueItem] {
         try await database.withStore { [sourceID, startedAt] store in
-            try store.dueQueueItems(sourceID: sourceID, kind: kind, now: .now(), limit: limit, notAttemptedSince: startedAt)
+            try store.dueQueueItems(
+                sourceID: sourceID, kind: kind, now: .now(), limit: limit, notAttemptedSince: startedAt)
         }
     }
 
@@ -115,13 +116,17 @@ public struct PassArchive: Sendable {
 
     /// Archived sessions of this source with `status` (e.g. meetings still live); with
     /// `notListedInThisPass`, only those this pass has not upserted yet.
-    public func sessions(status: String, limit: Int = 10_000, notListedInThisPass: Bool = false) async throws -> [ArchivedSession] {
+    public func sessions(status: String, limit: Int = 10_000, notListedInThisPass: Bool = false) async throws
+        -> [ArchivedSession]
+    {
         try await database.withStore { [sourceID, startedAt] store in
-            try store.sessions(sourceID: sourceID, status: status, limit: limit, notSeenSince: notListedInThisPass ? startedAt : nil)
+            try store.sessions(
+                sourceID: sourceID, status: status, limit: limit, notSeenSince: notListedInThisPass ? startedAt : nil)
         }
     }
 
     public func session(externalID: String) async throws -> ArchivedSession? {
-        try await database.withStore { [sourceID] store in try store.session(sourceID: sourceID, externalID: externalID) }
+        try await database.withStore { [sourceID] store in try store.session(sourceID: sourceID, externalID: externalID)
+        }
     }
 }

@@ -16,7 +16,8 @@ extension SyncPass {
         kind: String, now fresh: [QueueItem] = [], commitEvery: Int = 50, retry: ItemRetryPolicy = ItemRetryPolicy(),
         _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
     ) async throws {
-        try await workQueue(kind: kind, now: fresh, commitEvery: commitEvery, retry: retry) { (item: QueueItem) async -> QueueWork in
+        try await workQueue(kind: kind, now: fresh, commitEvery: commitEvery, retry: retry) {
+            (item: QueueItem) async -> QueueWork in
             do {
                 return QueueWork(batch: try await work(item))
             } catch {
@@ -50,7 +51,9 @@ extension SyncPass {
             if let failure = outcome.sourceFailure { throw failure }
             try Task.checkCancellation()
         }
-        await tally.conclude("\(kind) item(s) failed and will be retried on a later pass (given up after \(retry.maxAttempts) attempts)", self)
+        await tally.conclude(
+            "\(kind) item(s) failed and will be retried on a later pass (given up after \(retry.maxAttempts) attempts)",
+            self)
     }
 
     /// Work repeated for each of `sessions` on every pass for as long as they need it (revisiting
@@ -61,7 +64,8 @@ extension SyncPass {
     ///
     /// `work` returns the rows to commit; it may decide the item's outcome itself (a give-up).
     public func repeatWork(
-        kind: String, for sessions: [ArchivedSession], _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
+        kind: String, for sessions: [ArchivedSession],
+        _ work: @escaping @Sendable (QueueItem) async throws -> ArchiveBatch
     ) async throws {
         let states = try await archive.queueStates(kind: kind, externalIDs: sessions.map(\.externalID))
         var fresh: [QueueItem] = []
@@ -69,7 +73,9 @@ extension SyncPass {
         for session in sessions {
             let state = states[session.externalID]
             guard QueueState.repeatsNow(state, version: session.lastSeenAt) else { continue }
-            fresh.append(QueueItem(requested: QueueRequest(kind: kind, externalID: session.externalID, version: session.lastSeenAt)))
+            fresh.append(
+                QueueItem(
+                    requested: QueueRequest(kind: kind, externalID: session.externalID, version: session.lastSeenAt)))
             if state?.state == .gaveUp { givenUp.insert(session.externalID) }
         }
         try await workQueue(kind: kind, now: fresh) { [givenUp] item in
@@ -79,7 +85,9 @@ extension SyncPass {
                 // The outcome needs a row to land on.
                 if !item.isQueued { batch.enqueue.append(request) }
             } else if item.isQueued {
-                batch.completions.append(QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version)))
+                batch.completions.append(
+                    QueueCompletion(kind: item.kind, externalID: item.externalID, outcome: .done(version: item.version))
+                )
             } else if givenUp.contains(item.externalID) {
                 // Seen again since it was given up, and working now: no longer given up.
                 batch.fulfilled.append(request)

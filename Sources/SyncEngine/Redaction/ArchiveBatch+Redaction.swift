@@ -19,7 +19,8 @@ extension ArchiveBatch {
                 break
             case .retry(let error, let notBefore, let countsAsAttempt, let maxAttempts):
                 completion.outcome = .retry(
-                    error: error.map(redactor.redact), notBefore: notBefore, countsAsAttempt: countsAsAttempt, maxAttempts: maxAttempts
+                    error: error.map(redactor.redact), notBefore: notBefore, countsAsAttempt: countsAsAttempt,
+                    maxAttempts: maxAttempts
                 )
             case .giveUp(let error):
                 completion.outcome = .giveUp(error: redactor.redact(error))
@@ -32,7 +33,9 @@ extension ArchiveBatch {
             return record
         }
         redacted.drift = drift.map { item in
-            SchemaDrift(endpoint: item.endpoint, path: item.path, expected: item.expected, found: redactor.redact(item.found), count: item.count)
+            SchemaDrift(
+                endpoint: item.endpoint, path: item.path, expected: item.expected, found: redactor.redact(item.found),
+                count: item.count)
         }
         return redacted
     }

@@ -26,7 +26,9 @@ public struct SecretRedactor: Sendable {
     }
 
     private init(needles: [[UInt8]]) {
-        self.needles = Set(needles).sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+        self.needles = Set(needles).sorted {
+            $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1)
+        }
     }
 
     /// A redactor that masks what either one masks (a reloaded config's secrets beside the old
@@ -65,7 +67,8 @@ public struct SecretRedactor: Sendable {
         var bytes: [UInt8] = []
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 bytes.append(byte)
             default:
@@ -129,8 +132,10 @@ public struct SecretRedactor: Sendable {
     /// query strings and lists.
     private static func endsValue(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "\""), UInt8(ascii: "'"),
-            UInt8(ascii: "\\"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: "}"), UInt8(ascii: ")"),
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: "\""),
+            UInt8(ascii: "'"),
+            UInt8(ascii: "\\"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: "}"),
+            UInt8(ascii: ")"),
             UInt8(ascii: "<"), UInt8(ascii: ">"):
             true
         default:
@@ -164,7 +169,9 @@ public struct SecretRedactor: Sendable {
     private static func valueRange(in lowered: [UInt8], at start: Int) -> Range<Int>? {
         var index = start
         let skipSpaces = {
-            while index < lowered.count, lowered[index] == UInt8(ascii: " ") || lowered[index] == UInt8(ascii: "\t") { index += 1 }
+            while index < lowered.count, lowered[index] == UInt8(ascii: " ") || lowered[index] == UInt8(ascii: "\t") {
+                index += 1
+            }
         }
         if lowered.hasPrefix(bearer, at: start) {
             index += bearer.count
@@ -176,11 +183,14 @@ public struct SecretRedactor: Sendable {
             // `"label": "value"`, `\"label\": \"value\"`, `label: value`, `label=value`.
             let skipQuote = {
                 if index < lowered.count, lowered[index] == UInt8(ascii: "\\") { index += 1 }
-                if index < lowered.count, lowered[index] == UInt8(ascii: "\"") || lowered[index] == UInt8(ascii: "'") { index += 1 }
+                if index < lowered.count, lowered[index] == UInt8(ascii: "\"") || lowered[index] == UInt8(ascii: "'") {
+                    index += 1
+                }
             }
             skipQuote()
             skipSpaces()
-            guard index < lowered.count, lowered[index] == UInt8(ascii: ":") || lowered[index] == UInt8(ascii: "=") else { return nil }
+            guard index < lowered.count, lowered[index] == UInt8(ascii: ":") || lowered[index] == UInt8(ascii: "=")
+            else { return nil }
             index += 1
             skipSpaces()
             skipQuote()

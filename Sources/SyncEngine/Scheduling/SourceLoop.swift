@@ -18,9 +18,12 @@ struct SourceLoop: Sendable {
         while !Task.isCancelled {
             if await control.stopped { break }
             let due = await nextStart()
-            let wait = Duration.milliseconds(max(0, due.millisecondsSinceEpoch - Timestamp.now().millisecondsSinceEpoch))
+            let wait = Duration.milliseconds(
+                max(0, due.millisecondsSinceEpoch - Timestamp.now().millisecondsSinceEpoch))
             if wait > .zero {
-                logger.debug("waiting for the next pass", metadata: ["source": "\(runner.source.name)", "next": "\(due.iso8601)"])
+                logger.debug(
+                    "waiting for the next pass",
+                    metadata: ["source": "\(runner.source.name)", "next": "\(due.iso8601)"])
                 await control.sleep(for: wait, sleeper: sleeper)
             }
             let stopped = await control.stopped
@@ -36,7 +39,9 @@ struct SourceLoop: Sendable {
     private func nextStart() async -> Timestamp {
         let source = runner.source
         let lastStart: Timestamp? = try? await archive.withStore { store in
-            guard let row = try store.source(named: source.name), let run = try store.lastRun(sourceID: row.id) else { return nil }
+            guard let row = try store.source(named: source.name), let run = try store.lastRun(sourceID: row.id) else {
+                return nil
+            }
             return Timestamp(iso8601: run.startedAt)
         }
         let base = source.schedule.nextStart(lastStart: lastStart, now: .now())

@@ -26,10 +26,14 @@ public struct SourceHealth: Sendable, Equatable {
         let deadline = reference.adding(allowed)
         let limit = "\(intervalsAllowed) × \(DurationText.format(interval)) (\(source.schedule))"
         if now <= deadline {
-            let reason = succeededAt.map { "last success \($0.iso8601), within \(limit)" } ?? "waiting for its first successful pass (allowed until \(deadline.iso8601))"
+            let reason =
+                succeededAt.map { "last success \($0.iso8601), within \(limit)" }
+                ?? "waiting for its first successful pass (allowed until \(deadline.iso8601))"
             return SourceHealth(source: source.name, healthy: true, reason: reason)
         }
-        var reason = succeededAt.map { "no successful pass since \($0.iso8601), longer than \(limit)" } ?? "no successful pass yet, longer than \(limit)"
+        var reason =
+            succeededAt.map { "no successful pass since \($0.iso8601), longer than \(limit)" }
+            ?? "no successful pass yet, longer than \(limit)"
         if let lastRun, lastRun.status != .succeeded {
             reason += "; last pass \(lastRun.status.rawValue)"
             if let error = lastRun.error { reason += ": \(error)" }

@@ -23,7 +23,9 @@ extension StatusReport {
                 var line = "  last run:   #\(run.id) \(run.status.rawValue), started \(run.startedAt)"
                 if let finished = run.finishedAt { line += ", finished \(finished)" }
                 lines.append(line)
-                lines.append("              \(run.requests) requests, \(run.sessionsUpserted) sessions upserted, \(run.rowsWritten) rows written")
+                lines.append(
+                    "              \(run.requests) requests, \(run.sessionsUpserted) sessions upserted, \(run.rowsWritten) rows written"
+                )
                 if let error = run.error { lines.append("  error:      \(error)") }
                 if let warnings = run.warnings { lines.append("  warnings:   \(warnings)") }
                 if run.status != .succeeded, let success = source.lastSuccess {
@@ -40,7 +42,8 @@ extension StatusReport {
             } else {
                 for (index, cursor) in source.cursors.enumerated() {
                     let label = index == 0 ? "  cursors:    " : "              "
-                    lines.append("\(label)\(cursor.stream) = \(cursor.value ?? "(none)")  (updated \(cursor.updatedAt))")
+                    lines.append(
+                        "\(label)\(cursor.stream) = \(cursor.value ?? "(none)")  (updated \(cursor.updatedAt))")
                 }
             }
             let rows = source.rows
@@ -54,7 +57,8 @@ extension StatusReport {
             }
             lines.append(counts)
             for queue in source.queue {
-                let line = "  queue:      \(queue.kind): \(queue.pending) pending, \(queue.done) done, \(queue.gaveUp) given up"
+                let line =
+                    "  queue:      \(queue.kind): \(queue.pending) pending, \(queue.done) done, \(queue.gaveUp) given up"
                 lines.append(line)
                 if let error = queue.lastPendingError { lines.append("              waiting: \(error)") }
                 if let error = queue.lastGiveUpError { lines.append("              given up: \(error)") }
@@ -62,15 +66,22 @@ extension StatusReport {
             let drift = source.drift
             if let first = drift.fields.first, let last = drift.lastDriftAt {
                 let values = drift.fields.reduce(0) { $0 + $1.count }
-                lines.append("  drift:      \(drift.fields.count) field(s) stored as NULL (\(values) value(s)), last seen \(last); see schema_drift")
-                lines.append("              e.g. \(first.endpoint) \(first.path): expected \(first.expected), found \(first.found)")
+                lines.append(
+                    "  drift:      \(drift.fields.count) field(s) stored as NULL (\(values) value(s)), last seen \(last); see schema_drift"
+                )
+                lines.append(
+                    "              e.g. \(first.endpoint) \(first.path): expected \(first.expected), found \(first.found)"
+                )
             }
             if drift.quarantined > 0 {
-                lines.append("  quarantine: \(drift.quarantined) record(s) kept aside, last \(drift.lastQuarantinedAt ?? "?"); see the quarantine table")
+                lines.append(
+                    "  quarantine: \(drift.quarantined) record(s) kept aside, last \(drift.lastQuarantinedAt ?? "?"); see the quarantine table"
+                )
                 if let reason = drift.lastQuarantineReason { lines.append("              last reason: \(reason)") }
             }
             if source.pendingDetailRequests > 0 {
-                lines.append("  requests:   \(source.pendingDetailRequests) detail request(s) waiting for the next pass")
+                lines.append(
+                    "  requests:   \(source.pendingDetailRequests) detail request(s) waiting for the next pass")
             }
         }
         return lines.joined(separator: "\n")
@@ -98,7 +109,13 @@ extension SourceStatus {
             ("lastRun", lastRun.map(\.json) ?? .null),
             ("lastSuccess", lastSuccess.map(\.json) ?? .null),
             ("nextDue", .optional(nextDue?.iso8601)),
-            ("cursors", .object(cursors.map { ($0.stream, .object([("value", .optional($0.value)), ("updatedAt", .string($0.updatedAt))])) })),
+            (
+                "cursors",
+                .object(
+                    cursors.map {
+                        ($0.stream, .object([("value", .optional($0.value)), ("updatedAt", .string($0.updatedAt))]))
+                    })
+            ),
             (
                 "rows",
                 .object([
@@ -110,22 +127,30 @@ extension SourceStatus {
             ),
             (
                 "queue",
-                .object(queue.map {
-                    ($0.kind, .object([
-                        ("pending", .int(Int64($0.pending))), ("done", .int(Int64($0.done))), ("gaveUp", .int(Int64($0.gaveUp))),
-                        ("lastGiveUpError", .optional($0.lastGiveUpError)), ("lastPendingError", .optional($0.lastPendingError)),
-                    ]))
-                })
+                .object(
+                    queue.map {
+                        (
+                            $0.kind,
+                            .object([
+                                ("pending", .int(Int64($0.pending))), ("done", .int(Int64($0.done))),
+                                ("gaveUp", .int(Int64($0.gaveUp))),
+                                ("lastGiveUpError", .optional($0.lastGiveUpError)),
+                                ("lastPendingError", .optional($0.lastPendingError)),
+                            ])
+                        )
+                    })
             ),
             ("pendingDetailRequests", .int(Int64(pendingDetailRequests))),
             (
                 "schemaDrift",
-                .array(drift.fields.map {
-                    .object([
-                        ("endpoint", .string($0.endpoint)), ("jsonPath", .string($0.path)), ("expected", .string($0.expected)),
-                        ("foundSample", .string($0.found)), ("count", .int(Int64($0.count))),
-                    ])
-                })
+                .array(
+                    drift.fields.map {
+                        .object([
+                            ("endpoint", .string($0.endpoint)), ("jsonPath", .string($0.path)),
+                            ("expected", .string($0.expected)),
+                            ("foundSample", .string($0.found)), ("count", .int(Int64($0.count))),
+                        ])
+                    })
             ),
             (
                 "quarantine",

@@ -9,22 +9,28 @@ public struct StatusReport: Sendable {
     public var sources: [SourceStatus]
 
     /// Reads the report from `store` for the sources of `configuration` (and any others archived).
-    public static func read(store: ArchiveStore, configuration: Configuration, database: String, now: Timestamp = .now()) throws -> StatusReport {
+    public static func read(
+        store: ArchiveStore, configuration: Configuration, database: String, now: Timestamp = .now()
+    ) throws -> StatusReport {
         let version = try store.schemaVersion()
         var statuses: [SourceStatus] = []
         let archived = try store.allSources()
         for source in configuration.sources {
             let row = archived.first { $0.name == source.name }
-            statuses.append(try status(of: row, store: store, name: source.name, provider: source.provider, configured: source, now: now))
+            statuses.append(
+                try status(
+                    of: row, store: store, name: source.name, provider: source.provider, configured: source, now: now))
         }
         for row in archived where configuration.source(named: row.name) == nil {
-            statuses.append(try status(of: row, store: store, name: row.name, provider: row.provider, configured: nil, now: now))
+            statuses.append(
+                try status(of: row, store: store, name: row.name, provider: row.provider, configured: nil, now: now))
         }
         return StatusReport(database: database, schemaVersion: version, generatedAt: now, sources: statuses)
     }
 
     private static func status(
-        of row: SourceRow?, store: ArchiveStore, name: String, provider: String, configured: SourceConfiguration?, now: Timestamp
+        of row: SourceRow?, store: ArchiveStore, name: String, provider: String, configured: SourceConfiguration?,
+        now: Timestamp
     ) throws -> SourceStatus {
         var status = SourceStatus(
             name: name, provider: provider, configured: configured != nil, enabled: configured?.enabled ?? false,

@@ -1,12 +1,12 @@
 import Archive
 import Foundation
-import NIOConcurrencyHelpers
 import Providers
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
+import Synchronization
 import Testing
 
 @Suite("isnotai: sessions discovered by creation time, details once they finish")
@@ -29,12 +29,14 @@ struct IsNotAIProviderTests {
     /// for `body`; shut down when `body` returns or throws.
     @discardableResult
     static func withHarness<T>(
-        _ simulator: IsNotAISimulator, extra: String = "", since: Timestamp? = nil, _ body: (ProviderHarness) async throws -> T
+        _ simulator: IsNotAISimulator, extra: String = "", since: Timestamp? = nil,
+        _ body: (ProviderHarness) async throws -> T
     ) async throws -> T {
         let start = since ?? simulator.options.clock.now.subtracting(.seconds(3 * 86_400))
         return try await withProviderHarness(
             api: simulator,
-            source: #""provider": "isnotai", "apiKey": {"env": "INA_KEY"}, "pageSize": 25, "since": "\#(start.iso8601)", "lookback": "10m"\#(extra)"#,
+            source:
+                #""provider": "isnotai", "apiKey": {"env": "INA_KEY"}, "pageSize": 25, "since": "\#(start.iso8601)", "lookback": "10m"\#(extra)"#,
             secrets: ["INA_KEY": key],
             body
         )
@@ -55,15 +57,24 @@ struct IsNotAIProviderTests {
 
     /// Session tables only (not the listing's cursor or the queue): what "archived" means.
     static func archivedDigest(_ harness: ProviderHarness, _ id: String) throws -> [[String?]] {
-        try harness.rows("SELECT started_at, ended_at, duration_seconds, detail_raw FROM sessions WHERE external_id = ?", .text(id))
-            + harness.rows("SELECT e.event_type, e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? ORDER BY 1", .text(id))
-            + harness.rows("SELECT t.bucket_at, t.event_count FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ? ORDER BY 1", .text(id))
-            + harness.rows("SELECT p.seq, p.url FROM page_history p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ? ORDER BY 1", .text(id))
+        try harness.rows(
+            "SELECT started_at, ended_at, duration_seconds, detail_raw FROM sessions WHERE external_id = ?", .text(id))
+            + harness.rows(
+                "SELECT e.event_type, e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? ORDER BY 1",
+                .text(id))
+            + harness.rows(
+                "SELECT t.bucket_at, t.event_count FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ? ORDER BY 1",
+                .text(id))
+            + harness.rows(
+                "SELECT p.seq, p.url FROM page_history p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ? ORDER BY 1",
+                .text(id))
     }
 
     // MARK: Discovery
 
-    @Test("discovery walks every cursor page from the cursor's startDate and stores a createdAt cursor, never the opaque one")
+    @Test(
+        "discovery walks every cursor page from the cursor's startDate and stores a createdAt cursor, never the opaque one"
+    )
     func discoveryOverPages() async throws {
         let simulator = Self.simulator(sessions: 130)
         try await Self.withHarness(simulator) { harness in
@@ -82,12 +93,15 @@ struct IsNotAIProviderTests {
             #expect(cursors.count == 5)
             #expect(Set(cursors).count == 5, "every page asked with a new cursor")
             let since = harness.source.since!.iso8601
-            #expect(listings.allSatisfy { $0.request.query("startDate") == since && $0.request.query("pageSize") == "25" })
+            #expect(
+                listings.allSatisfy { $0.request.query("startDate") == since && $0.request.query("pageSize") == "25" })
 
             // The stored cursor is the newest creation time (clamped to the pass start minus the lookback).
             let stored = try #require(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'createdAt'"))
             let value = try #require(Timestamp(iso8601: stored))
-            let newest = try #require(try harness.text("SELECT max(json_extract(metadata, '$.createdAt')) FROM sessions").flatMap(Timestamp.init(iso8601:)))
+            let newest = try #require(
+                try harness.text("SELECT max(json_extract(metadata, '$.createdAt')) FROM sessions").flatMap(
+                    Timestamp.init(iso8601:)))
             #expect(value <= newest)
             #expect(value >= min(newest, Timestamp.now().subtracting(.seconds(700))))
             #expect(try harness.count("SELECT count(*) FROM sync_cursors WHERE value LIKE 'cur1_%'") == 0)
@@ -95,10 +109,11 @@ struct IsNotAIProviderTests {
             // The listing's fields in their columns.
             let id = simulator.sessionIDs[7]
             let listed = try JSONDocument(text: try #require(simulator.sessionJSON(of: id))).root
-            let row = try #require(try harness.rows(
-                "SELECT status, bot_score, user_id, url, json_extract(metadata, '$.userName'), json_extract(metadata, '$.userUrl'), json_extract(metadata, '$.userAgentSummary'), json_extract(metadata, '$.detectionFlags'), raw, json_extract(metadata, '$.createdAt') FROM sessions WHERE external_id = ?",
-                .text(id)
-            ).first)
+            let row = try #require(
+                try harness.rows(
+                    "SELECT status, bot_score, user_id, url, json_extract(metadata, '$.userName'), json_extract(metadata, '$.userUrl'), json_extract(metadata, '$.userAgentSummary'), json_extract(metadata, '$.detectionFlags'), raw, json_extract(metadata, '$.createdAt') FROM sessions WHERE external_id = ?",
+                    .text(id)
+                ).first)
             #expect(row[0] == listed["status"]?.string)
             #expect(row[1].flatMap(Double.init) == listed["botScore"]?.double)
             #expect(row[2] == listed["userId"]?.string)
@@ -109,16 +124,27 @@ struct IsNotAIProviderTests {
             #expect(row[7] == listed["detectionFlags"]?.rawText)
             #expect(row[8] == listed.rawText)
             #expect(row[9] == Timestamp(iso8601: listed["createdAt"]!.string!)!.iso8601)
-            #expect(try harness.count("SELECT count(*) FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? AND m.key = 'userAgentSummary'", .text(id)) == 1)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? AND m.key = 'userAgentSummary'",
+                    .text(id)) == 1)
             // Flags as one metadata row each, for BI filters.
-            let flagged = try harness.count("SELECT count(*) FROM sessions WHERE json_array_length(json_extract(metadata, '$.detectionFlags')) > 0")
+            let flagged = try harness.count(
+                "SELECT count(*) FROM sessions WHERE json_array_length(json_extract(metadata, '$.detectionFlags')) > 0")
             #expect(flagged > 0)
-            #expect(try harness.count("SELECT count(DISTINCT session_id) FROM session_metadata WHERE key LIKE 'detectionFlag.%'") == flagged)
+            #expect(
+                try harness.count(
+                    "SELECT count(DISTINCT session_id) FROM session_metadata WHERE key LIKE 'detectionFlag.%'")
+                    == flagged)
 
             // Every closed session got its details, and no open one did.
             #expect(Self.detailRequests(harness).count == simulator.closedSessionIDs.count)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'active' AND detail_raw IS NOT NULL") == 0)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL")
+                    == simulator.closedSessionIDs.count)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'active' AND detail_raw IS NOT NULL")
+                    == 0)
         }
     }
 
@@ -128,7 +154,8 @@ struct IsNotAIProviderTests {
         let since = simulator.options.clock.now.subtracting(.seconds(3 * 86_400))
         try await withProviderHarness(
             api: simulator,
-            source: #""provider": "isnotai", "apiKey": {"env": "INA_KEY"}, "pageSize": 100, "since": "\#(since.iso8601)""#,
+            source:
+                #""provider": "isnotai", "apiKey": {"env": "INA_KEY"}, "pageSize": 100, "since": "\#(since.iso8601)""#,
             secrets: ["INA_KEY": Self.key]
         ) { harness throws in
             #expect(await harness.pass().result == .succeeded)
@@ -141,7 +168,9 @@ struct IsNotAIProviderTests {
 
     // MARK: Details
 
-    @Test("details land in their columns: times, one event_counts row per kind, the timeline, the page history in order, detail_raw verbatim")
+    @Test(
+        "details land in their columns: times, one event_counts row per kind, the timeline, the page history in order, detail_raw verbatim"
+    )
     func detailsColumns() async throws {
         let simulator = Self.simulator()
         try await Self.withHarness(simulator) { harness in
@@ -150,19 +179,29 @@ struct IsNotAIProviderTests {
             let text = try #require(simulator.detailsJSON(of: id))
             let details = try JSONDocument(text: text).root
 
-            let session = try #require(try harness.rows("SELECT started_at, ended_at, duration_seconds, detail_raw FROM sessions WHERE external_id = ?", .text(id)).first)
+            let session = try #require(
+                try harness.rows(
+                    "SELECT started_at, ended_at, duration_seconds, detail_raw FROM sessions WHERE external_id = ?",
+                    .text(id)
+                ).first)
             #expect(session[0] == Timestamp(iso8601: details["startTime"]!.string!)!.iso8601)
             #expect(session[1] == Timestamp(iso8601: details["endTime"]!.string!)!.iso8601)
             #expect(session[2].flatMap(Double.init) == details["durationSeconds"]?.double)
             #expect(session[3] == text)
 
-            let counts = try harness.rows("SELECT e.event_type, e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? ORDER BY e.event_type", .text(id))
+            let counts = try harness.rows(
+                "SELECT e.event_type, e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? ORDER BY e.event_type",
+                .text(id))
             #expect(counts.count == 6)
             for row in counts {
-                #expect(row[1].flatMap(Int64.init) == details["eventCounts"]?[row[0]!]?.int64, "event_counts \(row[0] ?? "")")
+                #expect(
+                    row[1].flatMap(Int64.init) == details["eventCounts"]?[row[0]!]?.int64,
+                    "event_counts \(row[0] ?? "")")
             }
 
-            let timeline = try harness.rows("SELECT t.bucket_at, t.event_count, t.dominant_event_type, t.activity_level FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ? ORDER BY t.bucket_at", .text(id))
+            let timeline = try harness.rows(
+                "SELECT t.bucket_at, t.event_count, t.dominant_event_type, t.activity_level FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ? ORDER BY t.bucket_at",
+                .text(id))
             let buckets = Array(details["timeline"]!.elements)
             #expect(timeline.count == buckets.count)
             #expect(buckets.count > 1)
@@ -173,7 +212,9 @@ struct IsNotAIProviderTests {
                 #expect(row[3].flatMap(Double.init) == bucket["activityLevel"]?.double)
             }
 
-            let pages = try harness.rows("SELECT p.seq, p.url, p.visited_at, p.type, p.duration_ms FROM page_history p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ? ORDER BY p.seq", .text(id))
+            let pages = try harness.rows(
+                "SELECT p.seq, p.url, p.visited_at, p.type, p.duration_ms FROM page_history p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ? ORDER BY p.seq",
+                .text(id))
             let visits = Array(details["pageHistory"]!.elements)
             #expect(pages.count == visits.count)
             #expect(visits.count >= 2)
@@ -185,7 +226,9 @@ struct IsNotAIProviderTests {
                 #expect(row[4].flatMap(Int64.init) == visit["durationMs"]?.int64)
             }
             // The listing's payload stays in raw; the details payload sits beside it.
-            #expect(try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.sessionJSON(of: id))
+            #expect(
+                try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id))
+                    == simulator.sessionJSON(of: id))
             #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
         }
     }
@@ -197,18 +240,26 @@ struct IsNotAIProviderTests {
         let open = simulator.addSession(createdAt: clock.now.subtracting(.seconds(300)), lasting: nil)
         try await Self.withHarness(simulator, extra: #", "sessionIds": ["\#(open)"]"#) { harness in
             #expect(await harness.pass().result == .succeeded)
-            #expect(Self.detailRequests(harness, for: open).count == 1, "asked for by id: fetched although still active")
+            #expect(
+                Self.detailRequests(harness, for: open).count == 1, "asked for by id: fetched although still active")
             #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(open)) == nil)
             #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(open)) != nil)
             #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(open)) == "pending")
-            let bucketsBefore = try harness.count("SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?", .text(open))
+            let bucketsBefore = try harness.count(
+                "SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?",
+                .text(open))
 
             clock.advance(by: .seconds(120))
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
             #expect(Self.detailRequests(harness, for: open).count == 1, "still no end time: fetched again")
-            #expect(try harness.count("SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?", .text(open)) > bucketsBefore)
-            #expect(try harness.count("SELECT attempts FROM fetch_queue WHERE external_id = ?", .text(open)) == 0, "an open session is not a failed attempt")
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM timeline t JOIN sessions s ON s.id = t.session_id WHERE s.external_id = ?",
+                    .text(open)) > bucketsBefore)
+            #expect(
+                try harness.count("SELECT attempts FROM fetch_queue WHERE external_id = ?", .text(open)) == 0,
+                "an open session is not a failed attempt")
 
             simulator.closeSession(open)
             clock.advance(by: .seconds(60))
@@ -238,14 +289,18 @@ struct IsNotAIProviderTests {
             #expect(Self.detailRequests(harness, for: id).isEmpty, "active: no details yet")
             #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id)) == "active")
             // Creation time stands in for the start until the details arrive.
-            #expect(try harness.text("SELECT started_at FROM sessions WHERE external_id = ?", .text(id)) == clock.now.subtracting(.seconds(120)).iso8601)
+            #expect(
+                try harness.text("SELECT started_at FROM sessions WHERE external_id = ?", .text(id))
+                    == clock.now.subtracting(.seconds(120)).iso8601)
 
             simulator.closeSession(id)
             clock.advance(by: .seconds(30))
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
             #expect(Self.detailRequests(harness).map(\.request.path) == ["/v1/sessions/\(id)/details"])
-            let keyboard = try harness.count("SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'", .text(id))
+            let keyboard = try harness.count(
+                "SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'",
+                .text(id))
 
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
@@ -257,9 +312,14 @@ struct IsNotAIProviderTests {
             let changed = await harness.pass()
             #expect(changed.result == .succeeded)
             #expect(Self.detailRequests(harness).map(\.request.path) == ["/v1/sessions/\(id)/details"])
-            #expect(try harness.count("SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'", .text(id)) == keyboard + 7)
-            let updatedAt = try harness.text("SELECT json_extract(metadata, '$.updatedAt') FROM sessions WHERE external_id = ?", .text(id))
-            #expect(try harness.text("SELECT done_version FROM fetch_queue WHERE external_id = ?", .text(id)) == updatedAt)
+            #expect(
+                try harness.count(
+                    "SELECT e.count FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ? AND e.event_type = 'keyboard'",
+                    .text(id)) == keyboard + 7)
+            let updatedAt = try harness.text(
+                "SELECT json_extract(metadata, '$.updatedAt') FROM sessions WHERE external_id = ?", .text(id))
+            #expect(
+                try harness.text("SELECT done_version FROM fetch_queue WHERE external_id = ?", .text(id)) == updatedAt)
         }
     }
 
@@ -277,16 +337,22 @@ struct IsNotAIProviderTests {
             #expect(await harness.pass().result == .succeeded)
             let revisits = Self.listRequests(harness).filter { $0.request.query("status") == "active" }
             #expect(revisits.count == 1)
-            #expect(harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.isEmpty, "still listed as active: no need to read it by id")
+            #expect(
+                harness.server.log.all.filter { $0.request.path == "/v1/sessions/\(long)" }.isEmpty,
+                "still listed as active: no need to read it by id")
 
             simulator.closeSession(long)
             clock.advance(by: .seconds(60))
             // A read that fails is that revisit's own failure: kept in the queue, backed off, the pass succeeds.
-            harness.server.faults.inject(FaultRule(method: "GET", pathContains: "/v1/sessions/\(long)", times: nil, fault: .status(500)))
+            harness.server.faults.inject(
+                FaultRule(method: "GET", pathContains: "/v1/sessions/\(long)", times: nil, fault: .status(500)))
             let failing = await harness.pass()
             #expect(failing.result == .succeeded)
             #expect(failing.progress.warnings.contains { $0.hasPrefix("1 revisit item(s) failed") })
-            #expect(try harness.text("SELECT attempts || ' ' || state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "1 pending")
+            #expect(
+                try harness.text(
+                    "SELECT attempts || ' ' || state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?",
+                    .text(long)) == "1 pending")
             #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "active")
             harness.server.faults.clear()
             try harness.endBackoffs()
@@ -296,7 +362,9 @@ struct IsNotAIProviderTests {
             #expect(Self.detailRequests(harness, for: long).count == 1)
             #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(long)) == "closed")
             #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(long)) != nil)
-            #expect(try harness.text("SELECT state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "done")
+            #expect(
+                try harness.text(
+                    "SELECT state FROM fetch_queue WHERE kind = 'revisit' AND external_id = ?", .text(long)) == "done")
 
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
@@ -313,7 +381,8 @@ struct IsNotAIProviderTests {
         try await Self.withHarness(simulator, extra: #", "discover": false"#) { harness in
             do {
                 let connection = try Connection(path: harness.databasePath)
-                let insert = try connection.prepare("INSERT INTO detail_requests (source_name, external_id) VALUES ('test', ?)")
+                let insert = try connection.prepare(
+                    "INSERT INTO detail_requests (source_name, external_id) VALUES ('test', ?)")
                 try insert.bind([.text(id)])
                 try insert.run()
             }
@@ -321,10 +390,17 @@ struct IsNotAIProviderTests {
             #expect(Self.listRequests(harness).isEmpty, "discovery is off")
             #expect(Self.detailRequests(harness, for: id).count == 1)
             #expect(try harness.count("SELECT count(*) FROM detail_requests") == 0)
-            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
+            #expect(
+                try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id))
+                    == simulator.detailsJSON(of: id))
             // Never listed: the details payload is all there is to keep as raw.
-            #expect(try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
-            #expect(try harness.count("SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?", .text(id)) == 6)
+            #expect(
+                try harness.text("SELECT raw FROM sessions WHERE external_id = ?", .text(id))
+                    == simulator.detailsJSON(of: id))
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?",
+                    .text(id)) == 6)
             #expect(try harness.text("SELECT state FROM fetch_queue WHERE external_id = ?", .text(id)) == "done")
         }
     }
@@ -344,7 +420,9 @@ struct IsNotAIProviderTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(Self.detailRequests(harness, for: old).count == 1)
             #expect(try harness.count("SELECT count(*) FROM sessions") == 61)
-            #expect(try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(old)) == clock.now.subtracting(.seconds(5 * 86_400 - 600)).iso8601)
+            #expect(
+                try harness.text("SELECT ended_at FROM sessions WHERE external_id = ?", .text(old))
+                    == clock.now.subtracting(.seconds(5 * 86_400 - 600)).iso8601)
 
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
@@ -354,17 +432,24 @@ struct IsNotAIProviderTests {
 
     // MARK: Errors
 
-    @Test("a details 404 is recorded on the queue item, retried up to maxDetailAttempts, then given up; nothing is archived")
+    @Test(
+        "a details 404 is recorded on the queue item, retried up to maxDetailAttempts, then given up; nothing is archived"
+    )
     func notFoundIsBounded() async throws {
         let simulator = Self.simulator()
-        try await Self.withHarness(simulator, extra: #", "discover": false, "sessionIds": ["ses_gone"], "maxDetailAttempts": 3"#) { harness in
+        try await Self.withHarness(
+            simulator, extra: #", "discover": false, "sessionIds": ["ses_gone"], "maxDetailAttempts": 3"#
+        ) { harness in
             for attempt in 1...3 {
                 harness.server.log.clear()
                 try harness.endBackoffs()
                 let outcome = await harness.pass()
                 #expect(outcome.result == .succeeded)
                 #expect(Self.detailRequests(harness, for: "ses_gone").count == 1)
-                let row = try #require(try harness.rows("SELECT attempts, state, last_error FROM fetch_queue WHERE external_id = 'ses_gone'").first)
+                let row = try #require(
+                    try harness.rows(
+                        "SELECT attempts, state, last_error FROM fetch_queue WHERE external_id = 'ses_gone'"
+                    ).first)
                 #expect(row[0] == "\(attempt)")
                 #expect(row[1] == (attempt < 3 ? "pending" : "gave_up"))
                 #expect(row[2]?.contains("SESSION_NOT_FOUND") == true)
@@ -386,13 +471,22 @@ struct IsNotAIProviderTests {
         let simulator = Self.simulator()
         let id = simulator.closedSessionIDs[5]
         try await Self.withHarness(simulator) { harness in
-            let envelope = #"{"error": {"code": "FORBIDDEN", "message": "The session belongs to another integration.", "details": {}}}"#
-            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions/\(id)/details", times: 1, fault: .status(403, body: envelope)))
+            let envelope =
+                #"{"error": {"code": "FORBIDDEN", "message": "The session belongs to another integration.", "details": {}}}"#
+            harness.server.faults.inject(
+                FaultRule(pathContains: "/v1/sessions/\(id)/details", times: 1, fault: .status(403, body: envelope)))
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
-            #expect(try harness.text("SELECT last_error FROM fetch_queue WHERE external_id = ?", .text(id))?.contains("FORBIDDEN") == true)
+            #expect(
+                try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == [
+                    "1", "pending",
+                ])
+            #expect(
+                try harness.text("SELECT last_error FROM fetch_queue WHERE external_id = ?", .text(id))?.contains(
+                    "FORBIDDEN") == true)
             #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator
+                    .closedSessionIDs.count - 1)
 
             try harness.endBackoffs()
             #expect(await harness.pass().result == .succeeded)
@@ -415,18 +509,24 @@ struct IsNotAIProviderTests {
             #expect(message.contains("other region"))
             #expect(message.contains("GET /v1/sessions"))
             #expect(try harness.contentDigest() == digest)
-            #expect(try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("INVALID_API_KEY") == true)
+            #expect(
+                try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("INVALID_API_KEY")
+                    == true)
             // 401 answers carry no plan header: nothing to mistake for an empty window.
             #expect(harness.server.log.all.last?.status == 401)
         }
     }
 
-    @Test("the 401 message names the region the baseURL points at", arguments: [
-        ("https://api.isnotai.com", "US region"), ("https://api-eu.isnotai.com", "EU region"),
-    ])
+    @Test(
+        "the 401 message names the region the baseURL points at",
+        arguments: [
+            ("https://api.isnotai.com", "US region"), ("https://api-eu.isnotai.com", "EU region"),
+        ])
     func regionHint(baseURL: String, region: String) throws {
-        let text = #"{"database": "/tmp/unused.sqlite", "sources": [{"name": "x", "provider": "isnotai", "baseURL": "\#(baseURL)", "apiKey": {"env": "INA_KEY"}}]}"#
-        let loader = ConfigurationLoader(registry: StandardProviders.registry, environment: SecretEnvironment(variables: ["INA_KEY": Self.key]))
+        let text =
+            #"{"database": "/tmp/unused.sqlite", "sources": [{"name": "x", "provider": "isnotai", "baseURL": "\#(baseURL)", "apiKey": {"env": "INA_KEY"}}]}"#
+        let loader = ConfigurationLoader(
+            registry: StandardProviders.registry, environment: SecretEnvironment(variables: ["INA_KEY": Self.key]))
         let configuration = try loader.parse(bytes: Array(text.utf8), file: "(test)")
         let provider = IsNotAIProvider(source: configuration.sources[0])
         let body = #"{"error": {"code": "INVALID_API_KEY", "message": "The API key is not valid.", "details": {}}}"#
@@ -434,8 +534,13 @@ struct IsNotAIProviderTests {
         #expect(message.hasPrefix("INVALID_API_KEY: The API key is not valid."))
         #expect(message.contains(region))
         #expect(!message.contains(Self.key))
-        #expect(provider.describeError(status: 400, body: Array(#"{"error": {"code": "VALIDATION_ERROR", "message": "bad", "details": {"field": "pageSize"}}}"#.utf8))
-            == #"VALIDATION_ERROR: bad (details: {"field": "pageSize"})"#)
+        #expect(
+            provider.describeError(
+                status: 400,
+                body: Array(
+                    #"{"error": {"code": "VALIDATION_ERROR", "message": "bad", "details": {"field": "pageSize"}}}"#.utf8
+                ))
+                == #"VALIDATION_ERROR: bad (details: {"field": "pageSize"})"#)
         #expect(provider.describeError(status: 500, body: Array("<html>".utf8)) == nil)
     }
 
@@ -446,16 +551,21 @@ struct IsNotAIProviderTests {
         try await Self.withHarness(simulator) { harness throws in
             #expect(await harness.pass().result == .succeeded)
             #expect(Self.detailRequests(harness).filter { $0.status == 503 }.count == 3)
-            #expect(!harness.sleeps.withLockedValue { $0 }.isEmpty, "the engine backed off before retrying")
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+            #expect(!harness.sleeps.withLock { $0 }.isEmpty, "the engine backed off before retrying")
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL")
+                    == simulator.closedSessionIDs.count)
         }
     }
 
-    @Test("503s that outlast the retries cost the session one backed-off attempt, leave the details as archived, and a later pass catches up")
+    @Test(
+        "503s that outlast the retries cost the session one backed-off attempt, leave the details as archived, and a later pass catches up"
+    )
     func serviceUnavailableOutlasting() async throws {
         let simulator = Self.simulator()
         // Recent enough for the second listing (which starts ten minutes before the cursor) to see it change.
-        let id = simulator.addSession(createdAt: simulator.options.clock.now.subtracting(.seconds(300)), lasting: .seconds(60))
+        let id = simulator.addSession(
+            createdAt: simulator.options.clock.now.subtracting(.seconds(300)), lasting: .seconds(60))
         try await Self.withHarness(simulator) { harness in
             #expect(await harness.pass().result == .succeeded)
             let before = try Self.archivedDigest(harness, id)
@@ -464,11 +574,16 @@ struct IsNotAIProviderTests {
             simulator.failNextDetails(times: 1000)
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
-            let warning = try #require(outcome.progress.warnings.first { $0.contains("session detail fetch(es) failed") })
+            let warning = try #require(
+                outcome.progress.warnings.first { $0.contains("session detail fetch(es) failed") })
             #expect(warning.contains("HTTP 503"))
             #expect(warning.contains("SERVICE_UNAVAILABLE"))
             #expect(try Self.archivedDigest(harness, id) == before)
-            let queued = try #require(try harness.rows("SELECT state, attempts, next_attempt_at IS NOT NULL FROM fetch_queue WHERE external_id = ?", .text(id)).first)
+            let queued = try #require(
+                try harness.rows(
+                    "SELECT state, attempts, next_attempt_at IS NOT NULL FROM fetch_queue WHERE external_id = ?",
+                    .text(id)
+                ).first)
             #expect(queued == ["pending", "1", "1"], "one attempt, backed off")
 
             simulator.failNextDetails(times: 0)
@@ -483,9 +598,10 @@ struct IsNotAIProviderTests {
     func rateLimited() async throws {
         let simulator = Self.simulator()
         try await Self.withHarness(simulator) { harness throws in
-            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .tooManyRequests(retryAfter: "7")))
+            harness.server.faults.inject(
+                FaultRule(pathContains: "/v1/sessions", times: 1, fault: .tooManyRequests(retryAfter: "7")))
             #expect(await harness.pass().result == .succeeded)
-            #expect(harness.sleeps.withLockedValue { $0 }.contains(.seconds(7)))
+            #expect(harness.sleeps.withLock { $0 }.contains(.seconds(7)))
             #expect(try harness.count("SELECT count(*) FROM sessions") == 60)
         }
     }
@@ -510,7 +626,10 @@ struct IsNotAIProviderTests {
     func wrongShape() async throws {
         let simulator = Self.simulator()
         try await Self.withHarness(simulator) { harness in
-            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": "yes"}}"#)))
+            harness.server.faults.inject(
+                FaultRule(
+                    pathContains: "/v1/sessions", times: 1,
+                    fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": "yes"}}"#)))
             let message = try #require(Self.failure(await harness.pass()))
             #expect(message.contains("pagination.hasMore: expected a boolean"))
             #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
@@ -522,37 +641,60 @@ struct IsNotAIProviderTests {
     func hasMoreWithoutCursor() async throws {
         let simulator = Self.simulator()
         try await Self.withHarness(simulator) { harness in
-            harness.server.faults.inject(FaultRule(pathContains: "/v1/sessions", times: 1, fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": true, "limit": 25}}"#)))
+            harness.server.faults.inject(
+                FaultRule(
+                    pathContains: "/v1/sessions", times: 1,
+                    fault: .status(200, body: #"{"data": [], "pagination": {"hasMore": true, "limit": 25}}"#)))
             let message = try #require(Self.failure(await harness.pass()))
             #expect(message.contains("pagination.nextCursor is missing"))
             #expect(try harness.count("SELECT count(*) FROM sync_cursors") == 0)
         }
     }
 
-    @Test("an unreadable details body costs that session one backed-off attempt; the others are archived and a later pass fetches it")
+    @Test(
+        "an unreadable details body costs that session one backed-off attempt; the others are archived and a later pass fetches it"
+    )
     func malformedDetails() async throws {
         let simulator = Self.simulator()
         try await Self.withHarness(simulator, extra: #", "maxConcurrentRequests": 1"#) { harness in
             harness.server.faults.inject(FaultRule(pathContains: "/details", skip: 4, times: 1, fault: .malformedBody))
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
-            #expect(outcome.progress.warnings.contains { $0.contains("1 session detail fetch(es) failed") && $0.contains("GET /v1/sessions/{id}/details") })
+            #expect(
+                outcome.progress.warnings.contains {
+                    $0.contains("1 session detail fetch(es) failed") && $0.contains("GET /v1/sessions/{id}/details")
+                })
             let failed = try #require(Self.detailRequests(harness).first { $0.faulted })
             let id = String(failed.request.path.dropFirst("/v1/sessions/".count).dropLast("/details".count))
             #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
-            #expect(try harness.count("SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?", .text(id)) == 0)
-            #expect(try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == ["1", "pending"])
-            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE external_id = ? AND next_attempt_at > ?", .text(id), .text(Timestamp.now().iso8601)) == 1, "backed off")
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM event_counts e JOIN sessions s ON s.id = e.session_id WHERE s.external_id = ?",
+                    .text(id)) == 0)
+            #expect(
+                try harness.rows("SELECT attempts, state FROM fetch_queue WHERE external_id = ?", .text(id)).first == [
+                    "1", "pending",
+                ])
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM fetch_queue WHERE external_id = ? AND next_attempt_at > ?", .text(id),
+                    .text(Timestamp.now().iso8601)) == 1, "backed off")
             #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE last_error IS NOT NULL") == 1)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count - 1, "every other session was archived")
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator
+                    .closedSessionIDs.count - 1, "every other session was archived")
 
             // Not due before its backoff ends; once it has, a pass fetches it.
             #expect(await harness.pass().result == .succeeded)
             #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
             try harness.endBackoffs()
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == simulator.detailsJSON(of: id))
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+            #expect(
+                try harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id))
+                    == simulator.detailsJSON(of: id))
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL")
+                    == simulator.closedSessionIDs.count)
         }
     }
 
@@ -563,13 +705,17 @@ struct IsNotAIProviderTests {
             harness.server.faults.inject(FaultRule(pathContains: "/details", times: 1, fault: .truncatedBody))
             harness.server.faults.inject(FaultRule(pathContains: "/details", skip: 3, times: 1, fault: .dropConnection))
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator.closedSessionIDs.count)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL")
+                    == simulator.closedSessionIDs.count)
         }
     }
 
     // MARK: History window
 
-    @Test("a startDate older than the plan's history window is reported as a warning and the listing resumes inside the window")
+    @Test(
+        "a startDate older than the plan's history window is reported as a warning and the listing resumes inside the window"
+    )
     func historyWindowWarning() async throws {
         let simulator = Self.simulator(tier: "free")
         let since = simulator.options.clock.now.subtracting(.seconds(10 * 86_400))

@@ -1,11 +1,11 @@
 import Archive
 import Foundation
-import NIOConcurrencyHelpers
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
+import Synchronization
 import Testing
 
 @Suite("OpenReplay: refused, failed and malformed answers, faults, and the key's secrecy")
@@ -46,18 +46,40 @@ struct OpenReplayFailureTests {
 
     static let errorCases: [ErrorCase] = [
         ErrorCase(style: "public", fault: .status(401), filters: "", expected: "HTTP 401: no details"),
-        ErrorCase(style: "public", fault: .status(400, body: #"{"error":"invalid JSON body"}"#), filters: "", expected: "HTTP 400: invalid JSON body"),
-        ErrorCase(style: "public", fault: .status(404, body: #"{"error":"project not found"}"#), filters: "", expected: "HTTP 404: project not found"),
-        ErrorCase(style: "public", fault: .status(500, body: #"{"error":"failed to search assist sessions"}"#), filters: "", expected: "HTTP 500: failed to search assist sessions"),
-        ErrorCase(style: "public", fault: .malformedBody, filters: "", expected: "sent a response that could not be read"),
-        ErrorCase(style: "public", fault: .status(200, body: #"{"data":{"total":3,"sessions":{}}}"#), filters: "", expected: "data.sessions: expected an array or null, found an object"),
-        ErrorCase(style: "public", fault: .status(200, body: #"{"sessions":[]}"#), filters: "", expected: #"missing member "data""#),
-        ErrorCase(style: "legacy", fault: .status(404, body: #"{"detail":"Not Found"}"#), filters: "", expected: "HTTP 404: Not Found"),
-        ErrorCase(style: "legacy", fault: .status(422, body: #"{"detail":[{"loc":["body","limit"],"msg":"ensure this value is less than or equal to 200","type":"value_error.number.not_le"}]}"#), filters: "", expected: "HTTP 422: body.limit: ensure this value is less than or equal to 200"),
-        ErrorCase(style: "legacy", fault: nil, filters: #", "filters": [{"name": "favouriteColour", "value": ["red"]}]"#, expected: "HTTP 422: body.filters.0.type: value is not a valid enumeration member"),
+        ErrorCase(
+            style: "public", fault: .status(400, body: #"{"error":"invalid JSON body"}"#), filters: "",
+            expected: "HTTP 400: invalid JSON body"),
+        ErrorCase(
+            style: "public", fault: .status(404, body: #"{"error":"project not found"}"#), filters: "",
+            expected: "HTTP 404: project not found"),
+        ErrorCase(
+            style: "public", fault: .status(500, body: #"{"error":"failed to search assist sessions"}"#), filters: "",
+            expected: "HTTP 500: failed to search assist sessions"),
+        ErrorCase(
+            style: "public", fault: .malformedBody, filters: "", expected: "sent a response that could not be read"),
+        ErrorCase(
+            style: "public", fault: .status(200, body: #"{"data":{"total":3,"sessions":{}}}"#), filters: "",
+            expected: "data.sessions: expected an array or null, found an object"),
+        ErrorCase(
+            style: "public", fault: .status(200, body: #"{"sessions":[]}"#), filters: "",
+            expected: #"missing member "data""#),
+        ErrorCase(
+            style: "legacy", fault: .status(404, body: #"{"detail":"Not Found"}"#), filters: "",
+            expected: "HTTP 404: Not Found"),
+        ErrorCase(
+            style: "legacy",
+            fault: .status(
+                422,
+                body:
+                    #"{"detail":[{"loc":["body","limit"],"msg":"ensure this value is less than or equal to 200","type":"value_error.number.not_le"}]}"#
+            ), filters: "", expected: "HTTP 422: body.limit: ensure this value is less than or equal to 200"),
+        ErrorCase(
+            style: "legacy", fault: nil, filters: #", "filters": [{"name": "favouriteColour", "value": ["red"]}]"#,
+            expected: "HTTP 422: body.filters.0.type: value is not a valid enumeration member"),
     ]
 
-    @Test("error answers fail the run with the API's message, and archived rows stay as they were", arguments: errorCases)
+    @Test(
+        "error answers fail the run with the API's message, and archived rows stay as they were", arguments: errorCases)
     func errorAnswers(_ errorCase: ErrorCase) async throws {
         let simulator = Fixture.simulator(sessions: 14)
         try await Fixture.withHarness(simulator, style: errorCase.style, extra: errorCase.filters) { harness in
@@ -70,7 +92,8 @@ struct OpenReplayFailureTests {
             simulator.updateSession(simulator.liveSessions[1].sessionID) { $0.pageTitle = "changed" }
             simulator.startSession()
             if let fault = errorCase.fault {
-                harness.server.faults.inject(FaultRule(method: "POST", pathContains: "/assist/sessions", times: nil, fault: fault))
+                harness.server.faults.inject(
+                    FaultRule(method: "POST", pathContains: "/assist/sessions", times: nil, fault: fault))
             }
             let outcome = await harness.pass()
             let message = try #require(Fixture.failure(outcome.result))
@@ -80,32 +103,49 @@ struct OpenReplayFailureTests {
         }
     }
 
-    @Test("a row without a usable sessionID is quarantined, drifted fields are NULL, the rest is archived, and nobody is ended on that listing")
+    @Test(
+        "a row without a usable sessionID is quarantined, drifted fields are NULL, the rest is archived, and nobody is ended on that listing"
+    )
     func quarantineAndDrift() async throws {
         let simulator = Fixture.simulator(sessions: 3)
         try await Fixture.withHarness(simulator) { harness throws in
             #expect(await harness.pass().result == .succeeded)
-            let body = #"{"data":{"total":3,"sessions":[{"pageTitle":"no id"},{"sessionID":"s-1","userCountry":{"code":"US"},"timestamp":-99999999999999999,"userOs":"Linux"},{"sessionID":"s-2","userCountry":"FR"}]}}"#
-            harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .status(200, body: body)))
+            let body =
+                #"{"data":{"total":3,"sessions":[{"pageTitle":"no id"},{"sessionID":"s-1","userCountry":{"code":"US"},"timestamp":-99999999999999999,"userOs":"Linux"},{"sessionID":"s-2","userCountry":"FR"}]}}"#
+            harness.server.faults.inject(
+                FaultRule(pathContains: "/assist/sessions", times: 1, fault: .status(200, body: body)))
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
-            #expect(outcome.progress.warnings.contains { $0.hasPrefix("schema drift: 2 value(s) in 2 field(s) stored as NULL") })
+            #expect(
+                outcome.progress.warnings.contains {
+                    $0.hasPrefix("schema drift: 2 value(s) in 2 field(s) stored as NULL")
+                })
             #expect(outcome.progress.warnings.contains { $0.hasPrefix("quarantine: 1 record(s)") })
             #expect(outcome.progress.warnings.contains { $0.contains("no usable sessionID") })
-            #expect(try harness.text("SELECT coalesce(country, 'NULL') || ' ' || coalesce(started_at, 'NULL') || ' ' || os FROM sessions WHERE external_id = 's-1'") == "NULL NULL Linux")
-            #expect(try harness.text("SELECT country FROM sessions WHERE external_id = 's-2'") == "FR")
-            #expect(try harness.text("SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].userCountry'") == "a string or a whole number | an object")
             #expect(
-                try harness.text("SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].timestamp'")
+                try harness.text(
+                    "SELECT coalesce(country, 'NULL') || ' ' || coalesce(started_at, 'NULL') || ' ' || os FROM sessions WHERE external_id = 's-1'"
+                ) == "NULL NULL Linux")
+            #expect(try harness.text("SELECT country FROM sessions WHERE external_id = 's-2'") == "FR")
+            #expect(
+                try harness.text(
+                    "SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].userCountry'"
+                ) == "a string or a whole number | an object")
+            #expect(
+                try harness.text(
+                    "SELECT expected || ' | ' || found_sample FROM schema_drift WHERE json_path = 'data.sessions[].timestamp'"
+                )
                     == "epoch milliseconds within the years 0001 to 9999 | a number: -99999999999999999"
             )
             #expect(try harness.count("SELECT count(*) FROM schema_drift") == 2)
-            #expect(try harness.text("SELECT reason FROM quarantine") == #"data.sessions[0]: missing member "sessionID""#)
+            #expect(
+                try harness.text("SELECT reason FROM quarantine") == #"data.sessions[0]: missing member "sessionID""#)
             #expect(try harness.text("SELECT raw FROM quarantine") == #"{"pageTitle":"no id"}"#)
             // The three sessions of the first pass are missing from this listing, but it had a row it could not read.
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended'") == 0)
             // The same answer again counts, it does not repeat.
-            harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .status(200, body: body)))
+            harness.server.faults.inject(
+                FaultRule(pathContains: "/assist/sessions", times: 1, fault: .status(200, body: body)))
             #expect(await harness.pass().result == .succeeded)
             #expect(try harness.count("SELECT count(*) FROM quarantine") == 1)
             #expect(try harness.count("SELECT count FROM quarantine") == 2)
@@ -117,21 +157,29 @@ struct OpenReplayFailureTests {
     func retriedFaults() async throws {
         let simulator = Fixture.simulator(sessions: 23)
         try await Fixture.withHarness(simulator) { harness throws in
-            harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .tooManyRequests(retryAfter: "7")))
+            harness.server.faults.inject(
+                FaultRule(pathContains: "/assist/sessions", times: 1, fault: .tooManyRequests(retryAfter: "7")))
             // Rules fire in order, one request each: the first page is answered on the fifth attempt.
-            harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .status(503, body: "Service Unavailable", contentType: "text/plain")))
+            harness.server.faults.inject(
+                FaultRule(
+                    pathContains: "/assist/sessions", times: 1,
+                    fault: .status(503, body: "Service Unavailable", contentType: "text/plain")))
             harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .dropConnection))
             harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .truncatedBody))
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 23)
-            #expect(harness.sleeps.withLockedValue { $0 }.contains(.seconds(7)))
+            #expect(harness.sleeps.withLock { $0 }.contains(.seconds(7)))
             #expect(harness.server.log.matching("/assist/sessions").filter(\.faulted).count == 4)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":23,"awaitingConfirmation":false}"#)
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
+                    == #"{"sessions":23,"awaitingConfirmation":false}"#)
         }
     }
 
-    @Test("the API key never reaches the logs or the database file, in either style, after success or failure", arguments: ["public", "legacy"])
+    @Test(
+        "the API key never reaches the logs or the database file, in either style, after success or failure",
+        arguments: ["public", "legacy"])
     func secrecy(_ style: String) async throws {
         let simulator = Fixture.simulator(sessions: 20)
         try await Fixture.withHarness(simulator, style: style) { harness in
@@ -140,7 +188,10 @@ struct OpenReplayFailureTests {
             #expect(await harness.pass().failed)
             harness.server.faults.inject(FaultRule(pathContains: "/assist/sessions", times: 1, fault: .status(401)))
             #expect(await harness.pass().failed)
-            #expect(harness.server.log.matching("/assist/sessions").allSatisfy { $0.request.header("Authorization")?.contains(Fixture.key) == true })
+            #expect(
+                harness.server.log.matching("/assist/sessions").allSatisfy {
+                    $0.request.header("Authorization")?.contains(Fixture.key) == true
+                })
             #expect(!harness.logs.text.isEmpty)
             #expect(!harness.logs.text.contains(Fixture.key))
             #expect(!(try harness.fileBytes()).contains(text: Fixture.key))

@@ -1,8 +1,8 @@
 import Foundation
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
 import Testing
 
 /// The simulator and sources the OpenReplay tests share.
@@ -31,7 +31,8 @@ enum OpenReplayFixture {
     ) async throws -> T {
         try await withProviderHarness(
             api: simulator,
-            source: #""provider": "openreplay", "apiStyle": "\#(style)", "projectKey": "\#(projectKey)", "apiKey": {"env": "OR_KEY"}, "pageSize": \#(pageSize)\#(extra)"#,
+            source:
+                #""provider": "openreplay", "apiStyle": "\#(style)", "projectKey": "\#(projectKey)", "apiKey": {"env": "OR_KEY"}, "pageSize": \#(pageSize)\#(extra)"#,
             secrets: ["OR_KEY": key],
             body
         )

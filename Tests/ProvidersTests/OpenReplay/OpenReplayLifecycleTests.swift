@@ -2,9 +2,9 @@ import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
 import Testing
 
 @Suite("OpenReplay: sessions end only after two complete, trusted listings without them")
@@ -17,7 +17,8 @@ struct OpenReplayLifecycleTests {
         try await Fixture.withHarness(simulator) { harness in
             #expect(await harness.pass().result == .succeeded)
             let victim = simulator.liveSessions[12]
-            let lastSeen = try #require(try harness.text("SELECT last_seen_at FROM sessions WHERE external_id = ?", .text(victim.sessionID)))
+            let lastSeen = try #require(
+                try harness.text("SELECT last_seen_at FROM sessions WHERE external_id = ?", .text(victim.sessionID)))
 
             simulator.endSession(victim.sessionID)
             let first = await harness.pass()
@@ -29,11 +30,15 @@ struct OpenReplayLifecycleTests {
             #expect(second.result == .succeeded)
             #expect(second.stats.sessionsEnded == 1)
             #expect(try state(of: victim.sessionID, in: harness) == ["ended", lastSeen, "2"])
-            let duration = try #require(try harness.text("SELECT duration_seconds FROM sessions WHERE external_id = ?", .text(victim.sessionID)).flatMap(Double.init))
-            let expected = Double(try #require(Timestamp(iso8601: lastSeen)).millisecondsSinceEpoch - victim.timestamp) / 1000
+            let duration = try #require(
+                try harness.text("SELECT duration_seconds FROM sessions WHERE external_id = ?", .text(victim.sessionID))
+                    .flatMap(Double.init))
+            let expected =
+                Double(try #require(Timestamp(iso8601: lastSeen)).millisecondsSinceEpoch - victim.timestamp) / 1000
             #expect(abs(duration - expected) < 0.002)
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 24)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings > 0") == 0)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings > 0") == 0)
         }
     }
 
@@ -74,9 +79,13 @@ struct OpenReplayLifecycleTests {
             let victim = simulator.liveSessions[3].sessionID
             simulator.endSession(victim)
 
-            let faults: [Fault] = [.malformedBody, .status(200, body: #"{"data":null}"#), .status(400, body: #"{"error":"invalid JSON body"}"#)]
+            let faults: [Fault] = [
+                .malformedBody, .status(200, body: #"{"data":null}"#),
+                .status(400, body: #"{"error":"invalid JSON body"}"#),
+            ]
             for fault in faults {
-                harness.server.faults.inject(FaultRule(method: "POST", pathContains: "/assist/sessions", skip: 1, times: 1, fault: fault))
+                harness.server.faults.inject(
+                    FaultRule(method: "POST", pathContains: "/assist/sessions", skip: 1, times: 1, fault: fault))
                 let outcome = await harness.pass()
                 #expect(outcome.failed, "a listing whose page 2 answered \(fault) must fail")
                 #expect(try state(of: victim, in: harness) == ["live", nil, "0"])
@@ -107,21 +116,31 @@ struct OpenReplayLifecycleTests {
             let silent = await harness.pass()
             #expect(silent.result == .succeeded)
             #expect(silent.progress.warnings.contains { $0.contains("empty right after a non-empty one") })
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 12)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":12,"awaitingConfirmation":true}"#)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 12)
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
+                    == #"{"sessions":12,"awaitingConfirmation":true}"#)
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 12)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":12,"awaitingConfirmation":false}"#)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 12)
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
+                    == #"{"sessions":12,"awaitingConfirmation":false}"#)
 
             // Everyone really left: the first empty listing waits, the second confirms (one absence), the third ends them.
             simulator.endAllSessions()
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 12)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 12)
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 1") == 12)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 1") == 12)
             let last = await harness.pass()
             #expect(last.stats.sessionsEnded == 12)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at = last_seen_at") == 12)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at = last_seen_at")
+                    == 12)
         }
     }
 
@@ -131,11 +150,16 @@ struct OpenReplayLifecycleTests {
         try await Fixture.withHarness(simulator) { harness throws in
             #expect(await harness.pass().result == .succeeded)
             harness.server.faults.inject(
-                FaultRule(method: "POST", pathContains: "/assist/sessions", skip: 1, times: 1, fault: .status(200, body: #"{"data":{"total":0,"sessions":[]}}"#))
+                FaultRule(
+                    method: "POST", pathContains: "/assist/sessions", skip: 1, times: 1,
+                    fault: .status(200, body: #"{"data":{"total":0,"sessions":[]}}"#))
             )
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
-            #expect(outcome.progress.warnings.contains { $0.contains("page 2 came back empty with total 0 although page 1 reported 30") })
+            #expect(
+                outcome.progress.warnings.contains {
+                    $0.contains("page 2 came back empty with total 0 although page 1 reported 30")
+                })
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE absent_listings > 0") == 0)
         }
     }
@@ -152,16 +176,20 @@ struct OpenReplayLifecycleTests {
             #expect(outcome.stats.sessionsInserted == 30)
             #expect(outcome.stats.sessionsUnchanged == 0)
             #expect(try harness.count("SELECT count(*) FROM sessions") == 30)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":30,"awaitingConfirmation":false}"#)
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
+                    == #"{"sessions":30,"awaitingConfirmation":false}"#)
 
             let next = await harness.pass()
             #expect(next.stats.sessionsInserted == 3)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 33)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND absent_listings = 0") == 33)
         }
     }
 
     /// status, ended_at, absent_listings.
     private func state(of id: String, in harness: ProviderHarness) throws -> [String?] {
-        try harness.rows("SELECT status, ended_at, absent_listings FROM sessions WHERE external_id = ?", .text(id)).first ?? []
+        try harness.rows("SELECT status, ended_at, absent_listings FROM sessions WHERE external_id = ?", .text(id))
+            .first ?? []
     }
 }

@@ -2,9 +2,9 @@ import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
 import Testing
 
 @Suite("OpenReplay: listing live sessions in both API styles, filters, updates")
@@ -28,11 +28,18 @@ struct OpenReplayListingTests {
             }
             let bodies = Fixture.searchBodies(harness)
             #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5, 6])
-            #expect(bodies.allSatisfy { $0["limit"]?.int == 10 && $0["order"]?.string == "desc" && $0["filters"]?.rawText == "[]" })
+            #expect(
+                bodies.allSatisfy {
+                    $0["limit"]?.int == 10 && $0["order"]?.string == "desc" && $0["filters"]?.rawText == "[]"
+                })
 
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live' AND ended_at IS NULL") == 57)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live' AND ended_at IS NULL") == 57)
             try expectMapped(simulator.liveSessions, in: harness)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'") == #"{"sessions":57,"awaitingConfirmation":false}"#)
+            #expect(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
+                    == #"{"sessions":57,"awaitingConfirmation":false}"#)
         }
     }
 
@@ -53,12 +60,17 @@ struct OpenReplayListingTests {
             #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5])
             #expect(bodies.allSatisfy { $0["limit"]?.int == 8 && $0["order"]?.string == "DESC" })
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live'") == 34)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE json_extract(raw, '$.projectId') = 3 AND json_extract(raw, '$.live') = 1") == 34)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE json_extract(raw, '$.projectId') = 3 AND json_extract(raw, '$.live') = 1"
+                ) == 34)
             try expectMapped(simulator.liveSessions, in: harness)
         }
     }
 
-    @Test("public style: filters go as v2 filters; METADATA is sent as metadata_<key>, and the server's is/contains apply")
+    @Test(
+        "public style: filters go as v2 filters; METADATA is sent as metadata_<key>, and the server's is/contains apply"
+    )
     func publicFilters() async throws {
         let simulator = Fixture.simulator(sessions: 40)
         let wanted = simulator.startSession {
@@ -71,19 +83,26 @@ struct OpenReplayListingTests {
         }
         try await Fixture.withHarness(
             simulator,
-            extra: #", "filters": [{"name": "METADATA", "source": "plan", "operator": "is", "value": ["trial", "free"]}, {"name": "USERID", "value": ["openreplay"]}]"#
+            extra:
+                #", "filters": [{"name": "METADATA", "source": "plan", "operator": "is", "value": ["trial", "free"]}, {"name": "USERID", "value": ["openreplay"]}]"#
         ) { harness in
             #expect(await harness.pass().result == .succeeded)
 
             let filters = try #require(Fixture.searchBodies(harness).first?["filters"]).rawText
-            #expect(filters == #"[{"name":"metadata_plan","operator":"is","value":["trial","free"],"source":"plan"},{"name":"userId","operator":"contains","value":["openreplay"]}]"#)
+            #expect(
+                filters
+                    == #"[{"name":"metadata_plan","operator":"is","value":["trial","free"],"source":"plan"},{"name":"userId","operator":"contains","value":["openreplay"]}]"#
+            )
             let expected = simulator.liveSessions.filter { session in
-                ["trial", "free"].contains(session.metadata["plan"] ?? "") && session.userID.lowercased().contains("openreplay")
+                ["trial", "free"].contains(session.metadata["plan"] ?? "")
+                    && session.userID.lowercased().contains("openreplay")
             }
             #expect(expected.count >= 2)
             #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
             #expect(try archivedIDs(harness).contains(wanted))
-            #expect(!(try archivedIDs(harness)).contains(wrongCase), "\"is\" is case-sensitive: plan \"Trial\" is not \"trial\"")
+            #expect(
+                !(try archivedIDs(harness)).contains(wrongCase),
+                "\"is\" is case-sensitive: plan \"Trial\" is not \"trial\"")
         }
     }
 
@@ -94,7 +113,9 @@ struct OpenReplayListingTests {
         let shouting = simulator.startSession { $0.userID = "ADA@example.com" }
         try await Fixture.withHarness(simulator, extra: #", "userId": "ada@example.com""#) { harness in
             #expect(await harness.pass().result == .succeeded)
-            #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"name":"userId","operator":"is","value":["ada@example.com"]}]"#)
+            #expect(
+                try #require(Fixture.searchBodies(harness).first?["filters"]).rawText
+                    == #"[{"name":"userId","operator":"is","value":["ada@example.com"]}]"#)
             let ids = try archivedIDs(harness)
             #expect(Set(ids) == Set(simulator.liveSessions.filter { $0.userID == "ada@example.com" }.map(\.sessionID)))
             #expect(ids.contains(ada))
@@ -111,14 +132,19 @@ struct OpenReplayListingTests {
         }
         try await Fixture.withHarness(
             simulator, style: "legacy",
-            extra: #", "userId": "dev@openreplay.com", "filters": [{"name": "METADATA", "source": "plan", "value": ["trial", "free"]}]"#
+            extra:
+                #", "userId": "dev@openreplay.com", "filters": [{"name": "METADATA", "source": "plan", "value": ["trial", "free"]}]"#
         ) { harness in
             #expect(await harness.pass().result == .succeeded)
             let body = try #require(Fixture.searchBodies(harness).first)
-            #expect(body["filters"]?.rawText == #"[{"type":"METADATA","value":["trial","free"],"source":"plan"},{"type":"USERID","value":["dev@openreplay.com"]}]"#)
+            #expect(
+                body["filters"]?.rawText
+                    == #"[{"type":"METADATA","value":["trial","free"],"source":"plan"},{"type":"USERID","value":["dev@openreplay.com"]}]"#
+            )
             let expected = simulator.liveSessions.filter { session in
                 let plan = (session.metadata["plan"] ?? "").lowercased()
-                return (plan.contains("trial") || plan.contains("free")) && session.userID.lowercased().contains("dev@openreplay.com")
+                return (plan.contains("trial") || plan.contains("free"))
+                    && session.userID.lowercased().contains("dev@openreplay.com")
             }
             #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
             #expect(try archivedIDs(harness).contains(upper))
@@ -128,10 +154,17 @@ struct OpenReplayListingTests {
     @Test("legacy style: a configured \"is\" draws a config warning and is not sent; type works as the key's name")
     func legacyOperatorWarning() async throws {
         let simulator = Fixture.simulator(sessions: 30)
-        try await Fixture.withHarness(simulator, style: "legacy", extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#) { harness throws in
-            #expect(harness.configuration.warnings.contains { $0.path == "sources[0].filters[0].operator" && $0.message.contains("always matches \"contains\"") })
+        try await Fixture.withHarness(
+            simulator, style: "legacy", extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#
+        ) { harness throws in
+            #expect(
+                harness.configuration.warnings.contains {
+                    $0.path == "sources[0].filters[0].operator" && $0.message.contains("always matches \"contains\"")
+                })
             #expect(await harness.pass().result == .succeeded)
-            #expect(try #require(Fixture.searchBodies(harness).first?["filters"]).rawText == #"[{"type":"USEROS","value":["mac"]}]"#)
+            #expect(
+                try #require(Fixture.searchBodies(harness).first?["filters"]).rawText
+                    == #"[{"type":"USEROS","value":["mac"]}]"#)
             let expected = simulator.liveSessions.filter { $0.userOs.lowercased().contains("mac") }
             #expect(!expected.isEmpty)
             #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
@@ -162,10 +195,11 @@ struct OpenReplayListingTests {
             #expect(changed.result == .succeeded)
             #expect(changed.stats.sessionsChanged == 1)
             #expect(changed.stats.sessionsInserted == 0)
-            let row = try #require(try harness.rows(
-                "SELECT user_id, title, json_extract(metadata, '$.metadata.plan'), json_extract(metadata, '$.active') FROM sessions WHERE external_id = ?",
-                .text(target.sessionID)
-            ).first)
+            let row = try #require(
+                try harness.rows(
+                    "SELECT user_id, title, json_extract(metadata, '$.metadata.plan'), json_extract(metadata, '$.active') FROM sessions WHERE external_id = ?",
+                    .text(target.sessionID)
+                ).first)
             #expect(row == ["new.user@example.com", "Checkout — step 2", "pro", target.active ? "0" : "1"])
             let entries = try harness.rows(
                 "SELECT m.key, m.value FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.key",
@@ -177,7 +211,9 @@ struct OpenReplayListingTests {
             simulator.updateSession(target.sessionID) { $0.pageTitle = "Thank you" }
             let titleOnly = await harness.pass()
             #expect(titleOnly.stats.sessionsChanged == 1)
-            #expect(try harness.text("SELECT title FROM sessions WHERE external_id = ?", .text(target.sessionID)) == "Thank you")
+            #expect(
+                try harness.text("SELECT title FROM sessions WHERE external_id = ?", .text(target.sessionID))
+                    == "Thank you")
             let settled = try harness.contentDigest()
             #expect(await harness.pass().stats.rowsWritten == 0)
             #expect(try harness.contentDigest() == settled)
@@ -191,32 +227,42 @@ struct OpenReplayListingTests {
     }
 
     /// Every archived session carries the simulator's values in the contract's columns.
-    private func expectMapped(_ sessions: [OpenReplayLiveSession], in harness: ProviderHarness, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectMapped(
+        _ sessions: [OpenReplayLiveSession], in harness: ProviderHarness,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(try harness.count("SELECT count(*) FROM sessions") == sessions.count, sourceLocation: sourceLocation)
         for session in sessions {
-            let row = try #require(try harness.rows(
-                """
-                SELECT started_at, user_id, title, device_type, os, browser, browser_version, country,
-                    json_extract(metadata, '$.trackerVersion'), json_extract(metadata, '$.projectId'), json_extract(metadata, '$.userUUID'),
-                    json_extract(raw, '$.sessionID')
-                FROM sessions WHERE external_id = ?
-                """,
-                .text(session.sessionID)
-            ).first, sourceLocation: sourceLocation)
+            let row = try #require(
+                try harness.rows(
+                    """
+                    SELECT started_at, user_id, title, device_type, os, browser, browser_version, country,
+                        json_extract(metadata, '$.trackerVersion'), json_extract(metadata, '$.projectId'), json_extract(metadata, '$.userUUID'),
+                        json_extract(raw, '$.sessionID')
+                    FROM sessions WHERE external_id = ?
+                    """,
+                    .text(session.sessionID)
+                ).first, sourceLocation: sourceLocation)
             let expected: [String?] = [
-                Timestamp(millisecondsSinceEpoch: session.timestamp).iso8601, session.userID.isEmpty ? nil : session.userID, session.pageTitle,
+                Timestamp(millisecondsSinceEpoch: session.timestamp).iso8601,
+                session.userID.isEmpty ? nil : session.userID, session.pageTitle,
                 session.userDeviceType, session.userOs, session.userBrowser, session.userBrowserVersion,
-                session.userCountry.isEmpty ? nil : session.userCountry, session.trackerVersion, "3", session.userUUID, session.sessionID,
+                session.userCountry.isEmpty ? nil : session.userCountry, session.trackerVersion, "3", session.userUUID,
+                session.sessionID,
             ]
             #expect(row == expected, sourceLocation: sourceLocation)
             let entries = try harness.rows(
                 "SELECT m.key, m.value FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.key",
                 .text(session.sessionID)
             )
-            #expect(entries == session.metadata.keys.sorted().map { [$0, session.metadata[$0]] }, sourceLocation: sourceLocation)
+            #expect(
+                entries == session.metadata.keys.sorted().map { [$0, session.metadata[$0]] },
+                sourceLocation: sourceLocation)
         }
         // The data has anonymous sessions, sessions without GeoIP and sessions with metadata, so the checks above bite.
-        #expect(sessions.contains { $0.userID.isEmpty } && sessions.contains { !$0.userID.isEmpty }, sourceLocation: sourceLocation)
+        #expect(
+            sessions.contains { $0.userID.isEmpty } && sessions.contains { !$0.userID.isEmpty },
+            sourceLocation: sourceLocation)
         #expect(sessions.contains { !$0.metadata.isEmpty }, sourceLocation: sourceLocation)
     }
 }

@@ -24,7 +24,9 @@ struct RealtimeKitCSVTableTests {
     @Test("an empty file has no rows; a file without the needed columns is an error naming them")
     func emptyAndWrong() throws {
         #expect(try RealtimeKitChatExport.messages(RealtimeKitCSVTable(bytes: [])).isEmpty)
-        #expect(try RealtimeKitTranscriptExport.lines(RealtimeKitCSVTable(bytes: Array("Timestamp,Transcript\r\n".utf8))).isEmpty)
+        #expect(
+            try RealtimeKitTranscriptExport.lines(RealtimeKitCSVTable(bytes: Array("Timestamp,Transcript\r\n".utf8)))
+                .isEmpty)
         let wrong = try RealtimeKitCSVTable(bytes: Array("when,what\r\n1,2\r\n".utf8))
         #expect(throws: RealtimeKitCSVTable.ReadError.self) { try RealtimeKitTranscriptExport.lines(wrong) }
         do {

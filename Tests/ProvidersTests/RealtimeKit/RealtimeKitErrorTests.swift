@@ -1,12 +1,12 @@
 import Archive
 import Foundation
-import NIOConcurrencyHelpers
 import Providers
 import SQLiteDB
 import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
+import Synchronization
 import Testing
 
 @Suite("RealtimeKit: error envelopes, faults and secrecy")
@@ -19,14 +19,17 @@ struct RealtimeKitErrorTests {
             #expect(provider.describeError(status: 404, body: Array(own.utf8)) == "Session not found (code 404)")
             let gateway =
                 #"{"success":false,"errors":[{"code":10000,"message":"Authentication error"},{"code":9109,"message":"Unauthorized"}],"messages":[],"result":null}"#
-            #expect(provider.describeError(status: 401, body: Array(gateway.utf8)) == "Authentication error (code 10000); Unauthorized (code 9109)")
+            #expect(
+                provider.describeError(status: 401, body: Array(gateway.utf8))
+                    == "Authentication error (code 10000); Unauthorized (code 9109)")
             #expect(provider.describeError(status: 502, body: Array("<html>Bad gateway</html>".utf8)) == nil)
         }
     }
 
     @Test("a refused token fails the run with Cloudflare's message and archives nothing")
     func badToken() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 5), token: "not-the-token") { fixture throws in
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 5), token: "not-the-token") {
+            fixture throws in
             let outcome = await fixture.harness.pass()
             guard case .failed(let message) = outcome.result else {
                 Issue.record("expected a failed run, got \(outcome.result)")
@@ -38,13 +41,17 @@ struct RealtimeKitErrorTests {
             #expect(fixture.harness.server.log.count == 1, "a 401 is not retried")
             #expect(try fixture.harness.count("SELECT count(*) FROM sessions") == 0)
             #expect(try fixture.harness.text("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1") == "failed")
-            #expect(try fixture.harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("Authentication error") == true)
+            #expect(
+                try fixture.harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains(
+                    "Authentication error") == true)
         }
     }
 
     @Test("an unknown app fails with RealtimeKit's own error message")
     func unknownApp() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 5), appID: "0000000000000000000000000000dead") { fixture in
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 5), appID: "0000000000000000000000000000dead"
+        ) { fixture in
             guard case .failed(let message) = await fixture.harness.pass().result else {
                 Issue.record("expected a failed run")
                 return
@@ -54,7 +61,9 @@ struct RealtimeKitErrorTests {
         }
     }
 
-    @Test("success: false inside an HTTP 200 fails the run with the message; the listing writes nothing, the later stages still run")
+    @Test(
+        "success: false inside an HTTP 200 fails the run with the message; the listing writes nothing, the later stages still run"
+    )
     func successFalse() async throws {
         try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 15, live: 1)) { fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
@@ -114,7 +123,9 @@ struct RealtimeKitErrorTests {
         }
     }
 
-    @Test("a details answer without a usable session is that revisit's failure: a warning naming the JSON path, nothing written")
+    @Test(
+        "a details answer without a usable session is that revisit's failure: a warning naming the JSON path, nothing written"
+    )
     func malformedDetails() async throws {
         try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 4, live: 1)) { fixture in
             let harness = fixture.harness
@@ -122,7 +133,9 @@ struct RealtimeKitErrorTests {
             let digest = try harness.contentDigest()
             let live = fixture.simulator.liveSessionIDs[0]
             harness.server.faults.inject(
-                FaultRule(pathContains: "/sessions/\(live)", fault: .status(200, body: #"{"success": true, "data": {"session": {"id": 7}}}"#)))
+                FaultRule(
+                    pathContains: "/sessions/\(live)",
+                    fault: .status(200, body: #"{"success": true, "data": {"session": {"id": 7}}}"#)))
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
             let message = try #require(outcome.progress.warnings.first { $0.contains("revisit item(s) failed") })
@@ -136,19 +149,24 @@ struct RealtimeKitErrorTests {
 
     @Test("429 with Retry-After, 503 and a dropped connection are retried and the pass succeeds")
     func retriedFaults() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 12, live: 1), extra: #", "transcripts": true"#) { fixture throws in
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 12, live: 1), extra: #", "transcripts": true"#
+        ) { fixture throws in
             let harness = fixture.harness
             harness.server.faults.inject(FaultRule(pathContains: "/sessions", fault: .tooManyRequests(retryAfter: "7")))
             harness.server.faults.inject(
-                FaultRule(pathContains: "/participants", skip: 2, fault: .status(503, body: #"{"success":false,"error":{"code":503,"message":"busy"}}"#)))
+                FaultRule(
+                    pathContains: "/participants", skip: 2,
+                    fault: .status(503, body: #"{"success":false,"error":{"code":503,"message":"busy"}}"#)))
             harness.server.faults.inject(FaultRule(pathContains: "/chat", skip: 1, fault: .dropConnection))
             fixture.exports.faults.inject(
                 FaultRule(
                     pathContains: "/transcript.csv",
-                    fault: .status(500, body: "<Error><Code>InternalError</Code></Error>", contentType: "application/xml")))
+                    fault: .status(
+                        500, body: "<Error><Code>InternalError</Code></Error>", contentType: "application/xml")))
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
-            #expect(harness.sleeps.withLockedValue { $0 }.contains(.seconds(7)), "Retry-After is honoured")
+            #expect(harness.sleeps.withLock { $0 }.contains(.seconds(7)), "Retry-After is honoured")
             #expect(harness.server.log.all.filter(\.faulted).count == 3)
             #expect(fixture.exports.log.all.filter(\.faulted).count == 1)
             #expect(try harness.count("SELECT count(*) FROM sessions") == 12)
@@ -158,15 +176,21 @@ struct RealtimeKitErrorTests {
 
     @Test("the token never reaches the logs, the archive or the storage host")
     func secrecy() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 10, live: 2), extra: #", "transcripts": true"#) { fixture in
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 10, live: 2), extra: #", "transcripts": true"#
+        ) { fixture in
             let harness = fixture.harness
             fixture.simulator.setExportDelay(.seconds(3600))
             fixture.simulator.endSession(fixture.simulator.liveSessionIDs[0])
             harness.server.faults.inject(FaultRule(pathContains: "/participants", fault: .status(503)))
             #expect(await harness.pass().result == .succeeded)
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE state = 'pending' AND last_error IS NOT NULL") > 0)
-            try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 1), token: RealtimeKitFixture.token + "-revoked") { wrong throws in
+            #expect(
+                try harness.count("SELECT count(*) FROM fetch_queue WHERE state = 'pending' AND last_error IS NOT NULL")
+                    > 0)
+            try await RealtimeKitFixture.with(
+                RealtimeKitFixture.options(sessions: 1), token: RealtimeKitFixture.token + "-revoked"
+            ) { wrong throws in
                 #expect(await wrong.harness.pass().failed)
 
                 for text in [harness.logs.text, wrong.harness.logs.text] {
@@ -176,7 +200,10 @@ struct RealtimeKitErrorTests {
                 #expect(!(try harness.fileBytes()).contains(text: RealtimeKitFixture.token))
                 #expect(!(try wrong.harness.fileBytes()).contains(text: RealtimeKitFixture.token))
                 #expect(fixture.exports.log.count > 0)
-                #expect(fixture.exports.log.all.allSatisfy { entry in !entry.request.headers.contains { $0.1.contains(RealtimeKitFixture.token) } })
+                #expect(
+                    fixture.exports.log.all.allSatisfy { entry in
+                        !entry.request.headers.contains { $0.1.contains(RealtimeKitFixture.token) }
+                    })
             }
         }
     }

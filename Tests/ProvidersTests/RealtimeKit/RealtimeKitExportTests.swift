@@ -19,9 +19,12 @@ extension RealtimeKitSimulator.NotReadyAnswer: CustomTestStringConvertible {
 
 @Suite("RealtimeKit: chat and transcript exports downloaded from the storage host")
 struct RealtimeKitExportTests {
-    @Test("chat and transcript CSVs are read exactly (quotes, commas, line breaks, unicode) without sending the token to the storage host")
+    @Test(
+        "chat and transcript CSVs are read exactly (quotes, commas, line breaks, unicode) without sending the token to the storage host"
+    )
     func exports() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 6), extra: #", "transcripts": true"#) { fixture in
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 6), extra: #", "transcripts": true"#) {
+            fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
 
@@ -54,7 +57,9 @@ struct RealtimeKitExportTests {
             // Every session's export arrived, and every message of every session.
             let total = simulator.sessionIDs.reduce(0) { $0 + simulator.chat(of: $1).count }
             #expect(try harness.count("SELECT count(*) FROM messages") == total)
-            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 12)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 12)
 
             // The storage host got every download, none with credentials; the API got them all.
             let downloads = fixture.exports.log.all
@@ -65,7 +70,10 @@ struct RealtimeKitExportTests {
                 #expect(!entry.request.headers.contains { $0.1.contains(RealtimeKitFixture.token) })
                 #expect(entry.request.query("X-Amz-Signature") != nil)
             }
-            #expect(harness.server.log.all.allSatisfy { $0.request.header("Authorization") == "Bearer \(RealtimeKitFixture.token)" })
+            #expect(
+                harness.server.log.all.allSatisfy {
+                    $0.request.header("Authorization") == "Bearer \(RealtimeKitFixture.token)"
+                })
         }
     }
 
@@ -75,7 +83,8 @@ struct RealtimeKitExportTests {
             #expect(await fixture.harness.pass().result == .succeeded)
             let download = try #require(fixture.exports.log.all.first?.request)
             let uri = download.path + "?" + download.queryItems.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-            let withToken = SimulatedRequest(method: "GET", uri: uri, headers: [("Authorization", "Bearer x")], body: [])
+            let withToken = SimulatedRequest(
+                method: "GET", uri: uri, headers: [("Authorization", "Bearer x")], body: [])
             #expect(fixture.simulator.exportHost.respond(to: withToken).status == 400)
             let plain = SimulatedRequest(method: "GET", uri: uri, headers: [], body: [])
             #expect(fixture.simulator.exportHost.respond(to: plain).status == 200)
@@ -117,14 +126,17 @@ struct RealtimeKitExportTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(try fixture.queue("chat", id)?.state == "done")
             #expect(try fixture.queue("chat", id)?.lastError == nil)
-            let archived = try harness.count("SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ?", .text(id))
+            let archived = try harness.count(
+                "SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ?",
+                .text(id))
             #expect(archived == simulator.chat(of: id).count)
         }
     }
 
     @Test("an export never ready is given up once upstream retention has passed, and status says so")
     func givenUpAfterRetention() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 2), extra: #", "transcripts": true"#) { fixture in
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 2), extra: #", "transcripts": true"#) {
+            fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
             simulator.setExportDelay(.seconds(30 * 86_400))
@@ -134,7 +146,8 @@ struct RealtimeKitExportTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(try fixture.queue("chat", id)?.state == "pending")
             #expect(try fixture.queue("transcript", id)?.state == "pending")
-            let deadline = try harness.text("SELECT expires_at FROM fetch_queue WHERE kind = 'chat' AND external_id = ?", .text(id))
+            let deadline = try harness.text(
+                "SELECT expires_at FROM fetch_queue WHERE kind = 'chat' AND external_id = ?", .text(id))
             #expect(deadline == simulator.status(of: id)?.endedAt?.adding(.seconds(7 * 86_400)).iso8601)
 
             // Six days on, still pending and still asked for.
@@ -153,30 +166,38 @@ struct RealtimeKitExportTests {
             let given = try #require(try fixture.queue("chat", id))
             #expect(given.state == "gave_up")
             #expect(given.lastError?.contains("past its deadline") == true)
-            #expect(given.lastError?.contains("not available yet") == true, "the last upstream answer stays in the error")
+            #expect(
+                given.lastError?.contains("not available yet") == true, "the last upstream answer stays in the error")
             let status = try await fixture.statusText()
             #expect(status.contains("chat: 0 pending, 2 done, 1 given up"))
             #expect(status.contains("transcript: 0 pending, 2 done, 1 given up"))
         }
     }
 
-    @Test("a chat export that cannot be read is retried a few times, then given up with a warning, without failing the source")
+    @Test(
+        "a chat export that cannot be read is retried a few times, then given up with a warning, without failing the source"
+    )
     func unreadableExport() async throws {
         try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 2)) { fixture throws in
             let harness = fixture.harness
             let broken = fixture.simulator.sessionIDs[0]
             fixture.exports.faults.inject(
                 FaultRule(
-                    pathContains: "/\(broken)/chat.csv", times: 3, fault: .status(200, body: "not,a,chat\r\nexport,at,all\r\n", contentType: "text/csv")))
+                    pathContains: "/\(broken)/chat.csv", times: 3,
+                    fault: .status(200, body: "not,a,chat\r\nexport,at,all\r\n", contentType: "text/csv")))
             for attempt in 1...3 {
                 let outcome = await harness.pass()
                 #expect(outcome.result == .succeeded)
-                #expect(outcome.progress.warnings.contains { $0.contains("header lacks column(s) id, payload") }, "attempt \(attempt)")
+                #expect(
+                    outcome.progress.warnings.contains { $0.contains("header lacks column(s) id, payload") },
+                    "attempt \(attempt)")
             }
             #expect(try fixture.queue("chat", broken)?.state == "gave_up")
             #expect(try fixture.queue("chat", broken)?.lastError?.contains("could not be read") == true)
             #expect(
-                try harness.count("SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ?", .text(broken)) == 0)
+                try harness.count(
+                    "SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ?",
+                    .text(broken)) == 0)
             #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind = 'chat' AND state = 'done'") == 1)
         }
     }

@@ -38,7 +38,10 @@ struct RealtimeKitProviderTests {
             #expect(pages.count == expectedPages)
             #expect(pages.map { $0.query("page_no") } == (1...expectedPages).map { String($0) })
             for page in pages {
-                #expect(page.path == "/accounts/\(RealtimeKitFixture.accountID)/realtime/kit/\(RealtimeKitFixture.appID)/sessions")
+                #expect(
+                    page.path
+                        == "/accounts/\(RealtimeKitFixture.accountID)/realtime/kit/\(RealtimeKitFixture.appID)/sessions"
+                )
                 #expect(page.query("sort_by") == "createdAt")
                 #expect(page.query("sort_order") == "ASC")
                 #expect(page.query("per_page") == "10")
@@ -48,15 +51,22 @@ struct RealtimeKitProviderTests {
 
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 2)
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended'") == 38)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind NOT IN ('meeting', 'livestream', 'participant')") == 0)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE kind NOT IN ('meeting', 'livestream', 'participant')") == 0)
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = json_extract(raw, '$.type')") == 40)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE title = json_extract(raw, '$.meeting_display_name')") == 40)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE title = json_extract(raw, '$.meeting_display_name')") == 40)
             // Ended sessions carry their end and duration; live ones neither.
             #expect(
                 try harness.count(
                     "SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL AND abs(duration_seconds - (julianday(ended_at) - julianday(started_at)) * 86400) < 0.01"
                 ) == 38)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND ended_at IS NULL AND duration_seconds IS NULL") == 2)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE status = 'live' AND ended_at IS NULL AND duration_seconds IS NULL"
+                ) == 2)
             #expect(
                 try harness.count(
                     "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.associated_id') = json_extract(raw, '$.associated_id') AND json_extract(metadata, '$.minutes_consumed') = json_extract(raw, '$.minutes_consumed') AND json_extract(metadata, '$.max_concurrent_participants') IS NOT NULL AND json_extract(metadata, '$.live_participants') IS NOT NULL"
@@ -70,10 +80,14 @@ struct RealtimeKitProviderTests {
 
     @Test("a second pass reads only from the cursor minus the lookback")
     func incrementalListing() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 40), extra: #", "participants": false, "chat": false"#) { fixture in
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 40), extra: #", "participants": false, "chat": false"#
+        ) { fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
-            let cursor = try #require(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'").flatMap(Timestamp.init(iso8601:)))
+            let cursor = try #require(
+                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'").flatMap(
+                    Timestamp.init(iso8601:)))
             harness.server.log.clear()
             fixture.simulator.startSession(lasting: .seconds(600))
             #expect(await harness.pass().result == .succeeded)
@@ -86,7 +100,8 @@ struct RealtimeKitProviderTests {
 
     @Test("live sessions are re-read until they end (both details shapes), then left alone")
     func liveRevisits() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 12, live: 3), extra: #", "chat": false"#) { fixture in
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 12, live: 3), extra: #", "chat": false"#)
+        { fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
             let live = simulator.liveSessionIDs
@@ -99,7 +114,9 @@ struct RealtimeKitProviderTests {
             #expect(Set(live.flatMap { fixture.requests(endingWith: "/sessions/\($0)") }.map(\.path)).count == 3)
             #expect(fixture.requests(endingWith: "/participants").isEmpty)
             #expect(
-                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id") == 3)
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id"
+                ) == 3)
 
             // One ends by hand, one by the clock (the first live one ends an hour after the simulator started).
             simulator.setDetailShape(.flat)
@@ -113,7 +130,8 @@ struct RealtimeKitProviderTests {
             for id in [live[0], live[2]] {
                 let row = try #require(
                     try harness.rows(
-                        "SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?", .text(id)
+                        "SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?",
+                        .text(id)
                     ).first)
                 #expect(row[0] == "ended")
                 #expect(row[1] == simulator.status(of: id)?.endedAt?.iso8601)
@@ -161,13 +179,16 @@ struct RealtimeKitProviderTests {
                     #expect(row[7].flatMap(Double.init) == minutes[row[0] ?? ""], "raw keeps the API's minutes")
                 }
             }
-            #expect(try harness.count("SELECT count(*) FROM participants WHERE user_id IS NULL OR joined_at IS NULL") == 0)
+            #expect(
+                try harness.count("SELECT count(*) FROM participants WHERE user_id IS NULL OR joined_at IS NULL") == 0)
         }
     }
 
     @Test("an unchanged pass changes no row and costs one request, plus one per live session")
     func unchangedPass() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 25, live: 2), extra: #", "transcripts": true"#) { fixture in
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 25, live: 2), extra: #", "transcripts": true"#
+        ) { fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
             // The second pass reads the live sessions' details for the first time (detail_raw).
@@ -187,7 +208,8 @@ struct RealtimeKitProviderTests {
 
     @Test("a pass with no live session and nothing new changes nothing with a single request")
     func unchangedWithoutLive() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 25), extra: #", "transcripts": true"#) { fixture in
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 25), extra: #", "transcripts": true"#) {
+            fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
             #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
@@ -211,7 +233,9 @@ struct RealtimeKitProviderTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(try harness.count("SELECT count(*) FROM sessions") == 8)
             #expect(!simulator.liveSessionIDs.isEmpty)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == simulator.liveSessionIDs.count)
+            #expect(
+                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'")
+                    == simulator.liveSessionIDs.count)
             // Twenty minutes on: twenty more meetings, most of them over, their exports in once 30 s have passed.
             options.clock.advance(by: .seconds(1200))
             #expect(await harness.pass().result == .succeeded)
@@ -227,7 +251,10 @@ struct RealtimeKitProviderTests {
                 return ended.adding(.seconds(30)) <= now
             }
             #expect(exportable.count > 5)
-            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 2 * exportable.count)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 2
+                    * exportable.count)
         }
     }
 }

@@ -23,7 +23,9 @@ struct RealtimeKitFixture {
         return .manual(Timestamp(millisecondsSinceEpoch: now - now % 60_000))
     }
 
-    static func options(sessions: Int = 30, live: Int = 0, participants: ClosedRange<Int> = 2...6, seed: UInt64 = 5) -> RealtimeKitSimulator.Options {
+    static func options(sessions: Int = 30, live: Int = 0, participants: ClosedRange<Int> = 2...6, seed: UInt64 = 5)
+        -> RealtimeKitSimulator.Options
+    {
         var options = RealtimeKitSimulator.Options()
         options.apiToken = token
         options.accountID = accountID
@@ -41,7 +43,8 @@ struct RealtimeKitFixture {
     /// - Parameter extra: more members of the source object, e.g. `, "transcripts": true`.
     @discardableResult
     static func with<T>(
-        _ options: RealtimeKitSimulator.Options, pageSize: Int = 10, extra: String = "", token: String = token, appID: String = appID,
+        _ options: RealtimeKitSimulator.Options, pageSize: Int = 10, extra: String = "", token: String = token,
+        appID: String = appID,
         _ body: (RealtimeKitFixture) async throws -> T
     ) async throws -> T {
         let simulator = RealtimeKitSimulator(options: options)
@@ -67,7 +70,8 @@ struct RealtimeKitFixture {
     func queue(_ kind: String, _ id: String) throws -> (state: String?, lastError: String?, nextAttemptAt: String?)? {
         guard
             let row = try harness.rows(
-                "SELECT state, last_error, next_attempt_at FROM fetch_queue WHERE kind = ? AND external_id = ?", .text(kind), .text(id)
+                "SELECT state, last_error, next_attempt_at FROM fetch_queue WHERE kind = ? AND external_id = ?",
+                .text(kind), .text(id)
             ).first
         else { return nil }
         return (row[0], row[1], row[2])

@@ -1,10 +1,10 @@
 import Archive
 import Foundation
-import SessionSyncSupport
 import SQLiteDB
+import SessionSyncSupport
+import SessionSyncTesting
 import Simulators
 import SyncEngine
-import SessionSyncTesting
 import Testing
 
 @Suite("YourGPT: sessions ordered by a moving last-message time, and their messages")
@@ -23,10 +23,13 @@ struct YourGPTProviderTests {
 
     /// A source on `simulator` for `body`, shut down when `body` returns or throws.
     @discardableResult
-    static func withHarness<T>(_ simulator: YourGPTSimulator, extra: String = "", _ body: (ProviderHarness) async throws -> T) async throws -> T {
+    static func withHarness<T>(
+        _ simulator: YourGPTSimulator, extra: String = "", _ body: (ProviderHarness) async throws -> T
+    ) async throws -> T {
         try await withProviderHarness(
             api: simulator,
-            source: #""provider": "yourgpt", "apiKey": {"env": "YG_KEY"}, "pageSize": 25, "since": "2026-11-01T00:00:00Z", "lookback": "1h"\#(extra)"#,
+            source:
+                #""provider": "yourgpt", "apiKey": {"env": "YG_KEY"}, "pageSize": 25, "since": "2026-11-01T00:00:00Z", "lookback": "1h"\#(extra)"#,
             secrets: ["YG_KEY": key],
             body
         )
@@ -43,21 +46,29 @@ struct YourGPTProviderTests {
             // Every session once, keyed by session_uid as text.
             #expect(try harness.count("SELECT count(DISTINCT external_id) FROM sessions WHERE kind = 'chat'") == 120)
             let uid = simulator.uidsNewestFirst[0]
-            let row = try #require(try harness.rows(
-                "SELECT status, country, device_type, started_at, json_extract(metadata, '$.chat_mode'), json_extract(metadata, '$.last_message_time'), json_extract(raw, '$.ip') FROM sessions WHERE external_id = ?",
-                .text(uid)
-            ).first)
-            #expect(["pending", "unresolved", "resolved", "closed"].contains(row[0] ?? ""), "state is lower-cased: \(row[0] ?? "nil")")
+            let row = try #require(
+                try harness.rows(
+                    "SELECT status, country, device_type, started_at, json_extract(metadata, '$.chat_mode'), json_extract(metadata, '$.last_message_time'), json_extract(raw, '$.ip') FROM sessions WHERE external_id = ?",
+                    .text(uid)
+                ).first)
+            #expect(
+                ["pending", "unresolved", "resolved", "closed"].contains(row[0] ?? ""),
+                "state is lower-cased: \(row[0] ?? "nil")")
             #expect(row[1] != nil && row[2] != nil)
             #expect(row[3]?.hasSuffix("Z") == true)
             #expect(["bot", "awaiting", "operator"].contains(row[4] ?? ""))
             #expect(row[5] != nil)
             // The visitor IP stays in raw only.
             #expect(row[6]?.hasPrefix("203.0.113.") == true)
-            #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key LIKE '%ip%' AND key NOT LIKE '%ship%'") == 0)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM session_metadata WHERE key LIKE '%ip%' AND key NOT LIKE '%ship%'") == 0)
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE metadata LIKE '%203.0.113.%'") == 0)
             #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key = 'visitor_data.name'") == 120)
-            #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key = 'session_meta.browser' AND value = 'Chrome'") == 120)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM session_metadata WHERE key = 'session_meta.browser' AND value = 'Chrome'")
+                    == 120)
             #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'last_message_time'") != nil)
         }
     }
@@ -84,14 +95,16 @@ struct YourGPTProviderTests {
         try await Self.withHarness(simulator) { harness in
             #expect(await harness.pass().result == .succeeded)
             let uid = simulator.uidsNewestFirst[60]
-            let before = try harness.text("SELECT json_extract(metadata, '$.last_message_time') FROM sessions WHERE external_id = ?", .text(uid))
+            let before = try harness.text(
+                "SELECT json_extract(metadata, '$.last_message_time') FROM sessions WHERE external_id = ?", .text(uid))
             simulator.addMessage(to: uid)
             harness.server.log.clear()
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
             #expect(outcome.stats.sessionsChanged == 1)
             #expect(outcome.stats.sessionsInserted == 0)
-            let after = try harness.text("SELECT json_extract(metadata, '$.last_message_time') FROM sessions WHERE external_id = ?", .text(uid))
+            let after = try harness.text(
+                "SELECT json_extract(metadata, '$.last_message_time') FROM sessions WHERE external_id = ?", .text(uid))
             #expect(after != nil && after != before)
             #expect(harness.server.log.count <= 4)
         }
@@ -110,7 +123,10 @@ struct YourGPTProviderTests {
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE external_id = ?", .text(moving)) == 1)
             // Archived with its new last message (read again from the first page), not its old one.
             let newest = try harness.text("SELECT max(json_extract(metadata, '$.last_message_time')) FROM sessions")
-            #expect(try harness.text("SELECT json_extract(metadata, '$.last_message_time') FROM sessions WHERE external_id = ?", .text(moving)) == newest)
+            #expect(
+                try harness.text(
+                    "SELECT json_extract(metadata, '$.last_message_time') FROM sessions WHERE external_id = ?",
+                    .text(moving)) == newest)
             #expect(simulator.uidsNewestFirst[0] == moving)
         }
     }
@@ -120,7 +136,8 @@ struct YourGPTProviderTests {
         let simulator = Self.simulator()
         try await Self.withHarness(
             simulator,
-            extra: #", "viewId": 9, "filter": [{"model": "SESSION", "key": "integration", "operator": "in", "value": ["web", "whatsapp"]}, {"key": "state", "operator": "ne", "value": "closed"}]"#
+            extra:
+                #", "viewId": 9, "filter": [{"model": "SESSION", "key": "integration", "operator": "in", "value": ["web", "whatsapp"]}, {"key": "state", "operator": "ne", "value": "closed"}]"#
         ) { harness in
             #expect(await harness.pass().result == .succeeded)
             let request = try #require(harness.server.log.matching("getSessions").first?.request)
@@ -133,13 +150,17 @@ struct YourGPTProviderTests {
             #expect(body["from"]?.string?.count == 10)
             #expect(body["to"]?.string?.count == 10)
             let filters = try #require(body["filter"]).elements.map(\.rawText)
-            #expect(filters == [
-                #"{"model":"SESSION","key":"integration","operator":"in","value":["web","whatsapp"]}"#,
-                #"{"model":"SESSION","key":"state","operator":"ne","value":"closed"}"#,
-            ])
+            #expect(
+                filters == [
+                    #"{"model":"SESSION","key":"integration","operator":"in","value":["web","whatsapp"]}"#,
+                    #"{"model":"SESSION","key":"state","operator":"ne","value":"closed"}"#,
+                ])
             // The simulator applies them like the API: only web/whatsapp sessions that are not closed arrive.
             #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'closed'") == 0)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE json_extract(raw, '$.data.integration') NOT IN ('web', 'whatsapp')") == 0)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM sessions WHERE json_extract(raw, '$.data.integration') NOT IN ('web', 'whatsapp')"
+                ) == 0)
             #expect(try harness.count("SELECT count(*) FROM sessions") > 0)
         }
     }
@@ -152,7 +173,9 @@ struct YourGPTProviderTests {
             #expect(harness.server.log.matching("getSessionMessages").count == 40)
             let total = simulator.uidsNewestFirst.reduce(0) { $0 + simulator.messageCount(of: $1) }
             #expect(try harness.count("SELECT count(*) FROM messages") == total)
-            #expect(try harness.count("SELECT count(*) FROM messages WHERE sender IS NULL OR sent_at IS NULL OR body IS NULL") == 0)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM messages WHERE sender IS NULL OR sent_at IS NULL OR body IS NULL") == 0)
 
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
@@ -166,7 +189,10 @@ struct YourGPTProviderTests {
             #expect(fetched.count == 1)
             #expect(fetched.first?.request.json?.root["session_uid"]?.string == uid)
             #expect(try harness.count("SELECT count(*) FROM messages") == total + 1)
-            #expect(try harness.text("SELECT m.body FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.sent_at DESC LIMIT 1", .text(uid)) == "a brand new message")
+            #expect(
+                try harness.text(
+                    "SELECT m.body FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.sent_at DESC LIMIT 1",
+                    .text(uid)) == "a brand new message")
         }
     }
 
@@ -187,7 +213,8 @@ struct YourGPTProviderTests {
             #expect(message.contains("POST /chatbot/v1/getSessions"))
             #expect(try harness.contentDigest() == digest)
             #expect(try harness.text("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1") == "failed")
-            #expect(try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("RXERROR") == true)
+            #expect(
+                try harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains("RXERROR") == true)
         }
     }
 
@@ -195,7 +222,8 @@ struct YourGPTProviderTests {
     func wrongKeyAndSecrecy() async throws {
         let simulator = Self.simulator()
         try await withProviderHarness(
-            api: simulator, source: #""provider": "yourgpt", "apiKey": {"env": "YG_KEY"}"#, secrets: ["YG_KEY": "not-the-key"]
+            api: simulator, source: #""provider": "yourgpt", "apiKey": {"env": "YG_KEY"}"#,
+            secrets: ["YG_KEY": "not-the-key"]
         ) { wrong in
             let outcome = await wrong.pass()
             guard case .failed(let message) = outcome.result else {

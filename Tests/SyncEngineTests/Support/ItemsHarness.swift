@@ -5,7 +5,8 @@ extension ProviderHarness {
     /// harness is shut down when `body` returns or throws.
     @discardableResult
     static func withItems<T>(
-        count: Int = 35, pageSize: Int = 10, extra: String = "", _ body: (ProviderHarness, ItemsSimulator) async throws -> T
+        count: Int = 35, pageSize: Int = 10, extra: String = "",
+        _ body: (ProviderHarness, ItemsSimulator) async throws -> T
     ) async throws -> T {
         let simulator = ItemsSimulator(count: count)
         return try await withProviderHarness(

@@ -14,7 +14,8 @@ struct ItemsProvider: Provider {
     static let descriptor = ProviderDescriptor(
         name: "items",
         defaults: ProviderDefaults(
-            baseURL: nil, schedule: .every(.seconds(60)), lookback: .zero, initialWindow: .seconds(365 * 86_400), rateLimits: []
+            baseURL: nil, schedule: .every(.seconds(60)), lookback: .zero, initialWindow: .seconds(365 * 86_400),
+            rateLimits: []
         ),
         readSettings: { reader in
             let token = reader.secret("token", required: true)
@@ -54,7 +55,9 @@ struct ItemsProvider: Provider {
             let document = try await pass.http.sendJSON(request)
             var batch = ArchiveBatch()
             var newest: Timestamp?
-            let items = try pass.http.map("GET /items") { () throws(JSONShapeError) in try document.root.requireArray("items") }
+            let items = try pass.http.map("GET /items") { () throws(JSONShapeError) in
+                try document.root.requireArray("items")
+            }
             for item in items.elements {
                 let record = try pass.http.map("GET /items") { () throws(JSONShapeError) -> SessionRecord in
                     var record = SessionRecord(externalID: try item.requireString("id"), kind: .activity)

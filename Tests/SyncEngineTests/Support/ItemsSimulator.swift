@@ -1,6 +1,6 @@
-import NIOConcurrencyHelpers
 import SessionSyncSupport
 import Simulators
+import Synchronization
 
 /// A minimal API for engine tests: `GET /items?since=ISO&page=N&per_page=K`, oldest first,
 /// `Authorization: Bearer items-token`, errors as `{"message": "..."}`.
@@ -14,29 +14,32 @@ final class ItemsSimulator: SimulatedAPI {
         var value: String
     }
 
-    private let items: NIOLockedValueBox<[Item]>
+    private let items: Mutex<[Item]>
     /// Where a redirect-test answer points (set by the test).
-    let redirectTarget = NIOLockedValueBox<String?>(nil)
+    let redirectTarget = Mutex<String?>(nil)
     /// The status of a redirect-test answer.
-    let redirectStatus = NIOLockedValueBox(302)
+    let redirectStatus = Mutex(302)
 
     init(count: Int) {
-        items = NIOLockedValueBox((0..<count).map { Item(id: "item-\($0)", created: Self.base.adding(.seconds(60 * Int64($0))), value: "v\($0)") })
+        items = Mutex(
+            (0..<count).map {
+                Item(id: "item-\($0)", created: Self.base.adding(.seconds(60 * Int64($0))), value: "v\($0)")
+            })
     }
 
     func setValue(_ id: String, _ value: String) {
-        items.withLockedValue { items in
+        items.withLock { items in
             if let index = items.firstIndex(where: { $0.id == id }) { items[index].value = value }
         }
     }
 
     var all: [Item] {
-        items.withLockedValue { $0 }
+        items.withLock { $0 }
     }
 
     func respond(to request: SimulatedRequest) -> SimulatedResponse {
-        if request.path == "/redirect", let target = redirectTarget.withLockedValue({ $0 }) {
-            return SimulatedResponse(status: redirectStatus.withLockedValue { $0 }, headers: [("Location", target)])
+        if request.path == "/redirect", let target = redirectTarget.withLock({ $0 }) {
+            return SimulatedResponse(status: redirectStatus.withLock { $0 }, headers: [("Location", target)])
         }
         guard request.header("Authorization") == "Bearer \(Self.token)" else {
             return .json(.object([("message", .string("bad token"))]), status: 401)
@@ -50,9 +53,19 @@ final class ItemsSimulator: SimulatedAPI {
         let matching = all.filter { $0.created >= since }
         let start = (page - 1) * perPage
         let slice = start < matching.count ? Array(matching[start..<min(matching.count, start + perPage)]) : []
-        return .json(.object([
-            ("items", .array(slice.map { .object([("id", .string($0.id)), ("created", .string($0.created.iso8601)), ("value", .string($0.value))]) })),
-            ("more", .bool(start + perPage < matching.count)),
-        ]))
+        return .json(
+            .object([
+                (
+                    "items",
+                    .array(
+                        slice.map {
+                            .object([
+                                ("id", .string($0.id)), ("created", .string($0.created.iso8601)),
+                                ("value", .string($0.value)),
+                            ])
+                        })
+                ),
+                ("more", .bool(start + perPage < matching.count)),
+            ]))
     }
 }
