@@ -47,15 +47,21 @@ func runSessionSync(_ arguments: [String], environment: [String: String] = [:], 
     env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     process.environment = env
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    // stdout through a pipe read to its end, stderr into a file: reading two pipes one after the
+    // other would block for good once the process filled the other one's buffer (64 KiB).
     let out = Pipe()
-    let err = Pipe()
+    let errPath = NSTemporaryDirectory() + "sessionsync-stderr-\(UUID().uuidString)"
+    guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {
+        throw CocoaError(.fileWriteUnknown)
+    }
+    defer { try? FileManager.default.removeItem(atPath: errPath) }
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Read both pipes to the end before waiting, so a chatty process cannot block on a full pipe.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    try err.close()
+    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
     return ProcessResult(
         status: process.terminationStatus,
         stdout: String(decoding: outData, as: UTF8.self),
