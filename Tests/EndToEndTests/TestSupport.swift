@@ -51,7 +51,9 @@ func runSessionSync(_ arguments: [String], environment: [String: String] = [:], 
     // other would block for good once the process filled the other one's buffer (64 KiB).
     let out = Pipe()
     let errPath = NSTemporaryDirectory() + "sessionsync-stderr-\(UUID().uuidString)"
-    guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {
+    guard FileManager.default.createFile(atPath: errPath, contents: nil),
+        let err = FileHandle(forWritingAtPath: errPath)
+    else {
         throw CocoaError(.fileWriteUnknown)
     }
     defer { try? FileManager.default.removeItem(atPath: errPath) }
