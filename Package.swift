@@ -17,6 +17,7 @@ let migrationFiles = [
     "0003_compact_bookkeeping.sql",
     "0004_schema_drift_and_quarantine.sql",
     "0005_wal_checkpoint_failures.sql",
+    "0006_full_text_search.sql",
 ]
 
 var fuzzingProducts: [Product] = []

@@ -81,7 +81,8 @@ struct SchemaTests {
         ("page_history", "PRIMARY KEY (session_id, seq)"),
         ("timeline", "PRIMARY KEY (session_id, bucket_at)"),
         ("event_counts", "PRIMARY KEY (session_id, event_type)"),
-        ("transcripts", "PRIMARY KEY (session_id, seq)"),
+        // A unique key, not the primary one: FTS5 needs the rowid (migration 6).
+        ("transcripts", "UNIQUE (session_id, seq)"),
         ("session_metadata", "PRIMARY KEY (session_id, key)"),
         ("detail_requests", "PRIMARY KEY (source_name, external_id)"),
         ("sync_cursors", "PRIMARY KEY (source_id, stream)"),

@@ -12,6 +12,7 @@ public enum ArchiveMigrations {
         ("0003_compact_bookkeeping.sql", PackageResources._003_compact_bookkeeping_sql),
         ("0004_schema_drift_and_quarantine.sql", PackageResources._004_schema_drift_and_quarantine_sql),
         ("0005_wal_checkpoint_failures.sql", PackageResources._005_wal_checkpoint_failures_sql),
+        ("0006_full_text_search.sql", PackageResources._006_full_text_search_sql),
     ]
 
     public static func migrator() throws(MigrationError) -> Migrator {
