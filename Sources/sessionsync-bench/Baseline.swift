@@ -36,12 +36,15 @@ enum Baseline {
         let insertPage = try connection.prepare(
             "INSERT INTO page_history (session_id, seq, url, visited_at, type, duration_ms) VALUES (?, ?, ?, ?, ?, ?)"
         )
+        let insertMessage = try connection.prepare(
+            "INSERT INTO messages (session_id, external_id, sender, sent_at, content_type, body, raw) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
         let insertCount = try connection.prepare(
             "INSERT INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)")
         // The rows' text is rendered before the clock starts, as the server's answers are.
         let raws: [String] = (0..<count).map { index in
             switch workload {
-            case .listOnly: Renderer.yourgptSession(index, of: count).text
+            case .listOnly, .chat: Renderer.yourgptSession(index, of: count).text
             case .fanOut: Renderer.realtimekitSession(index, of: count).text
             case .detail: Renderer.isnotaiSession(index, of: count).text
             }
@@ -81,6 +84,19 @@ enum Baseline {
                     switch workload {
                     case .listOnly:
                         break
+                    case .chat:
+                        for message in 0..<Workload.messages {
+                            try insertMessage.bind(id, at: 1)
+                            try insertMessage.bind("\(session * Workload.messages + message)", at: 2)
+                            try insertMessage.bind(message % 2 == 0 ? "visitor" : "bot", at: 3)
+                            try insertMessage.bind(created.adding(.seconds(Int64(20 + message))).iso8601, at: 4)
+                            try insertMessage.bind("text", at: 5)
+                            try insertMessage.bind(Renderer.messageBody(session: session, message: message), at: 6)
+                            try insertMessage.bind(
+                                #"{"id":\#(session * Workload.messages + message),"send_by":"bot"}"#, at: 7)
+                            try insertMessage.run()
+                            rows += 1
+                        }
                     case .fanOut:
                         for person in 0..<Workload.participants {
                             try insertParticipant.bind(id, at: 1)

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import SQLiteDB
 import SessionSyncSupport
@@ -12,17 +13,22 @@ struct Benchmark {
     static func main() async throws {
         var sizes = [2_000, 10_000, 50_000]
         var workloads = Workload.allCases
+        var fullTextSearch = true
         var arguments = CommandLine.arguments.dropFirst()
         while let argument = arguments.popFirst() {
             switch argument {
             case "--sizes":
                 sizes = (arguments.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--without-fts":
+                fullTextSearch = false
             case "--workloads":
                 workloads = (arguments.popFirst() ?? "").split(separator: ",").compactMap {
                     Workload(rawValue: String($0))
                 }
             default:
-                print("usage: sessionsync-bench [--sizes 2000,10000,50000] [--workloads list-only,fan-out,detail]")
+                print(
+                    "usage: sessionsync-bench [--sizes 2000,10000,50000] [--workloads list-only,fan-out,detail,chat] [--without-fts]"
+                )
                 exit(2)
             }
         }
@@ -34,12 +40,13 @@ struct Benchmark {
             exit(1)
         }
         print(
-            "sessionsync benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(try sqliteVersion()), binary \(binary)"
+            "sessionsync benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, SQLite \(try sqliteVersion()), binary \(binary)\(fullTextSearch ? "" : ", full-text search triggers dropped")"
         )
         var results: [Measurement] = []
         for workload in workloads {
             for size in sizes {
-                let measurement = try await measure(workload, sessions: size, binary: binary)
+                let measurement = try await measure(
+                    workload, sessions: size, binary: binary, fullTextSearch: fullTextSearch)
                 print(measurement.line)
                 results.append(measurement)
             }
@@ -48,13 +55,18 @@ struct Benchmark {
         print(Measurement.table(results))
     }
 
-    static func measure(_ workload: Workload, sessions count: Int, binary: String) async throws -> Measurement {
+    /// Without `fullTextSearch`, both archives are created beforehand and their FTS triggers
+    /// dropped: the same run, minus the cost of keeping the index.
+    static func measure(_ workload: Workload, sessions count: Int, binary: String, fullTextSearch: Bool) async throws
+        -> Measurement
+    {
         let directory = NSTemporaryDirectory() + "sessionsync-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let api = PrerenderedAPI(workload: workload, sessions: count)
         let server = try await SimulatorServer(api: api, gzip: false)
         let database = directory + "/archive.sqlite"
+        if !fullTextSearch { try createWithoutFullTextSearch(database) }
         let config = directory + "/config.json"
         try
             #"{"database": "\#(database)", "logLevel": "warning", "sources": [\#(workload.source(baseURL: server.baseURL))]}"#
@@ -83,7 +95,7 @@ struct Benchmark {
         let connection = try Connection(path: database, options: Connection.Options(mode: .readOnly))
         let rows = Int(
             try connection.scalarInt(
-                "SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM participants) + (SELECT count(*) FROM timeline) + (SELECT count(*) FROM page_history) + (SELECT count(*) FROM event_counts)"
+                "SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM participants) + (SELECT count(*) FROM timeline) + (SELECT count(*) FROM page_history) + (SELECT count(*) FROM event_counts) + (SELECT count(*) FROM messages)"
             ) ?? 0)
         let sessions = Int(try connection.scalarInt("SELECT count(*) FROM sessions") ?? 0)
         guard sessions == count, rows == count * workload.rowsPerSession else {
@@ -96,7 +108,9 @@ struct Benchmark {
             try connection.scalarInt("SELECT rows_written + sessions_upserted FROM sync_runs ORDER BY id DESC LIMIT 1")
                 ?? -1)
 
-        let baseline = try Baseline.run(workload, sessions: count, path: directory + "/baseline.sqlite")
+        let baselinePath = directory + "/baseline.sqlite"
+        if !fullTextSearch { try createWithoutFullTextSearch(baselinePath) }
+        let baseline = try Baseline.run(workload, sessions: count, path: baselinePath)
         return Measurement(
             workload: workload, sessions: count, rows: rows, seconds: first.wallSeconds, cpuSeconds: first.cpuSeconds,
             requests: firstRequests,
@@ -105,6 +119,17 @@ struct Benchmark {
             maxCommitMilliseconds: maxCommit, secondRequests: secondRequests, secondSeconds: second.wallSeconds,
             secondRowsWritten: secondWritten, secondPeakRSS: second.peakRSSBytes
         )
+    }
+
+    /// A migrated archive at `path` whose full-text indexes are not kept (their triggers dropped).
+    static func createWithoutFullTextSearch(_ path: String) throws {
+        let connection = try Connection(path: path)
+        try ArchiveMigrations.migrator().migrate(connection, now: { Timestamp.now().iso8601 })
+        for table in ["messages", "transcripts"] {
+            for suffix in ["ai", "ad", "au"] {
+                try connection.execute("DROP TRIGGER \(table)_\(suffix)")
+            }
+        }
     }
 
     static func sqliteVersion() throws -> String {

@@ -20,6 +20,9 @@ final class PrerenderedAPI: SimulatedAPI {
             switch workload {
             case .listOnly:
                 entries.append(Renderer.yourgptSession(index, of: count).bytes)
+            case .chat:
+                entries.append(Renderer.yourgptSession(index, of: count).bytes)
+                perSession["\(1_700_000_000 + index)"] = Renderer.messages(of: index, of: count)
             case .fanOut:
                 entries.append(Renderer.realtimekitSession(index, of: count).bytes)
                 perSession[Renderer.realtimekitID(index)] = Renderer.participants(of: index)
@@ -60,7 +63,14 @@ final class PrerenderedAPI: SimulatedAPI {
         let headers = [("Content-Type", "application/json"), ("x-isnotai-tier", "enterprise")]
         let size = Workload.pageSize
         switch workload {
-        case .listOnly:
+        case .chat where request.path.hasSuffix("/getSessionMessages"):
+            let uid = request.json?.root["session_uid"]?.string ?? ""
+            let page = request.json?.root["page"]?.int ?? 1
+            let body = page == 1 ? perSession[uid] : nil
+            return SimulatedResponse(
+                status: 200, headers: headers, body: body ?? Array(#"{"type":"RXSUCCESS","message":"","data":[]}"#.utf8)
+            )
+        case .listOnly, .chat:
             // Newest last message first, as YourGPT lists with orderBy DESC.
             let page = max(1, request.json?.root["page"]?.int ?? 1)
             let newest = count - 1 - (page - 1) * size

@@ -2,6 +2,37 @@ import SessionSyncSupport
 
 /// The synthetic sessions, in each provider's documented shape.
 enum Renderer {
+    /// What visitors and the bot say, in several scripts, so that the full-text index has real work.
+    static let messageTexts = [
+        "Where is my refund for invoice %d? It is late again.",
+        "Thanks, that answers my question about order %d",
+        "Can I change the delivery address of order %d to Zürich, Bahnhofstraße 1?",
+        "Votre commande %d a été expédiée — merci de votre patience.",
+        "注文 %d の配送状況を教えてください。",
+        "How do I reset my password? The link for account %d expired.",
+    ]
+
+    static func messageBody(session index: Int, message: Int) -> String {
+        messageTexts[(index + message) % messageTexts.count].split(separator: "%d", omittingEmptySubsequences: false)
+            .joined(separator: "\(index)")
+    }
+
+    /// One `getSessionMessages` answer: the conversation's messages, newest first.
+    static func messages(of index: Int, of count: Int) -> [UInt8] {
+        let last = Workload.created(index, of: count).adding(.seconds(30))
+        let rows: [JSONOutput] = (0..<Workload.messages).reversed().map { message in
+            .object([
+                ("id", .int(Int64(index * Workload.messages + message))),
+                ("send_by", .string(message % 2 == 0 ? "visitor" : "bot")),
+                ("content_type", .string("text")), ("message", .string(messageBody(session: index, message: message))),
+                ("createdAt", .string(last.subtracting(.seconds(Int64(Workload.messages - message))).iso8601)),
+            ])
+        }
+        return JSONOutput.object([
+            ("type", .string("RXSUCCESS")), ("message", .string("Messages fetched")), ("data", .array(rows)),
+        ]).bytes
+    }
+
     static func yourgptSession(_ index: Int, of count: Int) -> JSONOutput {
         let created = Workload.created(index, of: count)
         let last = created.adding(.seconds(30))

@@ -1,6 +1,6 @@
 import SessionSyncSupport
 
-/// The three shapes of work the benchmark measures, each in one provider's shape.
+/// The shapes of work the benchmark measures, each in one provider's shape.
 enum Workload: String, CaseIterable, Sendable {
     /// YourGPT-shaped listing, 100 sessions a page, nothing per session.
     case listOnly = "list-only"
@@ -8,11 +8,14 @@ enum Workload: String, CaseIterable, Sendable {
     case fanOut = "fan-out"
     /// isnotai-shaped listing plus details (60 timeline points, 20 pages) per session.
     case detail = "detail"
+    /// YourGPT-shaped listing plus each conversation's messages (10), which full-text search indexes.
+    case chat = "chat"
 
     static let pageSize = 100
     static let participants = 5
     static let timelinePoints = 60
     static let pageVisits = 20
+    static let messages = 10
     /// Sessions start one minute apart, ending just before this instant.
     static let newest = Timestamp(iso8601: "2026-11-20T00:00:00Z")!
 
@@ -31,6 +34,7 @@ enum Workload: String, CaseIterable, Sendable {
         case .listOnly: 1
         case .fanOut: 1 + Self.participants
         case .detail: 1 + 6 + Self.timelinePoints + Self.pageVisits
+        case .chat: 1 + Self.messages
         }
     }
 
@@ -43,6 +47,9 @@ enum Workload: String, CaseIterable, Sendable {
         case .listOnly:
             return
                 #"{\#(common), "provider": "yourgpt", "apiKey": {"env": "BENCH_KEY"}, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "1h"}"#
+        case .chat:
+            return
+                #"{\#(common), "provider": "yourgpt", "apiKey": {"env": "BENCH_KEY"}, "messages": true, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "1h"}"#
         case .fanOut:
             return
                 #"{\#(common), "provider": "realtimekit", "accountId": "\#(Self.accountID)", "appId": "\#(Self.appID)", "apiToken": {"env": "BENCH_KEY"}, "participants": true, "chat": false, "transcripts": false, "pageSize": 100, "since": "2026-01-01T00:00:00Z", "lookback": "10m"}"#
