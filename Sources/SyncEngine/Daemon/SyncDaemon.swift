@@ -79,7 +79,7 @@ public final class SyncDaemon: Service {
             }
             var configuration = initialConfiguration
             var loops = startLoops(configuration, predecessors: [:], group: &group, tracker: tracker)
-            notifier.notify("READY=1\nSTATUS=\(tracker.summary(sources: loops.count))")
+            notifier.notify("READY=1\nSTATUS=\(tracker.summary())")
             logger.info("daemon ready", metadata: ["sources": "\(loops.count)", "config": "\(configuration.file)", "database": "\(archive.path)"])
 
             for await event in events {
@@ -97,7 +97,7 @@ public final class SyncDaemon: Service {
                             logger.error("config reload failed; keeping the old config", metadata: ["error": "\(error)"])
                         }
                     }
-                    notifier.notify("READY=1\nSTATUS=\(tracker.summary(sources: loops.count))")
+                    notifier.notify("READY=1\nSTATUS=\(tracker.summary())")
                 }
             }
             notifier.notify("STOPPING=1")
@@ -146,16 +146,16 @@ public final class SyncDaemon: Service {
         tracker: StatusTracker
     ) -> [String: SourceLoop] {
         var loops: [String: SourceLoop] = [:]
+        tracker.schedule(configuration.enabledSources.map(\.name))
         for source in configuration.enabledSources {
             guard let descriptor = registry[source.provider] else { continue }
             let runner = SourceRunner(
                 source: source, descriptor: descriptor, archive: archive, transport: transport, logger: logger,
                 sleeper: options.sleeper, retry: options.retry, heartbeatInterval: options.heartbeatInterval
             )
-            let count = configuration.enabledSources.count
             let loop = SourceLoop(runner: runner, archive: archive, sleeper: options.sleeper, logger: logger) { [notifier, options] outcome in
                 tracker.record(outcome)
-                notifier.notify("STATUS=\(tracker.summary(sources: count))")
+                notifier.notify("STATUS=\(tracker.summary())")
                 await options.onOutcome?(outcome)
             }
             let predecessor = predecessors[source.name]
