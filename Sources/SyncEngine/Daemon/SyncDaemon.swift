@@ -81,7 +81,7 @@ public final class SyncDaemon: Service {
             }
             var configuration = initialConfiguration
             var loops = startLoops(configuration, predecessors: [:], group: &group, tracker: tracker)
-            notifier.notify("READY=1\nSTATUS=\(tracker.summary(sources: loops.count))")
+            notifier.notify("READY=1\nSTATUS=\(tracker.summary())")
             logger.info(
                 "daemon ready",
                 metadata: [
@@ -106,7 +106,7 @@ public final class SyncDaemon: Service {
                                 "config reload failed; keeping the old config", metadata: ["error": "\(error)"])
                         }
                     }
-                    notifier.notify("READY=1\nSTATUS=\(tracker.summary(sources: loops.count))")
+                    notifier.notify("READY=1\nSTATUS=\(tracker.summary())")
                 }
             }
             notifier.notify("STOPPING=1")
@@ -161,6 +161,7 @@ public final class SyncDaemon: Service {
         tracker: StatusTracker
     ) -> [String: SourceLoop] {
         var loops: [String: SourceLoop] = [:]
+        tracker.schedule(configuration.enabledSources.map(\.name))
         for source in configuration.enabledSources {
             guard let descriptor = registry[source.provider] else { continue }
             let runner = SourceRunner(
@@ -168,11 +169,10 @@ public final class SyncDaemon: Service {
                 sleeper: options.sleeper, retry: options.retry, heartbeatInterval: options.heartbeatInterval,
                 metrics: options.metrics
             )
-            let count = configuration.enabledSources.count
             let loop = SourceLoop(runner: runner, archive: archive, sleeper: options.sleeper, logger: logger) {
                 [notifier, options] outcome in
                 tracker.record(outcome)
-                notifier.notify("STATUS=\(tracker.summary(sources: count))")
+                notifier.notify("STATUS=\(tracker.summary())")
                 await options.onOutcome?(outcome)
             }
             let predecessor = predecessors[source.name]
