@@ -72,8 +72,12 @@ public final class SyncDaemon: Service {
                 for await _ in hangups { eventSink.yield(.reload) }
             }
             if let interval = notifier.watchdogInterval {
-                group.addTask { [notifier] in
+                group.addTask { [notifier, archive] in
                     while !Task.isCancelled {
+                        // A round trip through the archive's writer thread first: a writer stuck
+                        // for good (not a transaction that takes a while) stops the pings, and
+                        // systemd restarts the daemon.
+                        _ = try? await archive.withStore { _ in true }
                         notifier.notify("WATCHDOG=1")
                         try? await Task.sleep(for: interval)
                     }
