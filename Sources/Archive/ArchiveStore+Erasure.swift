@@ -63,7 +63,10 @@ extension ArchiveStore {
                 try select.bind(after, at: 3)
                 try select.bind(Int64(chunkSize), at: 4)
                 let chunk = try sessionReferences(select)
-                try removeSessions(chunk, reason: .erased, now: now, counts: &report.removed)
+                for session in chunk.prefix(ErasureReport.sessionsListed - report.sessions.count) {
+                    report.sessions.append(ErasedSession(sourceID: session.sourceID, externalID: session.externalID))
+                }
+                report.tombstonesAdded += try removeSessions(chunk, reason: .erased, now: now, counts: &report.removed)
                 after = chunk.last?.id ?? after
                 done = chunk.count < chunkSize
             }

@@ -49,9 +49,11 @@ extension ArchiveStore {
         try select.bind(cutoff.iso8601, at: 3)
         try select.bind(Int64(limit), at: 4)
         let candidates = try sessionReferences(select)
-        guard let last = candidates.last else { return RetentionChunk(removed: TableCounts(), after: nil) }
+        guard let last = candidates.last else {
+            return RetentionChunk(removed: TableCounts(), tombstonesAdded: 0, after: nil)
+        }
         var removed = TableCounts()
-        try connection.transaction(.immediate) {
+        let tombstoned = try connection.transaction(.immediate) {
             let check = try connection.cachedStatement(
                 """
                 SELECT id, source_id, external_id FROM sessions
@@ -60,9 +62,11 @@ extension ArchiveStore {
             )
             try check.bind(JSONOutput.array(candidates.map { .int($0.id) }).text, at: 1)
             try check.bind(cutoff.iso8601, at: 2)
-            try removeSessions(try sessionReferences(check), reason: .retention, now: now.iso8601, counts: &removed)
+            return try removeSessions(
+                try sessionReferences(check), reason: .retention, now: now.iso8601, counts: &removed)
         }
-        return RetentionChunk(removed: removed, after: candidates.count < limit ? nil : last.id)
+        return RetentionChunk(
+            removed: removed, tombstonesAdded: tombstoned, after: candidates.count < limit ? nil : last.id)
     }
 
     /// Records that the source applied `retention` at `now`.

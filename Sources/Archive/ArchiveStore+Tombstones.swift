@@ -36,10 +36,12 @@ extension ArchiveStore {
 
     /// Deletes `sessions` with every row that belongs to them (their child tables, their fetch
     /// queue items and detail requests) and tombstones each one, inside the caller's transaction.
+    /// Adds the rows deleted to `counts`; returns how many tombstones it added.
+    @discardableResult
     func removeSessions(_ sessions: [SessionReference], reason: TombstoneReason, now: String, counts: inout TableCounts)
-        throws
+        throws -> Int
     {
-        guard !sessions.isEmpty else { return }
+        guard !sessions.isEmpty else { return 0 }
         counts.add("sessions", 0)  // listed first; counted once they are deleted, last
         let ids = JSONOutput.array(sessions.map { .int($0.id) }).text
         for table in Self.sessionChildTables {
@@ -106,7 +108,7 @@ extension ArchiveStore {
         try delete.bind(ids, at: 1)
         try delete.run()
         counts.add("sessions", connection.changes)
-        counts.add("tombstones (added)", tombstoned)
+        return tombstoned
     }
 
     /// Reads sessions selected by `sql`, whose columns are id, source_id, external_id.

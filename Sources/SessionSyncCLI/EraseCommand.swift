@@ -67,7 +67,14 @@ struct EraseCommand: AsyncParsableCommand {
         for table in Self.tables {
             Terminal.print("  \(table.padding(20))\(report.removed[table])")
         }
-        Terminal.print("  \("tombstones added".padding(20))\(report.removed["tombstones (added)"])")
+        Terminal.print("  \("tombstones added".padding(20))\(report.tombstonesAdded)")
+        if !report.sessions.isEmpty {
+            let names = Dictionary(uniqueKeysWithValues: try store.allSources().map { ($0.id, $0.name) })
+            let listed = report.sessions.map { "\(names[$0.sourceID] ?? "?") \($0.externalID)" }
+            let more = report.removed["sessions"] - listed.count
+            Terminal.print(
+                "  the sessions: \(listed.joined(separator: ", "))\(more > 0 ? " and \(more) more" : "")")
+        }
         let cleared = ["schema_drift", "sync_runs", "fetch_queue"].map { "\($0) \(report.cleared[$0])" }
         Terminal.print("  texts quoting the id replaced by [erased]: \(cleared.joined(separator: ", "))")
         if report.otherSessionsMentioningID > 0 {

@@ -209,6 +209,7 @@ struct TombstoneTests {
             #expect(dry.checkpoint == nil)
             let real = try store.erase(userID: "u", now: Self.now)
             #expect(real.removed == dry.removed && real.cleared == dry.cleared)
+            #expect(real.tombstonesAdded == 1 && dry.tombstonesAdded == 1)
             #expect(real.removed["sessions"] == 1 && real.removed["participants"] == 1)
             #expect(real.removed["messages"] == 1 && real.removed["transcripts"] == 2)
             #expect(real.removed["quarantine"] == 1 && real.cleared["schema_drift"] == 1)
@@ -235,7 +236,7 @@ struct TombstoneTests {
             let window = Duration.seconds(7 * 86_400)
             #expect(try store.retentionDue(sourceID: source.id, retention: window, now: Self.now))
             let removed = try store.applyRetention(sourceID: source.id, retention: window, now: Self.now, chunkSize: 1)
-            #expect(removed["sessions"] == 1 && removed["event_counts"] == 1 && removed["tombstones (added)"] == 1)
+            #expect(removed["sessions"] == 1 && removed["event_counts"] == 1 && removed["session_fingerprints"] == 1)
             #expect(try store.isTombstoned(sourceID: source.id, externalID: "old"))
             #expect(try store.oldestActivity(sourceID: source.id) == Self.now.iso8601)
             #expect(

@@ -101,6 +101,18 @@ struct RetentionTests {
                 "SELECT r.applied_at FROM retention_state r JOIN sources o ON o.id = r.source_id ORDER BY o.name")
             #expect(appliedAt == states.map { [$0[3]] }, "applied at most once a day")
 
+            // Nor does asking for them by id: `enqueue` skips a tombstoned id, and a row any program
+            // inserts into `detail_requests` is dropped by the next pass.
+            let expiredDetails = expired.filter { $0[1] == "isnotai" }.map { $0[2] ?? "" }
+            try #require(expiredDetails.count >= 2)
+            let enqueue = try runSessionSync(
+                ["enqueue", "--config", retentionConfig, "--source", "isnotai", expiredDetails[0]])
+            #expect(enqueue.status == 0, "\(enqueue.stderr)")
+            #expect(enqueue.stdout.contains("1 id(s) skipped: erased or past retention"), "\(enqueue.stdout)")
+            try runSQL(
+                fixture.databasePath,
+                "INSERT INTO detail_requests (source_name, external_id) VALUES ('isnotai', '\(expiredDetails[1])')")
+
             // A session that falls out of the window now waits for the next day's application.
             try runSQL(
                 fixture.databasePath,
@@ -112,6 +124,11 @@ struct RetentionTests {
                 """)
             try sync(["--source", "isnotai"])
             #expect(try fixture.archivedIDs(.isnotai, where: "s.external_id = 'ses_planted'") == ["ses_planted"])
+            #expect(try fixture.query("SELECT count(*) FROM detail_requests") == [["0"]])
+            for id in expiredDetails {
+                #expect(try fixture.archivedIDs(.isnotai, where: "s.external_id = '\(id)'").isEmpty)
+                #expect(try fixture.query("SELECT count(*) FROM fetch_queue WHERE external_id = '\(id)'") == [["0"]])
+            }
             try runSQL(
                 fixture.databasePath,
                 """

@@ -1,9 +1,14 @@
 /// What `sessionsync erase` removed from the archive (or, for a dry run, would remove).
 public struct ErasureReport: Sendable, Equatable {
     /// Rows deleted per table: the user's sessions with everything that belongs to them, then the
-    /// rows attributed to the user in other sessions, quarantined records that quote the id, and
-    /// the tombstones added.
+    /// rows attributed to the user in other sessions, and quarantined records that quote the id.
     public var removed = TableCounts()
+    /// Tombstones added, one per erased session.
+    public var tombstonesAdded = 0
+    /// The first erased sessions (at most ``sessionsListed``), by source id and external id, for
+    /// the operator to see what goes.
+    public var sessions: [ErasedSession] = []
+    public static let sessionsListed = 20
     /// Rows kept whose texts quoted the id, now `[erased]` there: `schema_drift` samples, the run
     /// ledger's errors and warnings, queue errors.
     public var cleared = TableCounts()
@@ -19,6 +24,12 @@ public struct ErasureReport: Sendable, Equatable {
     public init(dryRun: Bool) {
         self.dryRun = dryRun
     }
+}
+
+/// One erased session.
+public struct ErasedSession: Sendable, Equatable {
+    public let sourceID: Int64
+    public let externalID: String
 }
 
 /// What `PRAGMA wal_checkpoint(TRUNCATE)` answered.

@@ -11,6 +11,7 @@ public struct RetentionState: Sendable, Equatable {
 /// One chunk of a retention pass: what it removed, and where the next chunk starts.
 public struct RetentionChunk: Sendable, Equatable {
     public let removed: TableCounts
+    public let tombstonesAdded: Int
     /// The last session id the chunk looked at; nil when no session is left to look at.
     public let after: Int64?
 }

@@ -39,7 +39,7 @@ enum RetentionPass {
             "retention applied",
             metadata: [
                 "retention": "\(DurationText.format(retention))", "retention.cutoff": "\(cutoff.iso8601)",
-                "sessions.deleted": "\(deleted)", "rows.deleted": "\(removed.total - removed["tombstones (added)"])",
+                "sessions.deleted": "\(deleted)", "rows.deleted": "\(removed.total)",
             ])
         return deleted
     }
