@@ -22,6 +22,17 @@ extension ArchiveStore {
             && tombstones.contains(sourceID: sourceID, externalID: externalID, on: connection)
     }
 
+    /// Those of `externalIDs` that are tombstoned in the source: work a provider need not do, since
+    /// the writer would not keep its result. Without tombstones, one read answers.
+    public func tombstoned(sourceID: Int64, externalIDs: [String]) throws -> Set<String> {
+        guard try tombstones.isActive(on: connection) else { return [] }
+        var found: Set<String> = []
+        for id in externalIDs {
+            if try tombstones.contains(sourceID: sourceID, externalID: id, on: connection) { found.insert(id) }
+        }
+        return found
+    }
+
     /// How many sessions of the source are tombstoned, per reason.
     public func tombstoneCounts(sourceID: Int64) throws -> [TombstoneReason: Int] {
         let select = try connection.cachedStatement(

@@ -1,5 +1,6 @@
 import Foundation
 import SessionSyncSupport
+import Simulators
 import Testing
 
 @Suite("retention through the binary", .serialized)
@@ -91,7 +92,13 @@ struct RetentionTests {
                     environment: FourSourceFixture.keys)
                 #expect(reset.status == 0, "\(reset.stderr)")
             }
+            func detailRequests() -> Int {
+                let ids = Set(expired.filter { $0[1] == "isnotai" }.map { "/v1/sessions/\($0[2] ?? "")/details" })
+                return fixture.server(.isnotai).log.all.filter { ids.contains($0.request.path) }.count
+            }
+            let detailsBefore = detailRequests()
             try sync()
+            #expect(detailRequests() == detailsBefore, "a tombstoned session's details are not fetched again")
             for session in expired {
                 let source = try #require(FourSourceFixture.Provider(rawValue: session[1] ?? ""))
                 #expect(try fixture.archivedIDs(source, where: "s.external_id = '\(session[2] ?? "")'").isEmpty)
