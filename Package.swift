@@ -18,6 +18,7 @@ let migrationFiles = [
     "0004_schema_drift_and_quarantine.sql",
     "0005_wal_checkpoint_failures.sql",
     "0006_full_text_search.sql",
+    "0007_tombstones_and_retention.sql",
 ]
 
 var fuzzingProducts: [Product] = []
@@ -58,6 +59,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // RealtimeKit's chat and transcript exports are CSV files (quoted fields, newlines inside messages).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // HMAC-SHA256 for the tombstones of erased sessions; already in the graph (async-http-client's certificates).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -76,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "Archive",
-            dependencies: ["SQLiteDB", "SessionSyncSupport"],
+            dependencies: ["SQLiteDB", "SessionSyncSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: migrationFiles.map { .embedInCode("../../migrations/\($0)") },
             swiftSettings: strict
         ),

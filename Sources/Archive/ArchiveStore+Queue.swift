@@ -175,8 +175,12 @@ extension ArchiveStore {
 
     /// Moves the rows of `detail_requests` addressed to `sourceName` into the fetch queue as
     /// `kind` items, deleting them from the inbox in the same transaction. Returns how many.
+    /// A request for a tombstoned session (erased, or past retention) is dropped instead.
     public func drainDetailRequests(sourceName: String, sourceID: Int64, kind: String, now: Timestamp) throws -> Int {
         try connection.transaction(.immediate) {
+            if try tombstones.isActive(on: connection) {
+                try dropTombstonedRequests(sourceName: sourceName, sourceID: sourceID)
+            }
             let move = try connection.cachedStatement(
                 """
                 INSERT INTO fetch_queue (source_id, kind, external_id, version, state, attempts, queued_at)
@@ -195,6 +199,21 @@ extension ArchiveStore {
             try delete.bind(sourceName, at: 1)
             try delete.run()
             return connection.changes
+        }
+    }
+
+    private func dropTombstonedRequests(sourceName: String, sourceID: Int64) throws {
+        let select = try connection.cachedStatement("SELECT external_id FROM detail_requests WHERE source_name = ?")
+        try select.bind(sourceName, at: 1)
+        var requested: [String] = []
+        try select.forEachRow { row in requested.append(row.text(at: 0) ?? "") }
+        let delete = try connection.cachedStatement(
+            "DELETE FROM detail_requests WHERE source_name = ? AND external_id = ?")
+        for id in requested {
+            guard try tombstones.contains(sourceID: sourceID, externalID: id, on: connection) else { continue }
+            try delete.bind(sourceName, at: 1)
+            try delete.bind(id, at: 2)
+            try delete.run()
         }
     }
 

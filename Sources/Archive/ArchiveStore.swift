@@ -8,6 +8,7 @@ public final class ArchiveStore {
     let connection: Connection
     let sessionUpsert = SessionUpsert()
     let childSetWriter = ChildSetWriter()
+    let tombstones = TombstoneFilter()
     var checkpoints: CheckpointPolicy
 
     /// Opens the archive at `path` and migrates it to the newest schema. With
@@ -38,19 +39,35 @@ public final class ArchiveStore {
         let started = clock.now
         var stats = try connection.transaction(.immediate) {
             var stats = WriteStats()
+            // Erased and expired sessions are never written again; while there are none, this is
+            // the only cost of the check (see ``TombstoneFilter``).
+            let checkTombstones = try tombstones.isActive(on: connection)
+            func tombstoned(_ externalID: String) throws -> Bool {
+                try checkTombstones && tombstones.contains(sourceID: sourceID, externalID: externalID, on: connection)
+            }
             for record in batch.sessions {
+                if try tombstoned(record.externalID) {
+                    stats.sessionsTombstoned += 1
+                    continue
+                }
                 try write(record, sourceID: sourceID, now: nowText, passStartedAt: passStartedAt, stats: &stats)
             }
             for children in batch.sessionChildren {
+                if try tombstoned(children.externalID) {
+                    stats.childSetsTombstoned += children.children.count
+                    continue
+                }
                 try write(children, sourceID: sourceID, now: nowText, stats: &stats)
             }
             if let presence = batch.presence {
                 try applyPresence(presence, sourceID: sourceID, now: nowText, stats: &stats)
             }
             for request in batch.enqueue {
+                if try tombstoned(request.externalID) { continue }
                 stats.rowsWritten += try enqueue(request, sourceID: sourceID, now: nowText)
             }
             for request in batch.fulfilled {
+                if try tombstoned(request.externalID) { continue }
                 stats.rowsWritten += try fulfill(request, sourceID: sourceID, now: now)
             }
             for completion in batch.completions {

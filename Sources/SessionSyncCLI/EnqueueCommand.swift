@@ -37,7 +37,16 @@ struct EnqueueCommand: AsyncParsableCommand {
             throw ExitStatus.badConfig
         }
         let store = try environment.openArchive()
-        let count = try store.requestDetails(sourceName: source, externalIDs: ids, now: .now())
+        var ids = self.ids
+        if let row = try store.source(named: source) {
+            // An erased or expired session is never fetched again; the next pass would drop the request.
+            let tombstoned = try Set(ids.filter { try store.isTombstoned(sourceID: row.id, externalID: $0) })
+            if !tombstoned.isEmpty {
+                Terminal.print("\(source): \(tombstoned.count) id(s) skipped: erased or past retention (tombstoned)")
+                ids.removeAll { tombstoned.contains($0) }
+            }
+        }
+        let count = ids.isEmpty ? 0 : try store.requestDetails(sourceName: source, externalIDs: ids, now: .now())
         Terminal.print("\(source): \(count) session id(s) queued; the next pass fetches them")
     }
 }

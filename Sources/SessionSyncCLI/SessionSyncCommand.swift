@@ -21,6 +21,7 @@ public struct SessionSyncCommand: AsyncParsableCommand {
             StatusCommand.self,
             EnqueueCommand.self,
             ResetCursorCommand.self,
+            EraseCommand.self,
             DemoCommand.self,
         ]
     )

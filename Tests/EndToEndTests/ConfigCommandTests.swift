@@ -37,6 +37,10 @@ struct ConfigCommandTests {
             ["sources[0].schedule.every", "is not a duration"]
         ),
         (
+            "retention shorter than a day", config(sources: openreplay + #", "retention": "12h"}"#),
+            ["sources[0].retention", "shorter than the minimum 1d"]
+        ),
+        (
             "bad cron", config(sources: openreplay + #", "schedule": {"cron": "*/10 * * *"}}"#),
             ["sources[0].schedule.cron", "expected 5 fields"]
         ),
@@ -281,7 +285,7 @@ struct ConfigCommandTests {
                 "maxDetailAttempts",
                 "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts",
                 "messages", "filter",
-                "viewId", "allowInsecureHTTP", "env", "file", "credential",
+                "viewId", "allowInsecureHTTP", "env", "file", "credential", "retention",
             ] {
                 #expect(text.contains("\"\(key)\""), "config.example.json does not show \(key)")
             }

@@ -75,7 +75,7 @@ struct SchemaCommandTests {
 
     @Test("every subcommand has a useful --help")
     func help() throws {
-        for command in ["migrate", "check-config", "status"] {
+        for command in ["migrate", "check-config", "status", "erase"] {
             let result = try runSessionSync([command, "--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("--config"))

@@ -8,6 +8,10 @@ public struct WriteStats: Sendable, Equatable {
     public var sessionsEnded = 0
     /// Child sets that arrived for a session no longer (or never) archived, and were not written.
     public var childSetsDropped = 0
+    /// Sessions, and child sets fetched apart from their session, not written because the session
+    /// was erased or fell out of its source's retention (its tombstone).
+    public var sessionsTombstoned = 0
+    public var childSetsTombstoned = 0
     /// The longest time one commit held the write lock, from BEGIN to the end of COMMIT.
     public var maxCommitMilliseconds: Double = 0
 
@@ -25,6 +29,8 @@ public struct WriteStats: Sendable, Equatable {
         lhs.rowsWritten += rhs.rowsWritten
         lhs.sessionsEnded += rhs.sessionsEnded
         lhs.childSetsDropped += rhs.childSetsDropped
+        lhs.sessionsTombstoned += rhs.sessionsTombstoned
+        lhs.childSetsTombstoned += rhs.childSetsTombstoned
         lhs.maxCommitMilliseconds = max(lhs.maxCommitMilliseconds, rhs.maxCommitMilliseconds)
     }
 }

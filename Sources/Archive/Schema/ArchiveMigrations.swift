@@ -13,6 +13,7 @@ public enum ArchiveMigrations {
         ("0004_schema_drift_and_quarantine.sql", PackageResources._004_schema_drift_and_quarantine_sql),
         ("0005_wal_checkpoint_failures.sql", PackageResources._005_wal_checkpoint_failures_sql),
         ("0006_full_text_search.sql", PackageResources._006_full_text_search_sql),
+        ("0007_tombstones_and_retention.sql", PackageResources._007_tombstones_and_retention_sql),
     ]
 
     public static func migrator() throws(MigrationError) -> Migrator {

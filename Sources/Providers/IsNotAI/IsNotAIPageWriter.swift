@@ -27,11 +27,13 @@ struct IsNotAIPageWriter {
     )? {
         let requested = listed.compactMap { $0.detailsRequest?.externalID }
         let states = try await pass.archive.queueStates(kind: IsNotAIProvider.detailsKind, externalIDs: requested)
+        // An erased or expired session listed again is not written: its details are not fetched either.
+        let tombstoned = try await pass.archive.tombstoned(externalIDs: requested)
         var chunk = ArchiveBatch()
         var waiting: [String: ListedSession] = [:]
         var items: [QueueItem] = []
         for session in listed {
-            if let request = session.detailsRequest,
+            if let request = session.detailsRequest, !tombstoned.contains(request.externalID),
                 QueueState.requestMakesPending(states[request.externalID], version: request.version)
             {
                 waiting[request.externalID] = session

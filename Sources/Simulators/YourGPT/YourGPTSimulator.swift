@@ -34,7 +34,7 @@ public final class YourGPTSimulator: SimulatedAPI {
         let country: String
         let device: String
         let platform: String
-        let contactID: Int64
+        var contactID: Int64
         let visitorID: Int64
         let visitorName: String
         let ip: String
@@ -80,6 +80,14 @@ public final class YourGPTSimulator: SimulatedAPI {
     public func addMessage(to uid: String, text: String = "one more thing") {
         state.withLock { state in
             Self.appendMessage(to: &state, uid: uid, text: text, at: options.clock.now)
+        }
+    }
+
+    /// Makes session `uid` a conversation of contact `contactID` (its `contact_id` and `contact_data`).
+    public func setContact(of uid: String, to contactID: Int64) {
+        state.withLock { state in
+            guard let index = state.sessions.firstIndex(where: { $0.uid == uid }) else { return }
+            state.sessions[index].contactID = contactID
         }
     }
 

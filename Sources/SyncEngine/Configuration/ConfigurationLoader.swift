@@ -115,6 +115,8 @@ public struct ConfigurationLoader: Sendable {
         let lookback = reader.duration("lookback", maximum: .seconds(30 * 86_400))
         let maxResponseBytes = reader.int("maxResponseBytes", range: 1024...(1 << 30))
         let retries = reader.int("retries", range: 0...10)
+        // Applied at most once a day, so a shorter window could not be kept; at most a century.
+        let retention = reader.duration("retention", minimum: .seconds(86_400), maximum: .seconds(36_500 * 86_400))
 
         var baseURL: BaseURL?
         if let text = baseURLText ?? descriptor?.defaults.baseURL {
@@ -156,7 +158,7 @@ public struct ConfigurationLoader: Sendable {
             timeout: timeout ?? defaults.timeout,
             lookback: lookback ?? defaults.lookback, allowInsecureHTTP: allowInsecure,
             maxResponseBytes: maxResponseBytes ?? defaults.maxResponseBytes, retries: retries ?? defaults.retries,
-            settings: settings, secrets: secrets
+            settings: settings, secrets: secrets, retention: retention
         )
     }
 

@@ -21,6 +21,9 @@ public struct SourceConfiguration: Sendable {
     public var settings: any ProviderSettings
     /// The secrets its settings read (what its requests may carry, and its texts must not).
     public var secrets: [Secret]
+    /// Sessions whose last activity is older than this are deleted (and tombstoned) at the end of
+    /// a pass, at most once a day; nil keeps them for ever.
+    public var retention: Duration?
 
     /// Every value as the config gave it or ``ProviderDefaults`` filled it in (the one place
     /// defaults live).
@@ -28,7 +31,8 @@ public struct SourceConfiguration: Sendable {
         name: String, provider: String, enabled: Bool, schedule: Schedule, baseURL: BaseURL, since: Timestamp?,
         rateLimits: [RateLimit], maxConcurrentRequests: Int, timeout: Duration, lookback: Duration,
         allowInsecureHTTP: Bool,
-        maxResponseBytes: Int, retries: Int, settings: any ProviderSettings, secrets: [Secret]
+        maxResponseBytes: Int, retries: Int, settings: any ProviderSettings, secrets: [Secret],
+        retention: Duration? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -45,5 +49,6 @@ public struct SourceConfiguration: Sendable {
         self.retries = retries
         self.settings = settings
         self.secrets = secrets
+        self.retention = retention
     }
 }

@@ -123,6 +123,16 @@ public struct SourceRunner: Sendable {
         } catch {
             result = Task.isCancelled ? .interrupted : .failed(redactor.redact("\(source.provider): \(error)"))
         }
+        if result != .interrupted {
+            do {
+                _ = try await RetentionPass.applyIfDue(
+                    source: source, sourceID: sourceID, archive: archive, logger: passLogger)
+            } catch is CancellationError {
+                // Asked to stop between two chunks: the next pass applies it again.
+            } catch {
+                await progress.warn("retention could not be applied: \(error); the next pass tries again")
+            }
+        }
         heartbeat.cancel()
 
         let finalProgress = await progress.progress
@@ -145,11 +155,15 @@ public struct SourceRunner: Sendable {
         } catch {
             passLogger.error("could not record the end of the run", metadata: ["error": "\(error)"])
         }
-        let metadata: Logger.Metadata = [
+        var metadata: Logger.Metadata = [
             "status": "\(status.rawValue)", "requests": "\(finalProgress.requests)",
             "sessions.inserted": "\(stats.sessionsInserted)", "sessions.changed": "\(stats.sessionsChanged)",
             "sessions.unchanged": "\(stats.sessionsUnchanged)", "rows.written": "\(stats.rowsWritten)",
         ]
+        if stats.sessionsTombstoned > 0 {
+            // Erased or expired sessions the provider sent again, and that were not archived.
+            metadata["sessions.tombstoned"] = "\(stats.sessionsTombstoned)"
+        }
         switch result {
         case .failed(let message):
             passLogger.error("pass failed", metadata: metadata.merging(["error": "\(message)"]) { $1 })

@@ -104,6 +104,15 @@ public struct PassArchive: Sendable {
         }
     }
 
+    /// Those of these sessions that were erased or fell out of retention: their work can be
+    /// skipped, since the archive would not keep its result.
+    public func tombstoned(externalIDs: [String]) async throws -> Set<String> {
+        guard !externalIDs.isEmpty else { return [] }
+        return try await database.withStore { [sourceID] store in
+            try store.tombstoned(sourceID: sourceID, externalIDs: externalIDs)
+        }
+    }
+
     /// Moves the `detail_requests` rows for this source into the queue as `kind` items.
     @discardableResult
     public func drainDetailRequests(kind: String) async throws -> Int {

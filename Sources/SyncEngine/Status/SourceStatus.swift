@@ -18,4 +18,11 @@ public struct SourceStatus: Sendable {
     public var pendingDetailRequests: Int
     /// Fields stored as NULL because upstream changed their type or format, and records kept aside.
     public var drift = DriftSummary()
+    /// The configured `retention` window (nil: none), its last application, and the last activity
+    /// of the oldest session kept (read when a window is configured or was applied).
+    public var retention: Duration?
+    public var retentionState: RetentionState?
+    public var oldestActivity: String?
+    /// Sessions erased or past retention, per reason.
+    public var tombstones: [TombstoneReason: Int] = [:]
 }

@@ -79,6 +79,7 @@ extension StatusReport {
                 )
                 if let reason = drift.lastQuarantineReason { lines.append("              last reason: \(reason)") }
             }
+            lines += source.retentionLines
             if source.pendingDetailRequests > 0 {
                 lines.append(
                     "  requests:   \(source.pendingDetailRequests) detail request(s) waiting for the next pass")
@@ -159,6 +160,8 @@ extension SourceStatus {
                     ("lastReason", .optional(drift.lastQuarantineReason)),
                 ])
             ),
+            ("retention", retentionJSON),
+            ("tombstones", tombstonesJSON),
         ])
     }
 }

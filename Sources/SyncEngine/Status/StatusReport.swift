@@ -44,7 +44,13 @@ public struct StatusReport: Sendable {
             status.rows = try store.rowCounts(sourceID: row.id)
             status.queue = try store.queueCounts(sourceID: row.id)
             status.drift = try store.driftSummary(sourceID: row.id)
+            status.retentionState = try store.retentionState(sourceID: row.id)
+            status.tombstones = try store.tombstoneCounts(sourceID: row.id)
+            if configured?.retention != nil || status.retentionState != nil {
+                status.oldestActivity = try store.oldestActivity(sourceID: row.id)
+            }
         }
+        status.retention = configured?.retention
         status.pendingDetailRequests = try store.pendingDetailRequests(sourceName: name)
         if let configured, configured.enabled {
             let lastStart = status.lastRun.flatMap { Timestamp(iso8601: $0.startedAt) }
