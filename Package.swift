@@ -190,7 +190,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "sessionsync", "SessionSyncTesting", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "sessionsync", "SessionSyncCLI", "SessionSyncTesting", "SyncEngine", "Archive", "SQLiteDB",
+                "SessionSyncSupport", "Simulators",
             ],
             swiftSettings: strict
         ),

@@ -17,7 +17,8 @@ struct DemoCommand: AsyncParsableCommand {
             Starts simulated OpenReplay, isnotai, RealtimeKit and YourGPT servers on 127.0.0.1 (deterministic data \
             that changes over time), then syncs them exactly as `run` would, printing each pass. With --once it \
             does one pass of every source, prints the archive's status and a few example queries with their \
-            results, and exits. No network access and no keys are needed.
+            results, and exits. Without --once it also serves /metrics and /healthz on 127.0.0.1 (a free port, \
+            printed; --metrics-listen picks one). No network access and no keys are needed.
             """
     )
 
@@ -26,6 +27,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "One pass of every source, then print example queries and exit.")
     var once = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where to serve /metrics and /healthz while syncing (default: a free port on 127.0.0.1).",
+            valueName: "host:port"))
+    var metricsListen: String?
 
     func run() async throws {
         // The simulators' keys are known only once they run.
@@ -38,8 +46,27 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitStatus.failure
         }
         ProcessLogging.redaction.include(demo.configuration.redactor)
-        let archive = try CommandEnvironment(configuration: demo.configuration, databasePath: database)
-            .openArchiveDatabase(logger: logger)
+        var configuration = demo.configuration
+        if !once {
+            // Port 0: the system picks a free one, shown below.
+            configuration.metrics = MetricsConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 0))
+            if let metricsListen {
+                switch ListenAddress.parse(metricsListen) {
+                case .success(let address) where address.isLoopback: configuration.metrics?.listen = address
+                case .success(let address):
+                    await demo.shutdown()
+                    Terminal.error("sessionsync: --metrics-listen: the demo serves on loopback only, not \(address)")
+                    throw ExitStatus.badConfig
+                case .failure(let error):
+                    await demo.shutdown()
+                    Terminal.error("sessionsync: --metrics-listen: \(error.message)")
+                    throw ExitStatus.badConfig
+                }
+            }
+        }
+        let metrics = EngineMetrics()
+        let archive = try CommandEnvironment(configuration: configuration, databasePath: database)
+            .openArchiveDatabase(logger: logger, metrics: metrics)
         let transport = HTTPTransport()
         Terminal.print(
             "sessionsync demo: \(demo.configuration.sources.count) simulated sources on 127.0.0.1, archive \(database)")
@@ -60,13 +87,27 @@ struct DemoCommand: AsyncParsableCommand {
             if outcomes == nil || outcomes!.contains(where: { $0.failed }) { throw ExitStatus.failure }
             return
         }
+        let endpoint = MetricsEndpoint(metrics: metrics, archive: archive)
+        do {
+            try await endpoint.apply(configuration)
+        } catch {
+            Terminal.error("sessionsync: \(error)")
+            await endpoint.shutdown()
+            await transport.shutdown()
+            await demo.shutdown()
+            throw ExitStatus.badConfig
+        }
         Terminal.print(
             "syncing until Ctrl-C; query meanwhile with: sqlite3 -readonly \(database) 'SELECT * FROM v_daily_sessions'"
         )
+        if let url = endpoint.url {
+            Terminal.print("metrics: \(url)/metrics  health: \(url)/healthz")
+        }
         var options = SyncDaemon.Options()
+        options.metrics = metrics
         options.onOutcome = { outcome in Terminal.print(outcome.summary) }
         let daemon = SyncDaemon(
-            configuration: demo.configuration, registry: StandardProviders.registry, archive: archive,
+            configuration: configuration, registry: StandardProviders.registry, archive: archive,
             transport: transport,
             logger: logger, notifier: SystemdNotifier(environment: [:]), options: options
         )
@@ -76,6 +117,7 @@ struct DemoCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+        await endpoint.shutdown()
         await transport.shutdown()
         await demo.shutdown()
         try printExamples()

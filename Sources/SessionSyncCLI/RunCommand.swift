@@ -16,8 +16,9 @@ struct RunCommand: AsyncParsableCommand {
             other. SIGTERM or SIGINT stops gracefully (passes in flight are rolled back to their last committed \
             page and recorded as interrupted; exit 0). SIGHUP re-reads the config: a valid one replaces the old \
             one after each source's pass in flight, an invalid one is logged and ignored. Under systemd \
-            (Type=notify) it reports READY=1, STATUS= lines and watchdog pings. Exit status: 0 on a clean \
-            stop, 78 on a bad config, 1 on a fatal error.
+            (Type=notify) it reports READY=1, STATUS= lines and watchdog pings. With the config's "metrics" key \
+            it serves GET /metrics (Prometheus) and GET /healthz on that address; an address it cannot listen on \
+            is a config problem. Exit status: 0 on a clean stop, 78 on a bad config, 1 on a fatal error.
             """
     )
 
@@ -30,9 +31,39 @@ struct RunCommand: AsyncParsableCommand {
         for warning in environment.configuration.warnings {
             logger.warning("config warning", metadata: ["problem": "\(warning)"])
         }
-        let archive = try environment.openArchiveDatabase(logger: logger)
+        // One recorder for the whole process, also when no `metrics` key asks to serve it yet: a
+        // reload that adds the key then serves counters complete since the start.
+        let metrics = EngineMetrics()
+        let archive = try environment.openArchiveDatabase(logger: logger, metrics: metrics)
+        let endpoint = MetricsEndpoint(metrics: metrics, archive: archive)
+        do {
+            try await endpoint.apply(environment.configuration)
+        } catch {
+            Terminal.error("sessionsync: invalid config \(environment.configuration.file): \(error)")
+            await endpoint.shutdown()
+            throw ExitStatus.badConfig
+        }
+        if let url = endpoint.url {
+            logger.notice(
+                "serving metrics", metadata: ["metrics.url": "\(url)/metrics", "health.url": "\(url)/healthz"])
+        }
         let transport = HTTPTransport()
         var daemonOptions = SyncDaemon.Options()
+        daemonOptions.metrics = metrics
+        daemonOptions.applyReload = { [logger] configuration in
+            let before = endpoint.url
+            try await endpoint.apply(configuration)
+            let after = endpoint.url
+            if after != before {
+                if let after {
+                    logger.notice(
+                        "serving metrics",
+                        metadata: ["metrics.url": "\(after)/metrics", "health.url": "\(after)/healthz"])
+                } else {
+                    logger.notice("metrics no longer served (no \"metrics\" key)")
+                }
+            }
+        }
         let configPath = environment.configuration.file
         let databaseOverride = options.database
         daemonOptions.reload = {
@@ -60,9 +91,11 @@ struct RunCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             logger.critical("daemon stopped on a fatal error", metadata: ["error": "\(error)"])
+            await endpoint.shutdown()
             await transport.shutdown()
             throw ExitStatus.failure
         }
+        await endpoint.shutdown()
         await transport.shutdown()
         logger.notice("daemon stopped")
     }

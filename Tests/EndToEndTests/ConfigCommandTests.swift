@@ -122,7 +122,58 @@ struct ConfigCommandTests {
             "rate limit without per", config(sources: openreplay + #", "rateLimit": {"requests": 5}}"#),
             ["sources[0].rateLimit.per: missing (required)"]
         ),
+        (
+            "metrics: unknown key", withMetrics(#"{"listen": "127.0.0.1:9464", "port": 9464}"#),
+            ["metrics.port: unknown key"]
+        ),
+        ("metrics: not an object", withMetrics(#""127.0.0.1:9464""#), ["metrics: expected an object, found a string"]),
+        ("metrics: no port", withMetrics(#"{"listen": "127.0.0.1"}"#), ["metrics.listen", "has no port"]),
+        (
+            "metrics: port out of range", withMetrics(#"{"listen": "127.0.0.1:70000"}"#),
+            ["metrics.listen", "not a port"]
+        ),
+        ("metrics: port 0", withMetrics(#"{"listen": "localhost:0"}"#), ["metrics.listen", "not a port (1 to 65535)"]),
+        (
+            "metrics: a host name", withMetrics(#"{"listen": "metrics.example.com:9464"}"#),
+            ["metrics.listen", "is not an IP address"]
+        ),
+        (
+            "metrics: IPv6 without brackets", withMetrics(#"{"listen": "::1:9464"}"#),
+            ["metrics.listen", "IPv6 address is written in brackets"]
+        ),
+        (
+            "metrics: every interface without allowRemote", withMetrics(#"{"listen": "0.0.0.0:9464"}"#),
+            ["metrics.listen", "is not a loopback address", "allowRemote"]
+        ),
+        (
+            "metrics: a remote IPv6 address without allowRemote", withMetrics(#"{"listen": "[2001:db8::1]:9464"}"#),
+            ["metrics.listen", #""[2001:db8::1]:9464" is not a loopback address"#]
+        ),
+        (
+            "metrics: allowRemote not a bool", withMetrics(#"{"listen": "0.0.0.0:9464", "allowRemote": "yes"}"#),
+            ["metrics.allowRemote: expected true or false"]
+        ),
     ]
+
+    /// A valid config with `"metrics": value`.
+    static func withMetrics(_ value: String) -> String {
+        #"{"metrics": \#(value), "database": "a.sqlite", "sources": [\#(openreplay)}]}"#
+    }
+
+    @Test(
+        "metrics addresses that check-config accepts",
+        arguments: [
+            #"{}"#, #"{"listen": "127.0.0.1:9464"}"#, #"{"listen": "127.0.0.2:1"}"#, #"{"listen": "localhost:9100"}"#,
+            #"{"listen": "[::1]:9464"}"#, #"{"listen": "[::ffff:127.0.0.1]:9464"}"#,
+            #"{"listen": "0.0.0.0:9464", "allowRemote": true}"#, #"{"listen": "[::]:9464", "allowRemote": true}"#,
+        ])
+    func goodMetrics(value: String) throws {
+        try withTemporaryDirectory { directory in
+            let file = try writeFile("config.json", Self.withMetrics(value), in: directory)
+            let result = try runSessionSync(["check-config", "--config", file], environment: ["OR_KEY": "k"])
+            #expect(result.status == 0, "\(value): \(result.stderr)")
+        }
+    }
 
     /// Ids that cannot be a path segment: the only ones refused.
     static let badIDs: [(String, String, [String])] = [
@@ -285,7 +336,8 @@ struct ConfigCommandTests {
                 "maxDetailAttempts",
                 "since", "lookback", "accountId", "appId", "apiToken", "participants", "chat", "transcripts",
                 "messages", "filter",
-                "viewId", "allowInsecureHTTP", "env", "file", "credential", "retention",
+                "viewId", "allowInsecureHTTP", "env", "file", "credential", "retention", "metrics", "listen",
+                "allowRemote",
             ] {
                 #expect(text.contains("\"\(key)\""), "config.example.json does not show \(key)")
             }

@@ -14,6 +14,8 @@ public struct ArchiveVitals: Sendable, Equatable {
     /// Every kind seen, the most recent first.
     public var checkpointFailures: [CheckpointFailures] = []
 
+    public init() {}
+
     public var checkpointFailureCount: Int {
         checkpointFailures.reduce(0) { $0 + $1.count }
     }

@@ -7,17 +7,20 @@ public struct Configuration: Sendable {
     public var database: String
     public var logLevel: Logger.Level
     public var sources: [SourceConfiguration]
+    /// Where `run` serves `/metrics` and `/healthz` (nil: nowhere).
+    public var metrics: MetricsConfiguration?
     /// Things that work but deserve a change (a secret written in the file).
     public var warnings: [ConfigProblem]
 
     public init(
         file: String, database: String, logLevel: Logger.Level = .info, sources: [SourceConfiguration],
-        warnings: [ConfigProblem] = []
+        metrics: MetricsConfiguration? = nil, warnings: [ConfigProblem] = []
     ) {
         self.file = file
         self.database = database
         self.logLevel = logLevel
         self.sources = sources
+        self.metrics = metrics
         self.warnings = warnings
     }
 

@@ -59,6 +59,7 @@ public struct ConfigurationLoader: Sendable {
         let database = root.string("database") ?? "/var/lib/sessionsync/sessions.sqlite"
         let levelNames = Logger.Level.allCases.map(\.rawValue)
         let logLevel = root.string("logLevel", allowed: levelNames).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let metrics = readMetrics(root)
         var sources: [SourceConfiguration] = []
         var seenNames: [String: String] = [:]
         if let readers = root.objectArray("sources", required: true) {
@@ -83,7 +84,8 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigError(file: file, problems: problems.problems)
         }
         return Configuration(
-            file: file, database: database, logLevel: logLevel, sources: sources, warnings: problems.warnings)
+            file: file, database: database, logLevel: logLevel, sources: sources, metrics: metrics,
+            warnings: problems.warnings)
     }
 
     private func readSource(_ reader: ConfigObjectReader) -> SourceConfiguration? {
@@ -189,6 +191,37 @@ public struct ConfigurationLoader: Sendable {
         }
         schedule.finish()
         return rule.map { Schedule(rule: $0, jitter: jitter) }
+    }
+
+    /// `"metrics": {"listen": "127.0.0.1:9464", "allowRemote": false}`: `listen` defaults to
+    /// ``MetricsConfiguration/defaultListen``; an address other hosts can reach needs `allowRemote`,
+    /// since the endpoint names every source and its errors to whoever connects.
+    private func readMetrics(_ reader: ConfigObjectReader) -> MetricsConfiguration? {
+        guard let metrics = reader.object("metrics") else { return nil }
+        let listenText = metrics.string("listen")
+        let allowRemote = metrics.bool("allowRemote") ?? false
+        metrics.finish()
+        var configuration = MetricsConfiguration(allowRemote: allowRemote)
+        if let listenText {
+            switch ListenAddress.parse(listenText) {
+            case .success(let address): configuration.listen = address
+            case .failure(let error):
+                metrics.problem("listen", error.message)
+                return nil
+            }
+        } else if metrics.object["listen"] != nil {
+            return nil
+        }
+        if !configuration.listen.isLoopback && !allowRemote {
+            metrics.problem(
+                "listen",
+                "\"\(configuration.listen)\" is not a loopback address: every host that can reach it could read "
+                    + "the metrics and health of your sources; listen on 127.0.0.1 or [::1] (and let Prometheus "
+                    + "scrape through a proxy or tunnel), or set \"allowRemote\": true if you mean it"
+            )
+            return nil
+        }
+        return configuration
     }
 
     private func readRateLimit(_ reader: ConfigObjectReader) -> RateLimit? {

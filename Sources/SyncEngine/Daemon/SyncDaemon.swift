@@ -19,6 +19,9 @@ public final class SyncDaemon: Service {
         public var onOutcome: (@Sendable (PassOutcome) async -> Void)?
         /// Where the passes record their metrics (nil: nowhere).
         public var metrics: EngineMetrics?
+        /// Takes a reloaded, valid config just before it replaces the old one (the metrics
+        /// endpoint moves its listener); an error refuses the reload and the old config stays.
+        public var applyReload: (@Sendable (Configuration) async throws -> Void)?
 
         public init() {}
     }
@@ -99,6 +102,7 @@ public final class SyncDaemon: Service {
                     if let next = reloadConfiguration(current: configuration) {
                         do {
                             try await ensureSources(next)
+                            try await options.applyReload?(next)
                             for loop in loops.values { await loop.control.stop() }
                             configuration = next
                             loops = startLoops(

@@ -16,6 +16,9 @@ public final class EngineMetrics: Sendable {
     let factory: any MetricsFactory
     /// The CPU seconds already counted: `process_cpu_seconds_total` grows by the difference.
     private let countedCPUSeconds = Mutex<Double>(0)
+    /// The ledger gauges each source's last scrape wrote (name and labels), to drop them when the
+    /// source is no longer watched.
+    private let ledgerGauges = Mutex<[String: [(MetricName, [(String, String)])]]>([:])
 
     public init() {
         factory = PrometheusExportFactory(registry: registry)
@@ -38,9 +41,18 @@ public final class EngineMetrics: Sendable {
     ) async throws
         -> [SourceHealth]
     {
+        try await health(archive: archive, watching: sources.map { WatchedSource($0, since: since) }, now: now)
+    }
+
+    /// Each source's health, each judged from when it has been watched (the daemon's start, or
+    /// the reload that added it).
+    public func health(archive: ArchiveDatabase, watching sources: [WatchedSource], now: Timestamp = .now())
+        async throws -> [SourceHealth]
+    {
         try await readings(archive: archive, sources: sources).map { reading in
             SourceHealth.judge(
-                reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
+                reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: reading.since,
+                now: now)
         }
     }
 
@@ -49,9 +61,19 @@ public final class EngineMetrics: Sendable {
     public func scrape(
         archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
     ) async -> [UInt8] {
+        await scrape(archive: archive, watching: sources.map { WatchedSource($0, since: since) }, now: now)
+    }
+
+    /// The exposition, as ``scrape(archive:sources:since:now:)``, for sources watched since
+    /// different times. The ledger gauges of a source no longer watched (a reload removed or
+    /// disabled it) are dropped, so that no alert fires on a frozen value; its counters stay.
+    public func scrape(archive: ArchiveDatabase, watching sources: [WatchedSource], now: Timestamp = .now()) async
+        -> [UInt8]
+    {
         if let readings = try? await readings(archive: archive, sources: sources) {
+            dropLedgerGauges(keeping: Set(readings.map(\.source.name)))
             for reading in readings {
-                update(reading, since: since, now: now)
+                update(reading, now: now)
             }
         }
         if let vitals = try? await archive.withStore({ store in try store.vitals() }) {
@@ -66,20 +88,22 @@ public final class EngineMetrics: Sendable {
 
     private struct Reading: Sendable {
         let source: SourceConfiguration
+        let since: Timestamp
         let lastRun: RunRecord?
         let lastSuccess: RunRecord?
         let queue: [QueueCounts]
     }
 
-    private func readings(archive: ArchiveDatabase, sources: [SourceConfiguration]) async throws -> [Reading] {
+    private func readings(archive: ArchiveDatabase, sources: [WatchedSource]) async throws -> [Reading] {
         try await archive.withStore { store in
             let rows = try store.allSources()
-            return try sources.map { source in
+            return try sources.map { watched in
+                let (source, since) = (watched.source, watched.since)
                 guard let row = rows.first(where: { $0.name == source.name }) else {
-                    return Reading(source: source, lastRun: nil, lastSuccess: nil, queue: [])
+                    return Reading(source: source, since: since, lastRun: nil, lastSuccess: nil, queue: [])
                 }
                 return Reading(
-                    source: source, lastRun: try store.lastRun(sourceID: row.id),
+                    source: source, since: since, lastRun: try store.lastRun(sourceID: row.id),
                     lastSuccess: try store.lastSuccessfulRun(sourceID: row.id),
                     queue: try store.queueCounts(sourceID: row.id)
                 )
@@ -87,22 +111,40 @@ public final class EngineMetrics: Sendable {
         }
     }
 
-    private func update(_ reading: Reading, since: Timestamp, now: Timestamp) {
+    private func update(_ reading: Reading, now: Timestamp) {
         let labels = [("source", reading.source.name), ("provider", reading.source.provider)]
+        var written: [(MetricName, [(String, String)])] = []
+        defer { ledgerGauges.withLock { $0[reading.source.name] = written } }
         if let finished = reading.lastSuccess?.finishedAt.flatMap(Timestamp.init(iso8601:)) {
             gauge(.lastSuccess, labels, Double(finished.millisecondsSinceEpoch) / 1000)
+            written.append((.lastSuccess, labels))
         }
         if let finished = reading.lastRun?.finishedAt.flatMap(Timestamp.init(iso8601:)) {
             gauge(.lastPass, labels, Double(finished.millisecondsSinceEpoch) / 1000)
+            written.append((.lastPass, labels))
         }
         for counts in reading.queue {
             for (state, value) in [("pending", counts.pending), ("done", counts.done), ("gave_up", counts.gaveUp)] {
                 gauge(.queueItems, labels + [("kind", counts.kind), ("state", state)], Double(value))
+                written.append((.queueItems, labels + [("kind", counts.kind), ("state", state)]))
             }
         }
         let health = SourceHealth.judge(
-            reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: since, now: now)
+            reading.source, lastSuccess: reading.lastSuccess, lastRun: reading.lastRun, since: reading.since, now: now)
         gauge(.sourceHealthy, labels, health.healthy ? 1 : 0)
+        written.append((.sourceHealthy, labels))
+    }
+
+    /// Unregisters the ledger gauges of every source not in `watched`.
+    private func dropLedgerGauges(keeping watched: Set<String>) {
+        let gone = ledgerGauges.withLock { gauges in
+            let gone = gauges.filter { !watched.contains($0.key) }
+            for name in gone.keys { gauges[name] = nil }
+            return gone.values.flatMap { $0 }
+        }
+        for (name, labels) in gone {
+            Gauge(label: name.rawValue, dimensions: labels, factory: factory).destroy()
+        }
     }
 
     private func updateProcess() {
@@ -122,5 +164,17 @@ public final class EngineMetrics: Sendable {
 
     private func gauge(_ name: MetricName, _ labels: [(String, String)], _ value: Double) {
         Gauge(label: name.rawValue, dimensions: labels, factory: factory).record(value)
+    }
+}
+
+/// A source the daemon watches, and since when: its health allows three schedule intervals from
+/// then before a first successful pass is due.
+public struct WatchedSource: Sendable {
+    public let source: SourceConfiguration
+    public let since: Timestamp
+
+    public init(_ source: SourceConfiguration, since: Timestamp) {
+        self.source = source
+        self.since = since
     }
 }

@@ -25,4 +25,6 @@ public struct SourceStatus: Sendable {
     public var oldestActivity: String?
     /// Sessions erased or past retention, per reason.
     public var tombstones: [TombstoneReason: Int] = [:]
+    /// Whether it keeps up, as `/healthz` judges it (nil for a source that is not synced).
+    public var health: SourceHealth?
 }

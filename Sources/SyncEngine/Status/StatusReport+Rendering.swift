@@ -5,6 +5,17 @@ extension StatusReport {
     /// A page a person reads at a glance.
     public var text: String {
         var lines = ["archive \(database) (schema version \(schemaVersion)), \(sources.count) source(s)"]
+        lines.append(
+            "  files:      \(Self.bytes(vitals.databaseBytes)) database, \(Self.bytes(vitals.walBytes)) WAL")
+        if let last = vitals.checkpointFailures.first {
+            let kinds = vitals.checkpointFailures.map { "\($0.kind): \($0.count)" }.joined(separator: ", ")
+            lines.append(
+                "  checkpoint: \(vitals.checkpointFailureCount) WAL checkpoint(s) failed (\(kinds)); see wal_checkpoint_failures"
+            )
+            lines.append("              last at \(last.lastSeenAt): \(last.kind): \(last.lastMessage)")
+        } else {
+            lines.append("  checkpoint: no WAL checkpoint failed")
+        }
         if sources.isEmpty {
             lines.append("  no sources configured")
         }
@@ -19,6 +30,9 @@ extension StatusReport {
                 header += "  \(schedule)"
             }
             lines.append(header)
+            if let health = source.health {
+                lines.append("  health:     \(health.healthy ? "ok" : "UNHEALTHY"): \(health.reason)")
+            }
             if let run = source.lastRun {
                 var line = "  last run:   #\(run.id) \(run.status.rawValue), started \(run.startedAt)"
                 if let finished = run.finishedAt { line += ", finished \(finished)" }
@@ -95,7 +109,49 @@ extension StatusReport {
             ("schemaVersion", .int(Int64(schemaVersion))),
             ("generatedAt", .string(generatedAt.iso8601)),
             ("sources", .array(sources.map(\.json))),
+            (
+                "archive",
+                .object([
+                    ("databaseBytes", .int(vitals.databaseBytes)), ("walBytes", .int(vitals.walBytes)),
+                    (
+                        "checkpointFailures",
+                        .object([
+                            ("count", .int(Int64(vitals.checkpointFailureCount))),
+                            (
+                                "lastError",
+                                .optional(vitals.checkpointFailures.first.map { "\($0.kind): \($0.lastMessage)" })
+                            ),
+                            ("lastSeenAt", .optional(vitals.checkpointFailures.first?.lastSeenAt)),
+                            (
+                                "kinds",
+                                .array(
+                                    vitals.checkpointFailures.map {
+                                        .object([
+                                            ("kind", .string($0.kind)), ("count", .int(Int64($0.count))),
+                                            ("lastMessage", .string($0.lastMessage)),
+                                            ("lastSeenAt", .string($0.lastSeenAt)),
+                                        ])
+                                    })
+                            ),
+                        ])
+                    ),
+                ])
+            ),
         ])
+    }
+
+    /// `812 bytes`, `4.2 KiB`, `31.0 MiB`, `1.2 GiB`.
+    static func bytes(_ count: Int64) -> String {
+        guard count >= 1024 else { return "\(count) bytes" }
+        var value = Double(count) / 1024
+        for unit in ["KiB", "MiB", "GiB"] {
+            if value < 1024 || unit == "GiB" {
+                let tenths = (value * 10).rounded()
+                return "\(Int64(tenths) / 10).\(Int64(tenths) % 10) \(unit)"
+            }
+            value /= 1024
+        }
+        return "\(count) bytes"
     }
 }
 
@@ -162,6 +218,10 @@ extension SourceStatus {
             ),
             ("retention", retentionJSON),
             ("tombstones", tombstonesJSON),
+            (
+                "health",
+                health.map { .object([("healthy", .bool($0.healthy)), ("reason", .string($0.reason))]) } ?? .null
+            ),
         ])
     }
 }

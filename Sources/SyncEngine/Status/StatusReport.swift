@@ -7,6 +7,8 @@ public struct StatusReport: Sendable {
     public var schemaVersion: Int
     public var generatedAt: Timestamp
     public var sources: [SourceStatus]
+    /// The archive's file sizes and the WAL checkpoints SQLite refused.
+    public var vitals = ArchiveVitals()
 
     /// Reads the report from `store` for the sources of `configuration` (and any others archived).
     public static func read(
@@ -25,7 +27,9 @@ public struct StatusReport: Sendable {
             statuses.append(
                 try status(of: row, store: store, name: row.name, provider: row.provider, configured: nil, now: now))
         }
-        return StatusReport(database: database, schemaVersion: version, generatedAt: now, sources: statuses)
+        var report = StatusReport(database: database, schemaVersion: version, generatedAt: now, sources: statuses)
+        report.vitals = try store.vitals()
+        return report
     }
 
     private static func status(
@@ -55,6 +59,11 @@ public struct StatusReport: Sendable {
         if let configured, configured.enabled {
             let lastStart = status.lastRun.flatMap { Timestamp(iso8601: $0.startedAt) }
             status.nextDue = configured.schedule.nextStart(lastStart: lastStart, now: now)
+            // As /healthz judges it; no daemon start is known here, so the source is watched since
+            // the archive first knew it.
+            let since = row.flatMap { Timestamp(iso8601: $0.createdAt) } ?? now
+            status.health = SourceHealth.judge(
+                configured, lastSuccess: status.lastSuccess, lastRun: status.lastRun, since: since, now: now)
         }
         return status
     }
