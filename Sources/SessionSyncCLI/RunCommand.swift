@@ -31,8 +31,8 @@ struct RunCommand: AsyncParsableCommand {
         for warning in environment.configuration.warnings {
             logger.warning("config warning", metadata: ["problem": "\(warning)"])
         }
-        // One recorder for the whole process, also when no `metrics` key asks to serve it yet: a
-        // reload that adds the key then serves counters complete since the start.
+        // One recorder for the whole process; passes record into it while the config has a
+        // `metrics` key (a reload may add or remove it), and its counters survive reloads.
         let metrics = EngineMetrics()
         let archive = try environment.openArchiveDatabase(logger: logger, metrics: metrics)
         let endpoint = MetricsEndpoint(metrics: metrics, archive: archive)

@@ -24,9 +24,20 @@ public final class EngineMetrics: Sendable {
         factory = PrometheusExportFactory(registry: registry)
     }
 
-    /// The recorder for one source's passes.
+    /// Whether passes record (see ``source(_:)``); the counters keep what they have either way.
+    private let recording = Mutex(true)
+
+    /// Turns recording of passes started from now on off or on: `sessionsync run` records only
+    /// while its config asks to serve the metrics, so that a daemon without the `metrics` key
+    /// pays nothing for them.
+    func record(_ on: Bool) {
+        recording.withLock { $0 = on }
+    }
+
+    /// The recorder for one source's passes (``SourceMetrics/none`` while recording is off).
     public func source(_ source: SourceConfiguration) -> SourceMetrics {
-        SourceMetrics(factory: factory, source: source.name, provider: source.provider)
+        guard recording.withLock({ $0 }) else { return .none }
+        return SourceMetrics(factory: factory, source: source.name, provider: source.provider)
     }
 
     /// Counts a WAL checkpoint SQLite refused (the archive's `onCheckpointFailure`).

@@ -44,7 +44,7 @@ public enum MetricName: String, CaseIterable, Sendable {
         case .checkpointFailures: "WAL checkpoints that SQLite refused; the WAL grows until one succeeds."
         case .commitDuration: "How long one archive transaction held the write lock, from BEGIN to the end of COMMIT."
         case .sourceHealthy:
-            "1 when the source's last pass succeeded within three schedule intervals (or it has not had its first chance), 0 otherwise."
+            "1 when the source had a successful pass within its last three schedule intervals (or has not been watched that long yet), as /healthz judges, 0 otherwise."
         case .residentMemory: "Resident memory size in bytes."
         case .cpuSeconds: "Total user and system CPU time spent in seconds."
         case .openFileDescriptors: "Number of open file descriptors."

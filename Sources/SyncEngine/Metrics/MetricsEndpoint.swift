@@ -17,8 +17,6 @@ public final class MetricsEndpoint: Sendable {
     public let metrics: EngineMetrics
     private let archive: ArchiveDatabase
     private let startedAt: Timestamp
-    /// One thread: a scrape costs a few archive reads and a buffer, never enough to need more.
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let state = Mutex(State())
 
     private struct State {
@@ -26,6 +24,18 @@ public final class MetricsEndpoint: Sendable {
         var applied = false
         var redactor = SecretRedactor()
         var server: MetricsServer?
+        /// One thread, made when first needed: a scrape costs a few archive reads and a buffer,
+        /// never enough to need more, and a daemon that serves nothing needs none.
+        var group: MultiThreadedEventLoopGroup?
+    }
+
+    private var group: MultiThreadedEventLoopGroup {
+        state.withLock { state in
+            if let group = state.group { return group }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            state.group = group
+            return group
+        }
     }
 
     /// - Parameter startedAt: when the daemon started, from which the sources of the first config are watched.
@@ -43,7 +53,8 @@ public final class MetricsEndpoint: Sendable {
     }
 
     /// Takes `configuration`: listens on its `metrics` address, moving from the old one when it
-    /// changed (no `metrics` key: stops listening), and watches its enabled sources.
+    /// changed (no `metrics` key: stops listening), and watches its enabled sources. Passes
+    /// started after it record their metrics only when the config has the key.
     ///
     /// When the new address cannot be bound, this throws and changes nothing: the old listener
     /// (if any) keeps serving the old config's sources. Call it from one task at a time.
@@ -70,6 +81,7 @@ public final class MetricsEndpoint: Sendable {
             state.redactor = configuration.redactor
             state.server = server
         }
+        metrics.record(configuration.metrics != nil)
         if let retired, retired !== server { await retired.close() }
     }
 
@@ -107,7 +119,7 @@ public final class MetricsEndpoint: Sendable {
             return state.server
         }
         await server?.close()
-        try? await group.shutdownGracefully()
+        try? await state.withLock({ $0.group })?.shutdownGracefully()
     }
 
     /// The answer for a GET of `path`.
