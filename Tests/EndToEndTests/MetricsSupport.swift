@@ -228,18 +228,25 @@ enum Promtool {
 
     /// Runs `promtool check metrics` on `exposition`: its exit status and what it printed.
     static func checkMetrics(_ exposition: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path ?? "promtool")
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(exposition.utf8))
-        try input.fileHandleForWriting.close()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        let input = try writeFile(
+            "promtool-input-\(UUID().uuidString).txt", exposition, in: NSTemporaryDirectory())
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let stdin = open(input, O_RDONLY | O_CLOEXEC)
+        guard stdin >= 0 else { throw CocoaError(.fileReadUnknown) }
+        defer { close(stdin) }
+        let output = try ChildPipe()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                path ?? "/usr/bin/promtool", ["check", "metrics"], environment: ["PATH": "/usr/bin:/bin"],
+                standardInput: stdin, standardOutput: output.write, standardError: output.write)
+        } catch {
+            close(output.read)
+            close(output.write)
+            throw error
+        }
+        close(output.write)
+        let printed = output.readToEnd()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }

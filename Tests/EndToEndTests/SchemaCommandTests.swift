@@ -38,13 +38,7 @@ struct SchemaCommandTests {
         try withTemporaryDirectory { directory in
             let database = directory + "/a.sqlite"
             _ = try runSessionSync(["migrate", "--database", database])
-            let sqlite = Process()
-            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            sqlite.arguments = [
-                database, "INSERT INTO schema_migrations VALUES (999, 'future', '2099-01-01T00:00:00.000Z')",
-            ]
-            try sqlite.run()
-            sqlite.waitUntilExit()
+            try runSQL(database, "INSERT INTO schema_migrations VALUES (999, 'future', '2099-01-01T00:00:00.000Z')")
             let result = try runSessionSync(["migrate", "--database", database])
             #expect(result.status != 0)
             #expect(result.stderr.contains("schema version 999"))
@@ -159,13 +153,18 @@ func runSQL(_ database: String, _ sql: String) throws {
 }
 
 private func sqlite3(_ database: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [database, sql]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let pipe = try ChildPipe()
+    let process: ChildProcess
+    do {
+        process = try ChildProcess(
+            "/usr/bin/sqlite3", [database, sql], environment: [:], standardOutput: pipe.write)
+    } catch {
+        close(pipe.read)
+        close(pipe.write)
+        throw error
+    }
+    close(pipe.write)
+    let data = pipe.readToEnd()
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
 }

@@ -3,39 +3,45 @@ import Foundation
 /// A running `sessionsync` subprocess whose stderr a test can wait on, line by line.
 final class SessionSyncProcess: @unchecked Sendable {
     // @unchecked: `output` and `ended` are only touched under `condition`'s lock.
-    let process = Process()
+    let process: ChildProcess
     private let condition = NSCondition()
     private var output = ""
     private var ended = false
     private let exited = DispatchSemaphore(value: 0)
 
     init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: sessionsyncBinary)
-        process.arguments = arguments
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
+        let pipe = try ChildPipe()
         let exited = self.exited
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let reader = pipe.fileHandleForReading
+        do {
+            process = try ChildProcess(
+                sessionsyncBinary, arguments, environment: env, directory: directory, standardOutput: pipe.write,
+                standardError: pipe.write, onExit: { exited.signal() })
+        } catch {
+            close(pipe.read)
+            close(pipe.write)
+            throw error
+        }
+        close(pipe.write)
         Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
-                let data = reader.availableData
+                var count = 0
+                repeat {
+                    count = buffer.withUnsafeMutableBytes { read(pipe.read, $0.baseAddress, $0.count) }
+                } while count < 0 && errno == EINTR
                 condition.lock()
-                if data.isEmpty {
+                if count <= 0 {
                     ended = true
                 } else {
-                    output += String(decoding: data, as: UTF8.self)
+                    output += String(decoding: buffer[0..<count], as: UTF8.self)
                 }
                 condition.broadcast()
                 condition.unlock()
-                if data.isEmpty { break }
+                if count <= 0 { break }
             }
+            close(pipe.read)
         }
     }
 
@@ -94,7 +100,6 @@ final class SessionSyncProcess: @unchecked Sendable {
 
     /// Waits for the process to end and returns its exit status (or the signal that ended it).
     func waitForExit() -> Int32 {
-        // Foundation's waitUntilExit spins a run loop on Linux; the termination handler does not.
         exited.wait()
         exited.signal()
         return process.terminationStatus

@@ -40,29 +40,34 @@ struct ProcessResult {
 func runSessionSync(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
     -> ProcessResult
 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: sessionsyncBinary)
-    process.arguments = arguments
     var env = environment
     env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    process.environment = env
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     // stdout through a pipe read to its end, stderr into a file: reading two pipes one after the
     // other would block for good once the process filled the other one's buffer (64 KiB).
-    let out = Pipe()
+    let out = try ChildPipe()
     let errPath = NSTemporaryDirectory() + "sessionsync-stderr-\(UUID().uuidString)"
-    guard FileManager.default.createFile(atPath: errPath, contents: nil),
-        let err = FileHandle(forWritingAtPath: errPath)
-    else {
+    let err = open(errPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard err >= 0 else {
+        close(out.read)
+        close(out.write)
         throw CocoaError(.fileWriteUnknown)
     }
     defer { try? FileManager.default.removeItem(atPath: errPath) }
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let process: ChildProcess
+    do {
+        process = try ChildProcess(
+            sessionsyncBinary, arguments, environment: env, directory: directory, standardOutput: out.write,
+            standardError: err)
+    } catch {
+        close(out.read)
+        close(out.write)
+        close(err)
+        throw error
+    }
+    close(out.write)
+    close(err)
+    let outData = out.readToEnd()
     process.waitUntilExit()
-    try err.close()
     let errData = FileManager.default.contents(atPath: errPath) ?? Data()
     return ProcessResult(
         status: process.terminationStatus,
