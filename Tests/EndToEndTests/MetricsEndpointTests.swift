@@ -47,6 +47,7 @@ private func withScrapedDaemon(
         try enableMetrics(fixture.configPath, listen: "127.0.0.1:\(port)")
         let daemon = try SessionSyncProcess(
             ["run", "--config", fixture.configPath], environment: FourSourceFixture.keys)
+        defer { daemon.killIfRunning() }
         #expect(daemon.waitFor(": pass finished", occurrences: 4), "\(daemon.text)")
         // A pass is counted just after its "pass finished" line: poll until all four are.
         let exposition = try #require(await scrapeAfter(passes: 4, port: port), "\(daemon.text)")
@@ -178,6 +179,7 @@ struct MetricsEndpointTests {
                 of: #"{"database": "#, with: #"{"metrics": {"listen": "127.0.0.1:\#(port)"}, "database": "#)
             try config.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
             let daemon = try SessionSyncProcess(["run", "--config", fixture.configPath])
+            defer { daemon.killIfRunning() }
 
             // Three 1s intervals without a successful pass since the daemon started: unhealthy.
             let failing = try #require(await health(503, port: port), "\(daemon.text)")
@@ -228,6 +230,7 @@ struct MetricsEndpointTests {
             try enableMetrics(fixture.configPath, listen: "127.0.0.1:\(taken.port)")
             let daemon = try SessionSyncProcess(
                 ["run", "--config", fixture.configPath], environment: fixture.environment)
+            defer { daemon.killIfRunning() }
             #expect(daemon.waitForExit(limit: 60) == 78, "\(daemon.text)")
             #expect(
                 daemon.text.contains(
@@ -246,6 +249,7 @@ struct MetricsEndpointTests {
             try enableMetrics(fixture.configPath, listen: "127.0.0.1:\(first)")
             let daemon = try SessionSyncProcess(
                 ["run", "--config", fixture.configPath], environment: fixture.environment)
+            defer { daemon.killIfRunning() }
             #expect(daemon.waitFor("source=chat run=1: pass finished"), "\(daemon.text)")
             #expect(await scrapeAfter(passes: 1, port: first) != nil, "\(daemon.text)")
 
@@ -298,6 +302,7 @@ struct MetricsEndpointTests {
     func demoServesMetrics() async throws {
         try await withTemporaryDirectory { directory in
             let demo = try SessionSyncProcess(["demo", "--database", directory + "/demo.sqlite"], directory: directory)
+            defer { demo.killIfRunning() }
             #expect(demo.waitFor("metrics: http://127.0.0.1:"), "\(demo.text)")
             let line = demo.text.split(separator: "\n").first { $0.hasPrefix("metrics: http://127.0.0.1:") } ?? ""
             let port = try #require(Int(line.dropFirst("metrics: http://127.0.0.1:".count).prefix { $0.isNumber }))

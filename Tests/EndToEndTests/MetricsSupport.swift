@@ -251,3 +251,13 @@ enum Promtool {
         return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }
 }
+
+extension SessionSyncProcess {
+    /// Kills the process if it still runs, and waits for it: a test that failed before it stopped
+    /// its daemon leaves nothing running behind it.
+    func killIfRunning() {
+        guard process.isRunning else { return }
+        signal(SIGKILL)
+        _ = waitForExit()
+    }
+}
