@@ -78,14 +78,14 @@ public final class ProviderHarness: Sendable {
     }
 
     /// A runner whose waits are recorded, not slept, and whose logs are captured.
-    public func runner(retry: RetryPolicy? = nil) -> SourceRunner {
+    public func runner(retry: RetryPolicy? = nil, metrics: EngineMetrics? = nil) -> SourceRunner {
         let sleeper = Sleeper { [self] duration in
             sleeps.withLock { $0.append(duration) }
             try Task.checkCancellation()
         }
         return SourceRunner(
             source: source, descriptor: registry[source.provider]!, archive: archive, transport: transport,
-            logger: logs.logger, sleeper: sleeper, retry: retry
+            logger: logs.logger, sleeper: sleeper, retry: retry, metrics: metrics
         )
     }
 

@@ -96,6 +96,29 @@ final class ChildProcess: Sendable {
         termination.condition.unlock()
     }
 
+    /// Runs `path` to its end and returns its exit status and standard output (and standard
+    /// error with `withStandardError`; otherwise it goes where this process's goes).
+    static func output(
+        of path: String, _ arguments: [String], environment: [String: String], standardInput: Int32? = nil,
+        withStandardError: Bool = false
+    ) throws -> (status: Int32, output: [UInt8]) {
+        let pipe = try ChildPipe()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                path, arguments, environment: environment, standardInput: standardInput, standardOutput: pipe.write,
+                standardError: withStandardError ? pipe.write : nil)
+        } catch {
+            close(pipe.read)
+            close(pipe.write)
+            throw error
+        }
+        close(pipe.write)
+        let printed = pipe.readToEnd()
+        process.waitUntilExit()
+        return (process.terminationStatus, printed)
+    }
+
     /// The exit status, or the signal that ended it (after ``waitUntilExit()``).
     var terminationStatus: Int32 {
         termination.state.withLock { $0?.status ?? -1 }

@@ -234,21 +234,10 @@ enum Promtool {
         let stdin = open(input, O_RDONLY | O_CLOEXEC)
         guard stdin >= 0 else { throw CocoaError(.fileReadUnknown) }
         defer { close(stdin) }
-        let output = try ChildPipe()
-        let process: ChildProcess
-        do {
-            process = try ChildProcess(
-                path ?? "/usr/bin/promtool", ["check", "metrics"], environment: ["PATH": "/usr/bin:/bin"],
-                standardInput: stdin, standardOutput: output.write, standardError: output.write)
-        } catch {
-            close(output.read)
-            close(output.write)
-            throw error
-        }
-        close(output.write)
-        let printed = output.readToEnd()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
+        let (status, printed) = try ChildProcess.output(
+            of: path ?? "/usr/bin/promtool", ["check", "metrics"], environment: ["PATH": "/usr/bin:/bin"],
+            standardInput: stdin, withStandardError: true)
+        return (status, String(decoding: printed, as: UTF8.self))
     }
 }
 

@@ -153,18 +153,7 @@ func runSQL(_ database: String, _ sql: String) throws {
 }
 
 private func sqlite3(_ database: String, _ sql: String) throws -> String {
-    let pipe = try ChildPipe()
-    let process: ChildProcess
-    do {
-        process = try ChildProcess(
-            "/usr/bin/sqlite3", [database, sql], environment: [:], standardOutput: pipe.write)
-    } catch {
-        close(pipe.read)
-        close(pipe.write)
-        throw error
-    }
-    close(pipe.write)
-    let data = pipe.readToEnd()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    String(
+        decoding: try ChildProcess.output(of: "/usr/bin/sqlite3", [database, sql], environment: [:]).output,
+        as: UTF8.self)
 }

@@ -1,6 +1,8 @@
 import Archive
 import SessionSyncSupport
 import SessionSyncTesting
+import Simulators
+import Synchronization
 import Testing
 
 @testable import SyncEngine
@@ -75,6 +77,28 @@ struct MetricsTests {
             #expect(one.contains(#"sessionsync_source_healthy{source="\#(source.name)""#))
             #expect(one.contains(#"sessionsync_last_success_timestamp_seconds{source="\#(source.name)""#))
             #expect(one.contains(#"sessionsync_passes_total{source="gone",provider="items",status="failed"} 1"#))
+        }
+    }
+
+    @Test("rate-limit waits count what a server asked for, once waited: a 429's Retry-After, not a 503's backoff")
+    func rateLimitWaits() async throws {
+        try await ProviderHarness.withItems(count: 5) { harness, _ in
+            // The first request is refused with a 429 asking for 3 s, its retry with a plain 503.
+            harness.server.faults.inject(FaultRule(times: 1, fault: .tooManyRequests(retryAfter: "3")))
+            harness.server.faults.inject(FaultRule(times: 1, fault: .status(503)))
+            let metrics = EngineMetrics()
+            let outcome = await harness.runner(metrics: metrics).runPass()
+            #expect(!outcome.failed)
+            #expect(harness.sleeps.withLock { $0 }.first == .seconds(3), "the 429's wait was taken")
+            let text = String(
+                decoding: await metrics.scrape(archive: harness.archive, sources: [harness.source], since: .now()),
+                as: UTF8.self)
+            let waited = text.split(separator: "\n").first {
+                $0.hasPrefix("sessionsync_rate_limit_wait_seconds_total{")
+            }
+            #expect(waited.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } == 3, "\(text)")
+            let retries = text.split(separator: "\n").filter { $0.hasPrefix("sessionsync_http_retries_total{") }
+            #expect(retries.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +) == 2)
         }
     }
 }

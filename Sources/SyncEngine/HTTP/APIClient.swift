@@ -81,8 +81,9 @@ public struct APIClient: Sendable {
                 let canRetry = attempt <= retry.retries && (retryAfter ?? .zero) <= retry.maxRetryAfter
                 if canRetry {
                     let delay = retryAfter ?? retry.backoff(attempt: attempt)
-                    if reply.status == 429 { metrics.rateLimitWait(delay) }
                     try await wait(delay, after: "HTTP \(reply.status)", request: request, attempt: attempt)
+                    // Counted once waited: the server asked for it (a 429, or a 503's Retry-After).
+                    if reply.status == 429 || retryAfter != nil { metrics.rateLimitWait(delay) }
                     continue
                 }
                 if reply.status == 429 {
