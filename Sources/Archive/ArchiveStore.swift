@@ -8,6 +8,7 @@ public final class ArchiveStore {
     let connection: Connection
     let sessionUpsert = SessionUpsert()
     let childSetWriter = ChildSetWriter()
+    lazy var renormalizeWriter = RenormalizeWriter(childSetWriter: childSetWriter)
     let tombstones = TombstoneFilter()
     var checkpoints: CheckpointPolicy
 
@@ -82,6 +83,7 @@ public final class ArchiveStore {
             for record in batch.quarantined {
                 try quarantine(record, sourceID: sourceID, now: nowText)
             }
+            stats.rowsWritten += try release(quarantined: batch.releasedQuarantine, sourceID: sourceID)
             return stats
         }
         let held = clock.now - started

@@ -22,6 +22,7 @@ public struct SessionSyncCommand: AsyncParsableCommand {
             EnqueueCommand.self,
             ResetCursorCommand.self,
             EraseCommand.self,
+            RenormalizeCommand.self,
             DemoCommand.self,
         ]
     )

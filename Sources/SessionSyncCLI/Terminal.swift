@@ -18,6 +18,11 @@ enum Terminal {
         writeAll(line, to: 2)
     }
 
+    /// `text` on stderr as it is, without a line break (a progress line rewritten in place).
+    static func error(raw text: String) {
+        writeAll(text, to: 2)
+    }
+
     /// write(2) rather than stdio's `stdout` and `stderr`, globals Swift 6 cannot prove safe.
     private static func writeAll(_ text: String, to descriptor: Int32) {
         let bytes = Array(text.utf8)

@@ -18,6 +18,8 @@ public struct ArchiveBatch: Sendable {
     public var drift: [SchemaDrift] = []
     /// Records of the page that could not be archived, kept verbatim.
     public var quarantined: [QuarantinedRecord] = []
+    /// Quarantined records (``QuarantineEntry/id``) this batch archives, deleted from `quarantine` with it.
+    public var releasedQuarantine: [Int64] = []
     /// Set on the batch that closes a complete, trusted presence listing.
     public var presence: PresenceSnapshot?
     /// When the pass writing this batch started: a session first seen since then and written
@@ -54,6 +56,7 @@ public struct ArchiveBatch: Sendable {
         fulfilled += other.fulfilled
         drift += other.drift
         quarantined += other.quarantined
+        releasedQuarantine += other.releasedQuarantine
         if let presence = other.presence { self.presence = presence }
     }
 
@@ -76,6 +79,6 @@ public struct ArchiveBatch: Sendable {
     public var isEmpty: Bool {
         sessions.isEmpty && sessionChildren.isEmpty && cursors.isEmpty && enqueue.isEmpty && completions.isEmpty
             && fulfilled.isEmpty && presence == nil
-            && drift.isEmpty && quarantined.isEmpty
+            && drift.isEmpty && quarantined.isEmpty && releasedQuarantine.isEmpty
     }
 }

@@ -6,7 +6,7 @@ import SessionSyncSupport
 public struct SessionRecord: Sendable {
     public let externalID: String
     public let kind: SessionKind
-    public private(set) var columns: SessionColumns = []
+    public internal(set) var columns: SessionColumns = []
 
     public var status: String? { didSet { columns.insert(.status) } }
     public var title: String? { didSet { columns.insert(.title) } }

@@ -41,19 +41,23 @@ final class ChildSetWriter {
             rows += try insertRows(of: set, sessionID: sessionID, connection: connection)
             changed.append((set.name, .string(fingerprint)))
         }
-        if !changed.isEmpty {
-            // json_patch keeps the fingerprints of the sets this record does not carry.
-            let record = try connection.cachedStatement(
-                """
-                INSERT INTO session_fingerprints (session_id, child_sets) VALUES (?, ?)
-                ON CONFLICT (session_id) DO UPDATE SET child_sets = json_patch(child_sets, excluded.child_sets)
-                """
-            )
-            try record.bind(sessionID, at: 1)
-            try record.bind(JSONOutput.object(changed).text, at: 2)
-            try record.run()
-        }
+        try recordFingerprints(changed, sessionID: sessionID, connection: connection)
         return rows
+    }
+
+    /// Records the fingerprints of the sets just written, keeping those of the other sets.
+    func recordFingerprints(_ changed: [(String, JSONOutput)], sessionID: Int64, connection: Connection) throws {
+        guard !changed.isEmpty else { return }
+        // json_patch keeps the fingerprints of the sets this record does not carry.
+        let record = try connection.cachedStatement(
+            """
+            INSERT INTO session_fingerprints (session_id, child_sets) VALUES (?, ?)
+            ON CONFLICT (session_id) DO UPDATE SET child_sets = json_patch(child_sets, excluded.child_sets)
+            """
+        )
+        try record.bind(sessionID, at: 1)
+        try record.bind(JSONOutput.object(changed).text, at: 2)
+        try record.run()
     }
 
     private func storedFingerprints(sessionID: Int64, connection: Connection) throws -> [String: String] {

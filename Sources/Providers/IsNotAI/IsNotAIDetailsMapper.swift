@@ -20,7 +20,14 @@ enum IsNotAIDetailsMapper {
     static func map(_ root: JSONValue, externalID: String, _ drift: inout SchemaDriftLog) throws(JSONShapeError)
         -> Mapped
     {
-        let data = try root.requireObject("data")
+        try map(data: root.requireObject("data"), externalID: externalID, &drift)
+    }
+
+    /// Maps the `data` object of a details answer (what `detail_raw` keeps).
+    static func map(data: JSONValue, externalID: String, _ drift: inout SchemaDriftLog) throws(JSONShapeError)
+        -> Mapped
+    {
+        guard data.kind == .object else { throw data.mismatch("an object") }
         var record = SessionRecord(externalID: externalID, kind: .activity)
         let start = data.lenientTimestamp("startTime", &drift)
         let end = data.lenientTimestamp("endTime", &drift)

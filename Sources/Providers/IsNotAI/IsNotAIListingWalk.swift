@@ -55,15 +55,9 @@ struct IsNotAIListingWalk {
                 try IsNotAISessionMapper.map(row, &drift)
             }
             try await pipeline.submit(rowsBatch)
-            for var session in sessions {
+            for session in sessions {
                 let id = session.record.externalID
-                // Creation time stands in for the start until the details bring the real one.
-                session.record.startedAt = session.createdAt
-                session.record.insertOnly.insert(.startedAt)
-                let request =
-                    session.isOpen
-                    ? nil : QueueRequest(kind: IsNotAIProvider.detailsKind, externalID: id, version: session.version)
-                listed.append(IsNotAIPageWriter.ListedSession(record: session.record, detailsRequest: request))
+                listed.append(IsNotAIPageWriter.ListedSession(session))
                 if status != nil { summary.seen.insert(id) }
                 summary.newestCreatedAt = max(summary.newestCreatedAt ?? session.createdAt, session.createdAt)
             }

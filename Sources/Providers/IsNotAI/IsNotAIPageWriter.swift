@@ -17,6 +17,19 @@ struct IsNotAIPageWriter {
     struct ListedSession: Sendable {
         var record: SessionRecord
         let detailsRequest: QueueRequest?
+
+        /// A listing row as a listing archives it: a finished session asks for its details.
+        init(_ session: IsNotAISessionMapper.Mapped) {
+            record = session.record
+            // Creation time stands in for the start until the details bring the real one.
+            record.startedAt = session.createdAt
+            record.insertOnly.insert(.startedAt)
+            detailsRequest =
+                session.isOpen
+                ? nil
+                : QueueRequest(
+                    kind: IsNotAIProvider.detailsKind, externalID: session.record.externalID, version: session.version)
+        }
     }
 
     /// Submits one page's sessions, fetching the details wanted anew first. A session whose
@@ -73,7 +86,7 @@ struct IsNotAIPageWriter {
 
     /// A session's listing row with its details request: fulfilled when the details arrived for
     /// good, else requested (with the attempt's outcome, if any).
-    private static func batch(for session: ListedSession, completion: QueueCompletion?) -> ArchiveBatch {
+    static func batch(for session: ListedSession, completion: QueueCompletion?) -> ArchiveBatch {
         var batch = ArchiveBatch(sessions: [session.record])
         guard let request = session.detailsRequest else { return batch }
         if completion?.outcome == .done(version: request.version) {

@@ -12,6 +12,24 @@ struct RealtimeKitCSVTable {
     let header: [String]
     let rows: [[String]]
 
+    init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The one-row table a row stored by ``json(_:)`` was (`messages.raw` of a chat export row).
+    init(storedRow: JSONValue) throws(JSONShapeError) {
+        guard storedRow.kind == .object else { throw storedRow.mismatch("an object of the export's cells") }
+        var header: [String] = []
+        var cells: [String] = []
+        for (name, cell) in storedRow.members {
+            guard let text = cell.string else { throw cell.mismatch("a cell's text") }
+            header.append(name)
+            cells.append(text)
+        }
+        self.init(header: header, rows: [cells])
+    }
+
     /// Reads `bytes` as UTF-8 (a byte-order mark is skipped). An empty file is a table without rows.
     init(bytes: [UInt8]) throws(ReadError) {
         var content = bytes[...]

@@ -30,4 +30,17 @@ enum RealtimeKitChatExport {
         }
         return messages
     }
+
+    /// The message of one stored row (`messages.raw`, the row as ``RealtimeKitCSVTable/json(_:)`` kept it).
+    static func message(storedRow: JSONValue) throws(JSONShapeError) -> MessageRecord {
+        let table = try RealtimeKitCSVTable(storedRow: storedRow)
+        let rows: [MessageRecord]
+        do {
+            rows = try messages(table)
+        } catch {
+            throw JSONShapeError(path: storedRow.path, problem: error.description)
+        }
+        guard let message = rows.first else { throw storedRow.mismatch("a chat export row") }
+        return message
+    }
 }

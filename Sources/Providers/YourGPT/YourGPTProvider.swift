@@ -114,11 +114,7 @@ public struct YourGPTProvider: Provider {
                 listing.record(session, firstPage: page == 1)
             }
             batch.sessions.append(session.record)
-            if settings.messages, let lastMessageID = session.lastMessageID {
-                batch.enqueue.append(
-                    QueueRequest(kind: Self.messagesKind, externalID: session.record.externalID, version: lastMessageID)
-                )
-            }
+            batch.enqueue += messagesRequests(for: session)
             if let time = session.lastMessageTime { oldest = min(oldest ?? time, time) }
         }
         if recheck && moved == 0 {
@@ -132,6 +128,12 @@ public struct YourGPTProvider: Provider {
         if recheck { return moved == sessions.count }
         if let stop = listing.stopBefore, let oldest, oldest < stop { return false }
         return true
+    }
+
+    /// The messages a listed session asks for: those since the last one archived.
+    func messagesRequests(for session: YourGPTSessionMapper.Mapped) -> [QueueRequest] {
+        guard settings.messages, let lastMessageID = session.lastMessageID else { return [] }
+        return [QueueRequest(kind: Self.messagesKind, externalID: session.record.externalID, version: lastMessageID)]
     }
 
     /// One page of sessions whose last message falls between the days of `from` and `to` (the

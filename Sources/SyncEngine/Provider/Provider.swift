@@ -1,3 +1,5 @@
+import Archive
+
 /// A connector for one provider's API: the only code that knows the API's paths, shapes and
 /// quirks. The engine gives it a ``SyncPass`` with everything else: HTTP with retries and rate
 /// limits (``SyncPass/http``), cursors, the fetch queue and atomic commits (``SyncPass/archive``),
@@ -21,4 +23,14 @@ public protocol Provider: Sendable {
 
     /// One cheap authenticated request, for `check-config --probe`; returns what it learned.
     func probe(_ http: SourceHTTP) async throws -> String
+
+    /// The session mapped again from the payloads the archive kept, with the same mappers a
+    /// pass uses and no request (`sessionsync renormalize`). Columns a payload does not decide
+    /// (a status that presence inference set) are left out of the record; a child set is left
+    /// out when one of its stored rows no longer maps, so that no stored row is lost.
+    func remap(_ stored: StoredSession) -> RemappedSession
+
+    /// A quarantined record mapped again: the batch that archives it as a pass would (with the
+    /// work a pass would queue for it), or why it stays.
+    func retry(_ entry: QuarantineEntry) -> QuarantineRetry
 }

@@ -79,3 +79,14 @@ struct ItemsProvider: Provider {
         }
     }
 }
+
+extension ItemsProvider {
+    /// The test connector keeps no payload worth mapping again.
+    func remap(_ stored: StoredSession) -> RemappedSession {
+        RemappedSession(record: nil)
+    }
+
+    func retry(_ entry: QuarantineEntry) -> QuarantineRetry {
+        .notRetried("the test connector maps nothing again")
+    }
+}
