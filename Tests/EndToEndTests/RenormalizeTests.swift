@@ -222,6 +222,24 @@ struct RenormalizeTests {
         }
     }
 
+    @Test("on a terminal, renormalize shows the sessions done of the total while it works, then clears the line")
+    func progressOnATerminal() async throws {
+        try await FourSourceFixture.with { fixture in
+            let first = try fixture.sync()
+            #expect(first.waitForExit() == 0, "\(first.text)")
+            let total = try fixture.archivedIDs(.yourgpt).count
+            // util-linux's script(1) runs the command on a pseudo-terminal of its own.
+            let command = "'\(sessionsyncBinary)' renormalize --config '\(fixture.configPath)' --source yourgpt"
+            let (status, printed) = try ChildProcess.output(
+                of: "/usr/bin/script", ["-qec", command, "/dev/null"], environment: [:])
+            let text = String(decoding: printed, as: UTF8.self)
+            #expect(status == 0, "\(text)")
+            #expect(text.contains("\ryourgpt: 0 of \(total) sessions\u{1B}[K"), "\(text.debugDescription)")
+            #expect(text.contains("\ryourgpt: \(total) of \(total) sessions\u{1B}[K"), "\(text.debugDescription)")
+            #expect(text.contains("\r\u{1B}[Kyourgpt: \(total) session(s) read"), "\(text.debugDescription)")
+        }
+    }
+
     @Test("renormalize runs beside a running daemon on the same archive: both keep working, and it changes nothing")
     func besideTheDaemon() async throws {
         try await FourSourceFixture.with { fixture in
