@@ -28,14 +28,14 @@ public final class SyncDaemon: Service {
 
     private let initialConfiguration: Configuration
     private let registry: ProviderRegistry
-    private let archive: ArchiveDatabase
+    private let archive: any ArchiveBackend
     private let transport: HTTPTransport
     private let logger: Logger
     private let notifier: SystemdNotifier
     private let options: Options
 
     public init(
-        configuration: Configuration, registry: ProviderRegistry, archive: ArchiveDatabase, transport: HTTPTransport,
+        configuration: Configuration, registry: ProviderRegistry, archive: any ArchiveBackend, transport: HTTPTransport,
         logger: Logger, notifier: SystemdNotifier = SystemdNotifier(), options: Options = Options()
     ) {
         self.initialConfiguration = configuration
@@ -59,9 +59,8 @@ public final class SyncDaemon: Service {
     }
 
     private func runUntilCancelled() async throws {
-        let interrupted = try await archive.withStore { store in
-            try store.interruptAbandonedRuns(now: .now(), isAlive: ProcessLiveness.isAlive, ownPID: Int(getpid()))
-        }
+        let interrupted = try await archive.interruptAbandonedRuns(
+            now: .now(), isAlive: ProcessLiveness.isAlive, ownPID: Int(getpid()))
         if interrupted > 0 {
             logger.notice("marked runs of a previous process as interrupted", metadata: ["runs": "\(interrupted)"])
         }
@@ -80,7 +79,7 @@ public final class SyncDaemon: Service {
                         // A round trip through the archive's writer thread first: a writer stuck
                         // for good (not a transaction that takes a while) stops the pings, and
                         // systemd restarts the daemon.
-                        _ = try? await archive.withStore { _ in true }
+                        try? await archive.ping()
                         notifier.notify("WATCHDOG=1")
                         try? await Task.sleep(for: interval)
                     }
@@ -92,7 +91,7 @@ public final class SyncDaemon: Service {
             logger.info(
                 "daemon ready",
                 metadata: [
-                    "sources": "\(loops.count)", "config": "\(configuration.file)", "database": "\(archive.path)",
+                    "sources": "\(loops.count)", "config": "\(configuration.file)", "database": "\(archive.location)",
                 ])
 
             for await event in events {
@@ -158,9 +157,7 @@ public final class SyncDaemon: Service {
 
     private func ensureSources(_ configuration: Configuration) async throws {
         let sources = configuration.sources.map { ($0.name, $0.provider) }
-        try await archive.withStore { store in
-            for (name, provider) in sources { _ = try store.ensureSource(name: name, provider: provider, now: .now()) }
-        }
+        try await archive.ensureSources(sources, now: .now())
     }
 
     private func startLoops(

@@ -7,12 +7,12 @@ import SessionSyncSupport
 /// failing source delays no other.
 public enum OnePass {
     public static func run(
-        sources: [SourceConfiguration], registry: ProviderRegistry, archive: ArchiveDatabase, transport: HTTPTransport,
+        sources: [SourceConfiguration], registry: ProviderRegistry, archive: any ArchiveBackend,
+        transport: HTTPTransport,
         logger: Logger, sleeper: Sleeper = .real, retry: RetryPolicy? = nil
     ) async -> [PassOutcome] {
-        _ = try? await archive.withStore { store in
-            try store.interruptAbandonedRuns(now: .now(), isAlive: ProcessLiveness.isAlive, ownPID: Int(getpid()))
-        }
+        _ = try? await archive.interruptAbandonedRuns(
+            now: .now(), isAlive: ProcessLiveness.isAlive, ownPID: Int(getpid()))
         return await withTaskGroup(of: PassOutcome?.self) { group in
             for source in sources {
                 guard let descriptor = registry[source.provider] else { continue }

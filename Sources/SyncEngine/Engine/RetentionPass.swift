@@ -9,14 +9,12 @@ enum RetentionPass {
     /// older than its window, with all their rows and queue items, and tombstones them: 500 at a
     /// time, each chunk a short transaction of its own on the archive's writer, so that other
     /// sources' commits go between them. Returns the sessions deleted (nil when nothing was due).
-    static func applyIfDue(source: SourceConfiguration, sourceID: Int64, archive: ArchiveDatabase, logger: Logger)
+    static func applyIfDue(source: SourceConfiguration, sourceID: Int64, archive: any ArchiveBackend, logger: Logger)
         async throws -> Int?
     {
         guard let retention = source.retention else { return nil }
         let now = Timestamp.now()
-        let due = try await archive.withStore { store in
-            try store.retentionDue(sourceID: sourceID, retention: retention, now: now)
-        }
+        let due = try await archive.retentionDue(sourceID: sourceID, retention: retention, now: now)
         guard due else { return nil }
         let cutoff = now.subtracting(retention)
         var removed = TableCounts()
@@ -24,17 +22,14 @@ enum RetentionPass {
         while let start = after {
             // A stop request ends it between two chunks; the next pass starts it over.
             try Task.checkCancellation()
-            let chunk = try await archive.withStore { store in
-                try store.removeInactiveSessions(sourceID: sourceID, before: cutoff, after: start, now: now)
-            }
+            let chunk = try await archive.removeInactiveSessions(
+                sourceID: sourceID, before: cutoff, after: start, now: now)
             removed += chunk.removed
             after = chunk.after
         }
         let deleted = removed["sessions"]
-        try await archive.withStore { store in
-            try store.recordRetention(
-                sourceID: sourceID, retention: retention, cutoff: cutoff, sessionsDeleted: deleted, now: now)
-        }
+        try await archive.recordRetention(
+            sourceID: sourceID, retention: retention, cutoff: cutoff, sessionsDeleted: deleted, now: now)
         logger.info(
             "retention applied",
             metadata: [

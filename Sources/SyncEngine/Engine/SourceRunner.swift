@@ -12,7 +12,7 @@ public struct SourceRunner: Sendable {
     public let provider: any Provider
     public let client: APIClient
     let descriptor: ProviderDescriptor
-    let archive: ArchiveDatabase
+    let archive: any ArchiveBackend
     let logger: Logger
     let heartbeatInterval: Duration
     /// Every text of this runner that leaves the process (the run's error and warnings, queue
@@ -23,7 +23,8 @@ public struct SourceRunner: Sendable {
     let metrics: SourceMetrics
 
     public init(
-        source: SourceConfiguration, descriptor: ProviderDescriptor, archive: ArchiveDatabase, transport: HTTPTransport,
+        source: SourceConfiguration, descriptor: ProviderDescriptor, archive: any ArchiveBackend,
+        transport: HTTPTransport,
         logger: Logger, sleeper: Sleeper = .real, retry: RetryPolicy? = nil, heartbeatInterval: Duration = .seconds(5),
         metrics: EngineMetrics? = nil
     ) {
@@ -62,15 +63,11 @@ public struct SourceRunner: Sendable {
         let runID: Int64
         let startedAt: Timestamp
         do {
-            let opened = try await archive.withStore { [source] store -> (Int64, Int64?, Timestamp) in
-                let row = try store.ensureSource(name: source.name, provider: source.provider, now: .now())
-                let start = try store.runStart(sourceID: row.id, now: .now())
-                let run = try store.startRun(sourceID: row.id, pid: pid, now: start, isAlive: ProcessLiveness.isAlive)
-                return (row.id, run, start)
-            }
-            sourceID = opened.0
-            startedAt = opened.2
-            guard let run = opened.1 else {
+            let opened = try await archive.openRun(
+                source: source.name, provider: source.provider, pid: pid, isAlive: ProcessLiveness.isAlive)
+            sourceID = opened.sourceID
+            startedAt = opened.startedAt
+            guard let run = opened.runID else {
                 let reason = "another sessionsync process is running this source"
                 logger.notice("pass skipped", metadata: ["reason": "\(reason)"])
                 return PassOutcome(
@@ -105,9 +102,7 @@ public struct SourceRunner: Sendable {
                 try? await Task.sleep(for: heartbeatInterval)
                 if Task.isCancelled { break }
                 let snapshot = await progress.progress
-                try? await archive.withStore { store in
-                    try store.heartbeat(runID: runID, progress: snapshot, now: .now())
-                }
+                try? await archive.heartbeat(runID: runID, progress: snapshot, now: .now())
             }
         }
         let result: PassOutcome.Result
@@ -149,9 +144,8 @@ public struct SourceRunner: Sendable {
             case .skipped: preconditionFailure("a skipped pass returns before it opens a run")
             }
         do {
-            try await archive.withStore { store in
-                try store.finishRun(runID: runID, status: status, progress: finalProgress, error: message, now: .now())
-            }
+            try await archive.finishRun(
+                runID: runID, status: status, progress: finalProgress, error: message, now: .now())
         } catch {
             passLogger.error("could not record the end of the run", metadata: ["error": "\(error)"])
         }

@@ -48,7 +48,7 @@ public final class EngineMetrics: Sendable {
     /// Each source's health, read from the run ledger (see ``SourceHealth``); `since` is when the
     /// daemon started watching.
     public func health(
-        archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
+        archive: any ArchiveBackend, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
     ) async throws
         -> [SourceHealth]
     {
@@ -57,7 +57,7 @@ public final class EngineMetrics: Sendable {
 
     /// Each source's health, each judged from when it has been watched (the daemon's start, or
     /// the reload that added it).
-    public func health(archive: ArchiveDatabase, watching sources: [WatchedSource], now: Timestamp = .now())
+    public func health(archive: any ArchiveBackend, watching sources: [WatchedSource], now: Timestamp = .now())
         async throws -> [SourceHealth]
     {
         try await readings(archive: archive, sources: sources, queue: false).map { reading in
@@ -70,7 +70,7 @@ public final class EngineMetrics: Sendable {
     /// The exposition, its gauges brought up to date. An archive that cannot be read leaves its
     /// gauges as they were (and the counters, kept in memory, are exact anyway).
     public func scrape(
-        archive: ArchiveDatabase, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
+        archive: any ArchiveBackend, sources: [SourceConfiguration], since: Timestamp, now: Timestamp = .now()
     ) async -> [UInt8] {
         await scrape(archive: archive, watching: sources.map { WatchedSource($0, since: since) }, now: now)
     }
@@ -78,7 +78,7 @@ public final class EngineMetrics: Sendable {
     /// The exposition, as ``scrape(archive:sources:since:now:)``, for sources watched since
     /// different times. The ledger gauges of a source no longer watched (a reload removed or
     /// disabled it) are dropped, so that no alert fires on a frozen value; its counters stay.
-    public func scrape(archive: ArchiveDatabase, watching sources: [WatchedSource], now: Timestamp = .now()) async
+    public func scrape(archive: any ArchiveBackend, watching sources: [WatchedSource], now: Timestamp = .now()) async
         -> [UInt8]
     {
         if let readings = try? await readings(archive: archive, sources: sources) {
@@ -87,7 +87,7 @@ public final class EngineMetrics: Sendable {
                 update(reading, now: now)
             }
         }
-        if let vitals = try? await archive.withStore({ store in try store.vitals() }) {
+        if let vitals = try? await archive.vitals() {
             gauge(.archiveBytes, [("file", "db")], Double(vitals.databaseBytes))
             gauge(.archiveBytes, [("file", "wal")], Double(vitals.walBytes))
         }
@@ -108,22 +108,15 @@ public final class EngineMetrics: Sendable {
     /// What the ledger says of each source, read on the archive's writer in one go. `queue`: also
     /// the fetch queue's counts, which cost a scan of the source's queue rows (about 1 µs each)
     /// and which only the exposition shows.
-    private func readings(archive: ArchiveDatabase, sources: [WatchedSource], queue: Bool = true) async throws
+    private func readings(archive: any ArchiveBackend, sources: [WatchedSource], queue: Bool = true) async throws
         -> [Reading]
     {
-        try await archive.withStore { store in
-            let rows = try store.allSources()
-            return try sources.map { watched in
-                let (source, since) = (watched.source, watched.since)
-                guard let row = rows.first(where: { $0.name == source.name }) else {
-                    return Reading(source: source, since: since, lastRun: nil, lastSuccess: nil, queue: [])
-                }
-                return Reading(
-                    source: source, since: since, lastRun: try store.lastRun(sourceID: row.id),
-                    lastSuccess: try store.lastSuccessfulRun(sourceID: row.id),
-                    queue: queue ? try store.queueCounts(sourceID: row.id) : []
-                )
-            }
+        let ledgers = try await archive.ledger(sources: sources.map(\.source.name), queueCounts: queue)
+        return sources.map { watched in
+            let ledger = ledgers[watched.source.name]
+            return Reading(
+                source: watched.source, since: watched.since, lastRun: ledger?.lastRun,
+                lastSuccess: ledger?.lastSuccess, queue: ledger?.queue ?? [])
         }
     }
 

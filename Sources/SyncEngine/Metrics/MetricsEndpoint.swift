@@ -15,7 +15,7 @@ import Synchronization
 /// the reload that added it) and moves the listener when the `metrics` key changed.
 public final class MetricsEndpoint: Sendable {
     public let metrics: EngineMetrics
-    private let archive: ArchiveDatabase
+    private let archive: any ArchiveBackend
     private let startedAt: Timestamp
     private let state = Mutex(State())
 
@@ -39,7 +39,7 @@ public final class MetricsEndpoint: Sendable {
     }
 
     /// - Parameter startedAt: when the daemon started, from which the sources of the first config are watched.
-    public init(metrics: EngineMetrics, archive: ArchiveDatabase, startedAt: Timestamp = .now()) {
+    public init(metrics: EngineMetrics, archive: any ArchiveBackend, startedAt: Timestamp = .now()) {
         self.metrics = metrics
         self.archive = archive
         self.startedAt = startedAt

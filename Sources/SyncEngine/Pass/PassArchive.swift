@@ -14,7 +14,7 @@ public struct PassArchive: Sendable {
     public let startedAt: Timestamp
     /// How far back a first pass reads when the source sets no `since`.
     public let initialWindow: Duration
-    let database: ArchiveDatabase
+    let database: any ArchiveBackend
     let progress: RunProgressTracker
     /// Masks the source's secrets in a batch's texts (queue errors, quarantine reasons, drift
     /// samples) before they are stored.
@@ -60,7 +60,7 @@ public struct PassArchive: Sendable {
     // MARK: Cursors
 
     public func cursor(_ stream: String) async throws -> String? {
-        try await database.withStore { [sourceID] store in try store.cursor(sourceID: sourceID, stream: stream) }
+        try await database.cursor(sourceID: sourceID, stream: stream)
     }
 
     /// The stream's cursor read as an instant (nil when unset or not a time).
@@ -89,36 +89,28 @@ public struct PassArchive: Sendable {
 
     /// Pending queue items of `kind` that are due now and were not tried yet in this pass.
     public func dueWork(kind: String, limit: Int = 1000) async throws -> [QueueItem] {
-        try await database.withStore { [sourceID, startedAt] store in
-            try store.dueQueueItems(
-                sourceID: sourceID, kind: kind, now: .now(), limit: limit, notAttemptedSince: startedAt)
-        }
+        try await database.dueQueueItems(
+            sourceID: sourceID, kind: kind, now: .now(), limit: limit, notAttemptedSince: startedAt)
     }
 
     /// The queue items of `kind` for these sessions, by external id, to decide which work to
     /// do right away instead of queueing it.
     public func queueStates(kind: String, externalIDs: [String]) async throws -> [String: QueueState] {
         guard !externalIDs.isEmpty else { return [:] }
-        return try await database.withStore { [sourceID] store in
-            try store.queueStates(sourceID: sourceID, kind: kind, externalIDs: externalIDs)
-        }
+        return try await database.queueStates(sourceID: sourceID, kind: kind, externalIDs: externalIDs)
     }
 
     /// Those of these sessions that were erased or fell out of retention: their work can be
     /// skipped, since the archive would not keep its result.
     public func tombstoned(externalIDs: [String]) async throws -> Set<String> {
         guard !externalIDs.isEmpty else { return [] }
-        return try await database.withStore { [sourceID] store in
-            try store.tombstoned(sourceID: sourceID, externalIDs: externalIDs)
-        }
+        return try await database.tombstoned(sourceID: sourceID, externalIDs: externalIDs)
     }
 
     /// Moves the `detail_requests` rows for this source into the queue as `kind` items.
     @discardableResult
     public func drainDetailRequests(kind: String) async throws -> Int {
-        try await database.withStore { [sourceID, source] store in
-            try store.drainDetailRequests(sourceName: source.name, sourceID: sourceID, kind: kind, now: .now())
-        }
+        try await database.drainDetailRequests(sourceName: source.name, sourceID: sourceID, kind: kind, now: .now())
     }
 
     // MARK: Archived sessions
@@ -128,14 +120,11 @@ public struct PassArchive: Sendable {
     public func sessions(status: String, limit: Int = 10_000, notListedInThisPass: Bool = false) async throws
         -> [ArchivedSession]
     {
-        try await database.withStore { [sourceID, startedAt] store in
-            try store.sessions(
-                sourceID: sourceID, status: status, limit: limit, notSeenSince: notListedInThisPass ? startedAt : nil)
-        }
+        try await database.sessions(
+            sourceID: sourceID, status: status, limit: limit, notSeenSince: notListedInThisPass ? startedAt : nil)
     }
 
     public func session(externalID: String) async throws -> ArchivedSession? {
-        try await database.withStore { [sourceID] store in try store.session(sourceID: sourceID, externalID: externalID)
-        }
+        try await database.session(sourceID: sourceID, externalID: externalID)
     }
 }

@@ -6,7 +6,7 @@ import SessionSyncSupport
 /// itself: the next pass is planned only after the previous one ended.
 struct SourceLoop: Sendable {
     let runner: SourceRunner
-    let archive: ArchiveDatabase
+    let archive: any ArchiveBackend
     let sleeper: Sleeper
     let logger: Logger
     let control = LoopControl()
@@ -38,12 +38,7 @@ struct SourceLoop: Sendable {
     /// does not run every source at once), plus a random jitter.
     private func nextStart() async -> Timestamp {
         let source = runner.source
-        let lastStart: Timestamp? = try? await archive.withStore { store in
-            guard let row = try store.source(named: source.name), let run = try store.lastRun(sourceID: row.id) else {
-                return nil
-            }
-            return Timestamp(iso8601: run.startedAt)
-        }
+        let lastStart = try? await archive.lastRunStart(source: source.name)
         let base = source.schedule.nextStart(lastStart: lastStart, now: .now())
         let jitter = source.schedule.jitter.milliseconds
         return jitter > 0 ? base.adding(milliseconds: Int64.random(in: 0...jitter)) : base
