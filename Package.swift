@@ -61,6 +61,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // HMAC-SHA256 for the tombstones of erased sessions; already in the graph (async-http-client's certificates).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // The PostgreSQL archive (issue 17): its wire protocol, TLS and connection pool (PostgresClient).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -81,6 +83,13 @@ let package = Package(
             name: "Archive",
             dependencies: ["SQLiteDB", "SessionSyncSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: migrationFiles.map { .embedInCode("../../migrations/\($0)") },
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PostgresArchive",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -184,6 +193,14 @@ let package = Package(
             dependencies: [
                 "SessionSyncTesting", "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport",
                 "Simulators",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PostgresArchiveTests",
+            dependencies: [
+                "PostgresArchive",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
