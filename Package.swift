@@ -21,6 +21,11 @@ let migrationFiles = [
     "0007_tombstones_and_retention.sql",
 ]
 
+/// The PostgreSQL archive's own numbered migrations (`migrations/postgres/`), embedded the same way.
+let postgresMigrationFiles = [
+    "0001_initial.sql"
+]
+
 var fuzzingProducts: [Product] = []
 var fuzzingTargets: [Target] = []
 /// The libFuzzer harness exists only for `scripts/fuzz.sh`, which sets SESSIONSYNC_FUZZ=1 and
@@ -88,8 +93,10 @@ let package = Package(
         .target(
             name: "PostgresArchive",
             dependencies: [
-                .product(name: "PostgresNIO", package: "postgres-nio")
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            resources: postgresMigrationFiles.map { .embedInCode("../../migrations/postgres/\($0)") },
             swiftSettings: strict
         ),
         .target(
@@ -142,8 +149,9 @@ let package = Package(
         .target(
             name: "SessionSyncTesting",
             dependencies: [
-                "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "Providers", "SyncEngine", "Archive", "PostgresArchive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
@@ -199,7 +207,8 @@ let package = Package(
         .testTarget(
             name: "PostgresArchiveTests",
             dependencies: [
-                "PostgresArchive",
+                "SessionSyncTesting", "PostgresArchive", "Archive", "SQLiteDB",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
