@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "SyncEngine",
             dependencies: [
-                "Archive", "SessionSyncSupport",
+                "Archive", "PostgresArchive", "SessionSyncSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -207,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "PostgresArchiveTests",
             dependencies: [
-                "SessionSyncTesting", "PostgresArchive", "Archive", "SQLiteDB",
+                "SessionSyncTesting", "PostgresArchive", "SyncEngine", "Providers", "Archive", "SQLiteDB",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -26,14 +26,18 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var probe = false
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: true)
-        let configuration = environment.configuration
+        let configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: true)
         for warning in configuration.warnings {
             Terminal.error("warning: \(warning)")
         }
         Terminal.print(
-            "\(configuration.file): valid, \(configuration.sources.count) source(s), archive \(environment.databasePath)"
+            "\(configuration.file): valid, \(configuration.sources.count) source(s), archive \(configuration.databaseLocation)"
         )
+        if case .postgres = configuration.databaseLocation {
+            Terminal.print(
+                "  note: a PostgreSQL archive is checked here, but the other commands do not support it yet "
+                    + "(they exit 78)")
+        }
         for source in configuration.sources {
             let state = source.enabled ? "" : " (disabled)"
             Terminal.print("  \(source.name): \(source.provider) at \(source.baseURL), \(source.schedule)\(state)")

@@ -153,6 +153,16 @@ struct ConfigCommandTests {
             "metrics: allowRemote not a bool", withMetrics(#"{"listen": "0.0.0.0:9464", "allowRemote": "yes"}"#),
             ["metrics.allowRemote: expected true or false"]
         ),
+        (
+            "a password in the database URL",
+            config(database: "postgres://sync:pw@db.example.com/archive", sources: openreplay + "}"),
+            ["database: the URL holds a password", "databasePassword"]
+        ),
+        (
+            "an unknown sslmode",
+            config(database: "postgres://sync@db.example.com/archive?sslmode=on", sources: openreplay + "}"),
+            ["database: the URL has sslmode=on, which is not one of disable, require, verify-full"]
+        ),
     ]
 
     /// A valid config with `"metrics": value`.
@@ -302,6 +312,41 @@ struct ConfigCommandTests {
         #expect(result.status == 78)
         #expect(result.stderr.contains("/nonexistent/config.json"))
         #expect(result.stderr.contains("does not exist"))
+    }
+
+    /// A config around one disabled source (a probe skips it), whose archive is `database`, with
+    /// the PostgreSQL password from `$PG_PASSWORD`.
+    static func postgresConfig(database: String) -> String {
+        #"{"database": "\#(database)", "databasePassword": {"env": "PG_PASSWORD"}, "sources": [\#(openreplay), "enabled": false}]}"#
+    }
+
+    /// Every command but check-config, as it would run against the config's archive.
+    static let archiveCommands: [[String]] = [
+        ["run"], ["sync"], ["migrate"], ["status"], ["status", "--json"], ["enqueue", "--source", "or", "s1"],
+        ["reset-cursor", "--source", "or"], ["erase", "--user", "u1"],
+    ]
+
+    @Test("the other commands refuse a PostgreSQL archive with exit 78, and touch nothing", arguments: archiveCommands)
+    func otherCommandsRefusePostgres(command: [String]) throws {
+        try withTemporaryDirectory { directory in
+            let file = try writeFile(
+                "config.json", Self.postgresConfig(database: "postgres://sync@db.example.com/archive"), in: directory)
+            let sqliteConfig = try writeFile("sqlite.json", Self.config(sources: Self.openreplay + "}"), in: directory)
+            let before = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            let name = command[0]
+            for arguments in [
+                command + ["--config", file],
+                command + ["--config", sqliteConfig, "--database", "postgresql://sync@[::1]:5433/archive"],
+            ] {
+                let result = try runSessionSync(
+                    arguments, environment: ["OR_KEY": "k", "PG_PASSWORD": "pw"], directory: directory)
+                #expect(result.status == 78, "\(arguments): exit \(result.status), stderr: \(result.stderr)")
+                #expect(
+                    result.stderr.contains("is a PostgreSQL database, which `\(name)` does not support yet"),
+                    "\(arguments): \(result.stderr)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == before)
+        }
     }
 
     @Test("config.example.json shows every key and passes check-config once its secrets are set")
