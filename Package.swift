@@ -138,7 +138,7 @@ let package = Package(
         .target(
             name: "SessionSyncCLI",
             dependencies: [
-                "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "SyncEngine", "Providers", "Archive", "PostgresArchive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -216,8 +216,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "sessionsync", "SessionSyncCLI", "SessionSyncTesting", "SyncEngine", "Archive", "SQLiteDB",
-                "SessionSyncSupport", "Simulators",
+                "sessionsync", "SessionSyncCLI", "SessionSyncTesting", "SyncEngine", "Archive", "PostgresArchive",
+                "SQLiteDB", "SessionSyncSupport", "Simulators",
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresArchive
 import SQLiteDB
 import SessionSyncTesting
 import Simulators
@@ -318,6 +319,58 @@ struct ConfigCommandTests {
     /// the PostgreSQL password from `$PG_PASSWORD`.
     static func postgresConfig(database: String) -> String {
         #"{"database": "\#(database)", "databasePassword": {"env": "PG_PASSWORD"}, "sources": [\#(openreplay), "enabled": false}]}"#
+    }
+
+    @Test("check-config --probe connects to a PostgreSQL archive and says so, never showing the password")
+    func probesPostgres() async throws {
+        try await withTemporaryPostgresDatabase { database in
+            try withTemporaryDirectory { directory in
+                let url = "\(database.location)"
+                let file = try writeFile("config.json", Self.postgresConfig(database: url), in: directory)
+                let canary = "pg-Canary-4711"
+                for probe in [false, true] {
+                    let result = try runSessionSync(
+                        ["check-config", "--config", file] + (probe ? ["--probe"] : []),
+                        environment: ["OR_KEY": "k", "PG_PASSWORD": canary])
+                    #expect(result.status == 0, "probe \(probe): exit \(result.status), stderr: \(result.stderr)")
+                    #expect(result.stdout.contains("archive \(url)"), "\(result.stdout)")
+                    #expect(result.stdout.contains("the other commands do not support it yet"), "\(result.stdout)")
+                    #expect(result.stdout.contains("probe database: PostgreSQL") == probe, "\(result.stdout)")
+                    #expect(!result.stdout.contains(canary) && !result.stderr.contains(canary))
+                }
+                let probed = try runSessionSync(
+                    ["check-config", "--config", file, "--probe"], environment: ["OR_KEY": "k", "PG_PASSWORD": canary])
+                #expect(
+                    probed.stdout.contains(
+                        "at \(database.location.endpoint), database \(database.location.database) as "
+                            + "\(database.location.user) (sslmode=disable): not migrated yet"), "\(probed.stdout)")
+            }
+        }
+    }
+
+    @Test("check-config --probe of a PostgreSQL database that does not exist exits 78 and says how to create it")
+    func probesMissingPostgresDatabase() async throws {
+        let server = try await TestPostgres.server()
+        try withTemporaryDirectory { directory in
+            let missing = server.with(database: "no_such_archive")
+            let file = try writeFile("config.json", Self.postgresConfig(database: "\(missing)"), in: directory)
+            let result = try runSessionSync(
+                ["check-config", "--config", file, "--probe"], environment: ["OR_KEY": "k", "PG_PASSWORD": "pw"])
+            #expect(result.status == 78, "exit \(result.status), stderr: \(result.stderr)")
+            #expect(result.stderr.contains("has no database no_such_archive: create it"), "\(result.stderr)")
+        }
+    }
+
+    @Test("check-config --probe of a PostgreSQL server nobody listens at exits 1")
+    func probesUnreachablePostgres() throws {
+        try withTemporaryDirectory { directory in
+            let file = try writeFile(
+                "config.json", Self.postgresConfig(database: "postgres://sync@127.0.0.1:1/archive"), in: directory)
+            let result = try runSessionSync(
+                ["check-config", "--config", file, "--probe"], environment: ["OR_KEY": "k", "PG_PASSWORD": "pw"])
+            #expect(result.status == 1, "exit \(result.status), stderr: \(result.stderr)")
+            #expect(result.stderr.contains("cannot connect to PostgreSQL at 127.0.0.1:1"), "\(result.stderr)")
+        }
     }
 
     /// Every command but check-config, as it would run against the config's archive.
