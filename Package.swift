@@ -21,6 +21,11 @@ let migrationFiles = [
     "0007_tombstones_and_retention.sql",
 ]
 
+/// The PostgreSQL archive's own numbered migrations (`migrations/postgres/`), embedded the same way.
+let postgresMigrationFiles = [
+    "0001_initial.sql"
+]
+
 var fuzzingProducts: [Product] = []
 var fuzzingTargets: [Target] = []
 /// The libFuzzer harness exists only for `scripts/fuzz.sh`, which sets SESSIONSYNC_FUZZ=1 and
@@ -61,6 +66,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // HMAC-SHA256 for the tombstones of erased sessions; already in the graph (async-http-client's certificates).
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // The PostgreSQL archive (issue 17): its wire protocol, TLS and connection pool (PostgresClient).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -84,9 +91,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "PostgresArchive",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: postgresMigrationFiles.map { .embedInCode("../../migrations/postgres/\($0)") },
+            swiftSettings: strict
+        ),
+        .target(
             name: "SyncEngine",
             dependencies: [
-                "Archive", "SessionSyncSupport",
+                "Archive", "PostgresArchive", "SessionSyncSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,7 +138,7 @@ let package = Package(
         .target(
             name: "SessionSyncCLI",
             dependencies: [
-                "SyncEngine", "Providers", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "SyncEngine", "Providers", "Archive", "PostgresArchive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,8 +149,9 @@ let package = Package(
         .target(
             name: "SessionSyncTesting",
             dependencies: [
-                "Providers", "SyncEngine", "Archive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                "Providers", "SyncEngine", "Archive", "PostgresArchive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),
@@ -188,10 +205,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PostgresArchiveTests",
+            dependencies: [
+                "SessionSyncTesting", "PostgresArchive", "SyncEngine", "Providers", "Archive", "SQLiteDB",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "sessionsync", "SessionSyncCLI", "SessionSyncTesting", "SyncEngine", "Archive", "SQLiteDB",
-                "SessionSyncSupport", "Simulators",
+                "sessionsync", "SessionSyncCLI", "SessionSyncTesting", "SyncEngine", "Archive", "PostgresArchive",
+                "SQLiteDB", "SessionSyncSupport", "Simulators",
             ],
             swiftSettings: strict
         ),

@@ -12,20 +12,63 @@ struct CommandEnvironment {
     let configuration: Configuration
     let databasePath: String
 
-    /// Loads the config. Commands that send no request pass `resolveSecrets: false`, so `status`
-    /// works for an operator who cannot read the service's credentials.
-    static func load(_ options: GlobalOptions, resolveSecrets: Bool) throws -> CommandEnvironment {
+    /// Loads the config for `command`, whose archive must be a SQLite file. Commands that send
+    /// no request pass `resolveSecrets: false`, so `status` works for an operator who cannot
+    /// read the service's credentials.
+    static func load<Command: ParsableCommand>(
+        _ options: GlobalOptions, resolveSecrets: Bool, for command: Command.Type
+    ) throws -> CommandEnvironment {
+        let configuration = try loadConfiguration(options, resolveSecrets: resolveSecrets)
+        return CommandEnvironment(
+            configuration: configuration,
+            databasePath: try sqlitePath(of: configuration.databaseLocation, for: command))
+    }
+
+    /// Loads the config, with `--database` in place of its `database`; exit 78 on any problem.
+    static func loadConfiguration(_ options: GlobalOptions, resolveSecrets: Bool) throws -> Configuration {
         let path = ConfigurationLoader.defaultPath(explicit: options.config)
         let loader = ConfigurationLoader(
             registry: StandardProviders.registry,
             environment: SecretEnvironment(resolve: resolveSecrets)
         )
+        var configuration: Configuration
         do {
-            let configuration = try loader.load(file: path)
-            return CommandEnvironment(
-                configuration: configuration, databasePath: options.database ?? configuration.database)
+            configuration = try loader.load(file: path)
         } catch {
             Terminal.error("sessionsync: invalid config \(error.description)")
+            throw ExitStatus.badConfig
+        }
+        if let database = options.database {
+            configuration.databaseLocation = try databaseOption(database)
+        }
+        return configuration
+    }
+
+    /// `--database TEXT`: a file path or a PostgreSQL URL, like the config's `database`.
+    static func databaseOption(_ text: String) throws -> DatabaseLocation {
+        switch DatabaseLocation.parse(text) {
+        case .success(let location):
+            return location
+        case .failure(let error):
+            Terminal.error("sessionsync: --database: the URL \(error)")
+            throw ExitStatus.badConfig
+        }
+    }
+
+    /// The SQLite file of `location`, or exit 78 when it is a PostgreSQL archive, which only
+    /// `check-config` knows so far: no command may take its URL for a file name.
+    static func sqlitePath<Command: ParsableCommand>(of location: DatabaseLocation, for command: Command.Type) throws
+        -> String
+    {
+        switch location {
+        case .sqlite(let path):
+            return path
+        case .postgres(let postgres):
+            let name = command.configuration.commandName ?? "this command"
+            Terminal.error(
+                "sessionsync: the archive \(postgres) is a PostgreSQL database, which `\(name)` does not support yet "
+                    + "(for now only `check-config` does); set \"database\" to a SQLite file's path, "
+                    + "or pass --database FILE")
             throw ExitStatus.badConfig
         }
     }

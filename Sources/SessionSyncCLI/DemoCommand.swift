@@ -36,6 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
     var metricsListen: String?
 
     func run() async throws {
+        _ = try CommandEnvironment.sqlitePath(of: CommandEnvironment.databaseOption(database), for: Self.self)
         // The simulators' keys are known only once they run.
         let logger = ProcessLogging.bootstrap(level: .notice, redactor: SecretRedactor())
         let demo: DemoEnvironment

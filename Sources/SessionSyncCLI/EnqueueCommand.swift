@@ -28,7 +28,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
         let configured = try environment.selectSources([source], enabledOnly: false)[0]
         guard configured.provider == "isnotai" else {
             Terminal.error(

@@ -44,7 +44,7 @@ struct EraseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
         let store = try environment.openArchive()
         var sourceID: Int64?
         if let source {

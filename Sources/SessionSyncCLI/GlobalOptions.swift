@@ -9,6 +9,10 @@ struct GlobalOptions: ParsableArguments {
     var config: String?
 
     @Option(
-        name: .long, help: ArgumentHelp("The SQLite archive, overriding the config's \"database\".", valueName: "file"))
+        name: .long,
+        help: ArgumentHelp(
+            "The archive, overriding the config's \"database\": a SQLite file (or a postgres:// URL, which only "
+                + "check-config supports so far).",
+            valueName: "file"))
     var database: String?
 }

@@ -21,9 +21,9 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let path: String
         if let database = options.database {
-            path = database
+            path = try CommandEnvironment.sqlitePath(of: CommandEnvironment.databaseOption(database), for: Self.self)
         } else {
-            path = try CommandEnvironment.load(options, resolveSecrets: false).databasePath
+            path = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self).databasePath
         }
         let migrator = try ArchiveMigrations.migrator()
         let connection: Connection

@@ -23,7 +23,7 @@ struct ResetCursorCommand: AsyncParsableCommand {
     var stream: String?
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
         _ = try environment.selectSources([source], enabledOnly: false)
         let store = try environment.openArchive()
         guard let row = try store.source(named: source) else {

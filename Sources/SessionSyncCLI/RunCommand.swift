@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: true)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: true, for: Self.self)
         let logger = ProcessLogging.bootstrap(
             level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
         for warning in environment.configuration.warnings {

@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
         let store = try environment.openArchive()
         let report = try StatusReport.read(
             store: store, configuration: environment.configuration, database: environment.databasePath)

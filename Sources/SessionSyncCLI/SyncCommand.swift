@@ -24,7 +24,7 @@ struct SyncCommand: AsyncParsableCommand {
     var source: [String] = []
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: true)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: true, for: Self.self)
         let logger = ProcessLogging.bootstrap(
             level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
         let selected = try environment.selectSources(source, enabledOnly: true)

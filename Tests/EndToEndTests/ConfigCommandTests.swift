@@ -1,4 +1,5 @@
 import Foundation
+import PostgresArchive
 import SQLiteDB
 import SessionSyncTesting
 import Simulators
@@ -153,6 +154,16 @@ struct ConfigCommandTests {
             "metrics: allowRemote not a bool", withMetrics(#"{"listen": "0.0.0.0:9464", "allowRemote": "yes"}"#),
             ["metrics.allowRemote: expected true or false"]
         ),
+        (
+            "a password in the database URL",
+            config(database: "postgres://sync:pw@db.example.com/archive", sources: openreplay + "}"),
+            ["database: the URL holds a password", "databasePassword"]
+        ),
+        (
+            "an unknown sslmode",
+            config(database: "postgres://sync@db.example.com/archive?sslmode=on", sources: openreplay + "}"),
+            ["database: the URL has sslmode=on, which is not one of disable, require, verify-full"]
+        ),
     ]
 
     /// A valid config with `"metrics": value`.
@@ -302,6 +313,93 @@ struct ConfigCommandTests {
         #expect(result.status == 78)
         #expect(result.stderr.contains("/nonexistent/config.json"))
         #expect(result.stderr.contains("does not exist"))
+    }
+
+    /// A config around one disabled source (a probe skips it), whose archive is `database`, with
+    /// the PostgreSQL password from `$PG_PASSWORD`.
+    static func postgresConfig(database: String) -> String {
+        #"{"database": "\#(database)", "databasePassword": {"env": "PG_PASSWORD"}, "sources": [\#(openreplay), "enabled": false}]}"#
+    }
+
+    @Test("check-config --probe connects to a PostgreSQL archive and says so, never showing the password")
+    func probesPostgres() async throws {
+        try await withTemporaryPostgresDatabase { database in
+            try withTemporaryDirectory { directory in
+                let url = "\(database.location)"
+                let file = try writeFile("config.json", Self.postgresConfig(database: url), in: directory)
+                let canary = "pg-Canary-4711"
+                for probe in [false, true] {
+                    let result = try runSessionSync(
+                        ["check-config", "--config", file] + (probe ? ["--probe"] : []),
+                        environment: ["OR_KEY": "k", "PG_PASSWORD": canary])
+                    #expect(result.status == 0, "probe \(probe): exit \(result.status), stderr: \(result.stderr)")
+                    #expect(result.stdout.contains("archive \(url)"), "\(result.stdout)")
+                    #expect(result.stdout.contains("the other commands do not support it yet"), "\(result.stdout)")
+                    #expect(result.stdout.contains("probe database: PostgreSQL") == probe, "\(result.stdout)")
+                    #expect(!result.stdout.contains(canary) && !result.stderr.contains(canary))
+                }
+                let probed = try runSessionSync(
+                    ["check-config", "--config", file, "--probe"], environment: ["OR_KEY": "k", "PG_PASSWORD": canary])
+                #expect(
+                    probed.stdout.contains(
+                        "at \(database.location.endpoint), database \(database.location.database) as "
+                            + "\(database.location.user) (sslmode=disable): not migrated yet"), "\(probed.stdout)")
+            }
+        }
+    }
+
+    @Test("check-config --probe of a PostgreSQL database that does not exist exits 78 and says how to create it")
+    func probesMissingPostgresDatabase() async throws {
+        let server = try await TestPostgres.server()
+        try withTemporaryDirectory { directory in
+            let missing = server.with(database: "no_such_archive")
+            let file = try writeFile("config.json", Self.postgresConfig(database: "\(missing)"), in: directory)
+            let result = try runSessionSync(
+                ["check-config", "--config", file, "--probe"], environment: ["OR_KEY": "k", "PG_PASSWORD": "pw"])
+            #expect(result.status == 78, "exit \(result.status), stderr: \(result.stderr)")
+            #expect(result.stderr.contains("has no database no_such_archive: create it"), "\(result.stderr)")
+        }
+    }
+
+    @Test("check-config --probe of a PostgreSQL server nobody listens at exits 1")
+    func probesUnreachablePostgres() throws {
+        try withTemporaryDirectory { directory in
+            let file = try writeFile(
+                "config.json", Self.postgresConfig(database: "postgres://sync@127.0.0.1:1/archive"), in: directory)
+            let result = try runSessionSync(
+                ["check-config", "--config", file, "--probe"], environment: ["OR_KEY": "k", "PG_PASSWORD": "pw"])
+            #expect(result.status == 1, "exit \(result.status), stderr: \(result.stderr)")
+            #expect(result.stderr.contains("cannot connect to PostgreSQL at 127.0.0.1:1"), "\(result.stderr)")
+        }
+    }
+
+    /// Every command but check-config, as it would run against the config's archive.
+    static let archiveCommands: [[String]] = [
+        ["run"], ["sync"], ["migrate"], ["status"], ["status", "--json"], ["enqueue", "--source", "or", "s1"],
+        ["reset-cursor", "--source", "or"], ["erase", "--user", "u1"],
+    ]
+
+    @Test("the other commands refuse a PostgreSQL archive with exit 78, and touch nothing", arguments: archiveCommands)
+    func otherCommandsRefusePostgres(command: [String]) throws {
+        try withTemporaryDirectory { directory in
+            let file = try writeFile(
+                "config.json", Self.postgresConfig(database: "postgres://sync@db.example.com/archive"), in: directory)
+            let sqliteConfig = try writeFile("sqlite.json", Self.config(sources: Self.openreplay + "}"), in: directory)
+            let before = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            let name = command[0]
+            for arguments in [
+                command + ["--config", file],
+                command + ["--config", sqliteConfig, "--database", "postgresql://sync@[::1]:5433/archive"],
+            ] {
+                let result = try runSessionSync(
+                    arguments, environment: ["OR_KEY": "k", "PG_PASSWORD": "pw"], directory: directory)
+                #expect(result.status == 78, "\(arguments): exit \(result.status), stderr: \(result.stderr)")
+                #expect(
+                    result.stderr.contains("is a PostgreSQL database, which `\(name)` does not support yet"),
+                    "\(arguments): \(result.stderr)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == before)
+        }
     }
 
     @Test("config.example.json shows every key and passes check-config once its secrets are set")

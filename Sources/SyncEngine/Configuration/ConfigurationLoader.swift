@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresArchive
 import SessionSyncSupport
 
 /// Reads and validates a config file (contract section 2), collecting every problem with its
@@ -56,7 +57,8 @@ public struct ConfigurationLoader: Sendable {
         }
         let root = ConfigObjectReader(
             object: document.root, path: "", problems: problems, environment: environment, secrets: ResolvedSecrets())
-        let database = root.string("database") ?? "/var/lib/sessionsync/sessions.sqlite"
+        let database = readDatabase(root)
+        let databasePassword = readDatabasePassword(root, database: database)
         let levelNames = Logger.Level.allCases.map(\.rawValue)
         let logLevel = root.string("logLevel", allowed: levelNames).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let metrics = readMetrics(root)
@@ -84,8 +86,38 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigError(file: file, problems: problems.problems)
         }
         return Configuration(
-            file: file, database: database, logLevel: logLevel, sources: sources, metrics: metrics,
-            warnings: problems.warnings)
+            file: file, databaseLocation: database, databasePassword: databasePassword, logLevel: logLevel,
+            sources: sources, metrics: metrics, warnings: problems.warnings)
+    }
+
+    /// `"database"`: a SQLite file's path, or `postgres://USER@HOST:PORT/DB?sslmode=...`.
+    private func readDatabase(_ root: ConfigObjectReader) -> DatabaseLocation {
+        guard let text = root.string("database") else { return .sqlite(path: DatabaseLocation.defaultPath) }
+        switch DatabaseLocation.parse(text) {
+        case .success(let location):
+            if case .postgres(let postgres) = location, postgres.sslMode == .disable, !postgres.isLoopback {
+                root.warning(
+                    "database",
+                    "sslmode=disable sends the password and every row in clear text to \(postgres.host); use "
+                        + "sslmode=verify-full (or require) unless the network to it is trusted")
+            }
+            return location
+        case .failure(let error):
+            root.problem("database", "the URL \(error.message)")
+            return .sqlite(path: DatabaseLocation.defaultPath)
+        }
+    }
+
+    /// `"databasePassword"`: a secret like the sources' keys, for a PostgreSQL archive only.
+    private func readDatabasePassword(_ root: ConfigObjectReader, database: DatabaseLocation) -> Secret? {
+        let password = root.secret("databasePassword", required: false)
+        if root.object["databasePassword"] != nil, case .sqlite = database {
+            root.problem(
+                "databasePassword",
+                "is only for a PostgreSQL archive, and \"database\" is a SQLite file; remove it, or set "
+                    + "\"database\" to a postgres:// URL")
+        }
+        return password
     }
 
     private func readSource(_ reader: ConfigObjectReader) -> SourceConfiguration? {

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import PostgresArchive
+import PostgresNIO
+
+/// A fresh, empty database on the tests' PostgreSQL server (``TestPostgres``), for one test.
+public struct TemporaryPostgresDatabase: Sendable {
+    /// Where it is: the server's URL with this database's name.
+    public let location: PostgresLocation
+    /// The password for ``location``'s user, if the server wants one.
+    public let password: String?
+
+    /// A pool on this database, with the tests' password.
+    public var clientConfiguration: PostgresClient.Configuration {
+        location.clientConfiguration(password: password)
+    }
+
+    /// A logger that writes nothing, for postgres-nio's calls in tests.
+    public static let quietLogger = Logger(label: "sessionsync.tests.postgres") { _ in SwiftLogNoOpLogHandler() }
+}
+
+/// A database of its own for `body` (`CREATE DATABASE test_<random>`), dropped when `body`
+/// returns or throws, with any connection still open to it.
+@discardableResult
+public func withTemporaryPostgresDatabase<T>(
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (TemporaryPostgresDatabase) async throws -> T
+) async throws -> T {
+    let server = try await TestPostgres.server()
+    let password = TestPostgres.password
+    let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    try await administer(server, password: password, "CREATE DATABASE \(name)")
+    let database = TemporaryPostgresDatabase(location: server.with(database: name), password: password)
+    let result: T
+    do {
+        result = try await body(database)
+    } catch {
+        try? await administer(server, password: password, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        throw error
+    }
+    try await administer(server, password: password, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    return result
+}
+
+/// Runs `sql` (no values in it but a generated name) on the server's maintenance database.
+private func administer(_ server: PostgresLocation, password: String?, _ sql: String) async throws {
+    let logger = TemporaryPostgresDatabase.quietLogger
+    let connection: PostgresConnection
+    do {
+        connection = try await PostgresConnection.connect(
+            configuration: try server.connectionConfiguration(password: password), id: 1, logger: logger)
+    } catch {
+        throw PostgresFailure(error, location: server, passwordGiven: password != nil)
+    }
+    do {
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    } catch {
+        try? await connection.close()
+        throw TestPostgresCommandError(sql: sql, message: PostgresFailure.serverText(of: error))
+    }
+    try await connection.close()
+}
+
+/// A statement on the tests' server failed.
+struct TestPostgresCommandError: Error, CustomStringConvertible {
+    let sql: String
+    let message: String
+
+    var description: String {
+        "\(sql) failed on the tests' PostgreSQL server: \(message)"
+    }
+}
