@@ -7,6 +7,13 @@ public struct SourceRow: Sendable, Equatable {
     public let name: String
     public let provider: String
     public let createdAt: String
+
+    public init(id: Int64, name: String, provider: String, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.provider = provider
+        self.createdAt = createdAt
+    }
 }
 
 /// A source already archived under one provider that the config now names with another.

@@ -30,7 +30,7 @@ struct RenormalizeCommand: AsyncParsableCommand {
     var source: String?
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false)
+        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
         let sources = try environment.selectSources(source.map { [$0] } ?? [], enabledOnly: false)
         let store = try environment.openArchive()
         let renormalizer = Renormalizer(store: store)

@@ -11,20 +11,20 @@ import Crypto
 /// and HMAC come from swift-crypto, which the package graph already builds and links for
 /// async-http-client (swift-certificates): the smallest correct thing is to use it, not to write
 /// cryptographic code by hand.
-struct TombstoneDigest {
+public struct TombstoneDigest: Sendable {
     private let key: SymmetricKey
 
-    init(key: [UInt8]) {
+    public init(key: [UInt8]) {
         self.key = SymmetricKey(data: key)
     }
 
     /// A new random key, from the system's cryptographic random source.
-    static func newKey() -> [UInt8] {
+    public static func newKey() -> [UInt8] {
         SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
     }
 
     /// The 32-byte digest of one session.
-    func digest(sourceID: Int64, externalID: String) -> [UInt8] {
+    public func digest(sourceID: Int64, externalID: String) -> [UInt8] {
         // The source's id in digits, a NUL that neither part contains, then the id's UTF-8 bytes.
         var message = Array(String(sourceID).utf8)
         message.append(0)

@@ -12,4 +12,22 @@ public struct RunRecord: Sendable, Equatable {
     public let warnings: String?
     public let pid: Int?
     public let heartbeatAt: String?
+
+    public init(
+        id: Int64, sourceID: Int64, startedAt: String, finishedAt: String?, status: RunStatus, requests: Int,
+        sessionsUpserted: Int, rowsWritten: Int, error: String?, warnings: String?, pid: Int?, heartbeatAt: String?
+    ) {
+        self.id = id
+        self.sourceID = sourceID
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.requests = requests
+        self.sessionsUpserted = sessionsUpserted
+        self.rowsWritten = rowsWritten
+        self.error = error
+        self.warnings = warnings
+        self.pid = pid
+        self.heartbeatAt = heartbeatAt
+    }
 }

@@ -13,6 +13,17 @@ public struct QueueItem: Sendable, Equatable {
     /// False for work a pass does right away without a queue row (``init(requested:now:)``): if
     /// it fails, its request goes into the queue with the failure.
     public var isQueued = true
+
+    public init(
+        kind: String, externalID: String, version: String?, doneVersion: String?, attempts: Int, queuedAt: String
+    ) {
+        self.kind = kind
+        self.externalID = externalID
+        self.version = version
+        self.doneVersion = doneVersion
+        self.attempts = attempts
+        self.queuedAt = queuedAt
+    }
 }
 
 extension QueueItem {

@@ -15,6 +15,20 @@ public struct ArchivedSession: Sendable, Equatable {
     /// The `sessions` columns ``init(row:)`` reads, in its order.
     static let columns = "external_id, status, started_at, ended_at, updated_at, last_seen_at, raw"
 
+    public init(
+        externalID: String, status: String?, startedAt: String?, endedAt: String?, updatedAt: String,
+        lastSeenAt: String,
+        raw: String
+    ) {
+        self.externalID = externalID
+        self.status = status
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.updatedAt = updatedAt
+        self.lastSeenAt = lastSeenAt
+        self.raw = raw
+    }
+
     init(row: Statement) {
         externalID = row.text(at: 0) ?? ""
         status = row.text(at: 1)

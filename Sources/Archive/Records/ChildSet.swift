@@ -14,7 +14,7 @@ public enum ChildSet: Sendable {
     case appendMessages([MessageRecord])
 
     /// The set's key in `session_fingerprints.child_sets`.
-    var name: String {
+    public var name: String {
         switch self {
         case .participants: "participants"
         case .pageHistory: "page_history"

@@ -9,7 +9,7 @@ public struct SessionChildren: Sendable {
     /// Replace the archived sets of the same names (or, for ``ChildSet/appendMessages(_:)``, add to them).
     public var children: [ChildSet] { didSet { fingerprints = nil } }
     /// The sets' fingerprints when computed ahead of the write (``ArchiveBatch/computeFingerprints()``).
-    var fingerprints: [String]?
+    public internal(set) var fingerprints: [String]?
 
     public init(externalID: String, children: [ChildSet]) {
         self.externalID = externalID

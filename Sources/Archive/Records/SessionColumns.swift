@@ -27,7 +27,7 @@ public struct SessionColumns: OptionSet, Hashable, Sendable {
     public static let detailRaw = SessionColumns(rawValue: 1 << 15)
 
     /// Column names in binding order; index i is the column of bit i.
-    static let names = [
+    public static let names = [
         "status", "title", "user_id", "started_at", "ended_at", "duration_seconds", "country",
         "device_type", "os", "browser", "browser_version", "url", "bot_score", "metadata", "raw", "detail_raw",
     ]

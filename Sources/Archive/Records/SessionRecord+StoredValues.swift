@@ -3,14 +3,14 @@ import SessionSyncSupport
 
 extension SessionColumns {
     /// Every column, in binding order (bit i is ``names``[i]).
-    static let all: [SessionColumns] = names.indices.map { SessionColumns(rawValue: 1 << UInt32($0)) }
+    public static let all: [SessionColumns] = names.indices.map { SessionColumns(rawValue: 1 << UInt32($0)) }
 }
 
 extension SessionRecord {
     /// The value `column` is stored as: the one conversion of a record's fields to SQLite values,
     /// shared by the pass's upsert and by `renormalize`'s comparison, so that the two cannot
     /// disagree on what "unchanged" means.
-    func storedValue(of column: SessionColumns) -> SQLiteValue {
+    public func storedValue(of column: SessionColumns) -> SQLiteValue {
         switch column {
         case .status: .optional(status)
         case .title: .optional(title)

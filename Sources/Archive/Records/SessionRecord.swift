@@ -38,7 +38,7 @@ public struct SessionRecord: Sendable {
     public var children: [ChildSet] = [] { didSet { childFingerprints = nil } }
     /// The fingerprint of each child set, when computed ahead of the write (see
     /// ``ArchiveBatch/computeFingerprints()``); the writer computes missing ones itself.
-    var childFingerprints: [String]?
+    public internal(set) var childFingerprints: [String]?
 
     public init(externalID: String, kind: SessionKind) {
         self.externalID = externalID

@@ -5,15 +5,15 @@ import SessionSyncSupport
 /// table, the key columns (with `session_id`, a unique key of the table) and the value columns,
 /// with each row of a set as the values stored there. `renormalize` compares and rewrites child
 /// rows one by one through it, so that a change rewrites the rows that changed and no others.
-struct ChildTableLayout {
-    let table: String
-    let keyColumns: [String]
-    let valueColumns: [String]
+public struct ChildTableLayout: Sendable {
+    public let table: String
+    public let keyColumns: [String]
+    public let valueColumns: [String]
 
     /// A row as stored: its key values, then its other values, in the layout's column order.
-    typealias Row = [SQLiteValue]
+    public typealias Row = [SQLiteValue]
 
-    static func of(_ set: ChildSet) -> ChildTableLayout {
+    public static func of(_ set: ChildSet) -> ChildTableLayout {
         switch set {
         case .participants:
             ChildTableLayout(
@@ -43,7 +43,7 @@ struct ChildTableLayout {
 
     /// The set's rows as the pass's writer stores them. Rows with the same key keep the last
     /// one, as the writer's upserts and `INSERT OR REPLACE` do; sequence numbers are positions.
-    static func rows(of set: ChildSet) -> [Row] {
+    public static func rows(of set: ChildSet) -> [Row] {
         switch set {
         case .participants(let rows):
             rows.map {
@@ -86,6 +86,24 @@ struct ChildTableLayout {
                 ]
             }
         }
+    }
+
+    /// The set's rows with one row per key, as stored: the last row of a key wins (as the
+    /// writer's upserts and `INSERT OR REPLACE` make it), at the place of the key's first row.
+    public static func storedRows(of set: ChildSet) -> [Row] {
+        let keyCount = of(set).keyColumns.count
+        var rows: [Row] = []
+        var positionByKey: [[SQLiteValue]: Int] = [:]
+        for row in Self.rows(of: set) {
+            let key = Array(row[..<keyCount])
+            if let position = positionByKey[key] {
+                rows[position] = row
+            } else {
+                positionByKey[key] = rows.count
+                rows.append(row)
+            }
+        }
+        return rows
     }
 
     /// Inserts a row, or updates the stored row of its key when a value differs; changes nothing

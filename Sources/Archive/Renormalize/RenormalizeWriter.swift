@@ -53,17 +53,9 @@ final class RenormalizeWriter {
     private func replaceChangedRows(of set: ChildSet, sessionID: Int64, connection: Connection) throws -> Int {
         let layout = ChildTableLayout.of(set)
         let keyCount = layout.keyColumns.count
-        var wanted: [ChildTableLayout.Row] = []
+        let wanted = ChildTableLayout.storedRows(of: set)
         var positionByKey: [[SQLiteValue]: Int] = [:]
-        for row in ChildTableLayout.rows(of: set) {
-            let key = Array(row[..<keyCount])
-            if let position = positionByKey[key] {
-                wanted[position] = row
-            } else {
-                positionByKey[key] = wanted.count
-                wanted.append(row)
-            }
-        }
+        for (position, row) in wanted.enumerated() { positionByKey[Array(row[..<keyCount])] = position }
         var changed = 0
         let upsert = try connection.cachedStatement(layout.upsertSQL)
         for row in wanted {
@@ -114,7 +106,7 @@ final class RenormalizeWriter {
 
 extension ChildSet {
     /// Added to the archived rows rather than replacing them (no fingerprint is kept).
-    var isAppend: Bool {
+    public var isAppend: Bool {
         if case .appendMessages = self { return true }
         return false
     }

@@ -2,8 +2,8 @@ import SessionSyncSupport
 
 /// A stable fingerprint of a child set's values, stored in `session_fingerprints` so that an
 /// unchanged set is recognised without reading or rewriting its rows.
-enum ChildSetFingerprint {
-    static func of(_ set: ChildSet) -> String {
+public enum ChildSetFingerprint {
+    public static func of(_ set: ChildSet) -> String {
         var hasher = StableHasher()
         hasher.combine(set.name)
         switch set {
