@@ -376,7 +376,8 @@ struct ConfigCommandTests {
     /// Every command but check-config, as it would run against the config's archive.
     static let archiveCommands: [[String]] = [
         ["run"], ["sync"], ["migrate"], ["status"], ["status", "--json"], ["enqueue", "--source", "or", "s1"],
-        ["reset-cursor", "--source", "or"], ["erase", "--user", "u1"],
+        ["reset-cursor", "--source", "or"], ["erase", "--user", "u1"], ["renormalize"],
+        ["renormalize", "--source", "or"],
     ]
 
     @Test("the other commands refuse a PostgreSQL archive with exit 78, and touch nothing", arguments: archiveCommands)
