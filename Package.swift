@@ -23,7 +23,8 @@ let migrationFiles = [
 
 /// The PostgreSQL archive's own numbered migrations (`migrations/postgres/`), embedded the same way.
 let postgresMigrationFiles = [
-    "0001_initial.sql"
+    "0001_initial.sql",
+    "0002_source_leases.sql",
 ]
 
 var fuzzingProducts: [Product] = []

@@ -5,7 +5,8 @@
 public enum PostgresMigrations {
     /// File name and bytes of each embedded migration, in order.
     public static let files: [(name: String, bytes: [UInt8])] = [
-        ("0001_initial.sql", PackageResources._001_initial_sql)
+        ("0001_initial.sql", PackageResources._001_initial_sql),
+        ("0002_source_leases.sql", PackageResources._002_source_leases_sql),
     ]
 
     public static func migrator() throws(PostgresMigrationError) -> PostgresMigrator {
