@@ -93,6 +93,7 @@ let package = Package(
         .target(
             name: "PostgresArchive",
             dependencies: [
+                "Archive", "SQLiteDB", "SessionSyncSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -208,6 +209,7 @@ let package = Package(
             name: "PostgresArchiveTests",
             dependencies: [
                 "SessionSyncTesting", "PostgresArchive", "SyncEngine", "Providers", "Archive", "SQLiteDB",
+                "SessionSyncSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
