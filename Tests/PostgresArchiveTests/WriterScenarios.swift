@@ -76,6 +76,9 @@ enum WriterScenarios {
                     raw: #"{"id":"x1","edited":true}"#),
                 MessageRecord(
                     externalID: "x2", sender: nil, sentAt: nil, contentType: nil, body: "Grüße 👋", raw: #"{"id":"x2"}"#),
+                // The same message twice: counted once.
+                MessageRecord(
+                    externalID: "x2", sender: nil, sentAt: nil, contentType: nil, body: "Grüße 👋", raw: #"{"id":"x2"}"#),
             ]),
             .transcripts([
                 TranscriptLine(spokenAt: at(-3550), participantExternalID: "p1", speaker: "Ada", text: "Good morning"),

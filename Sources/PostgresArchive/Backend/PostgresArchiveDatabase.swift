@@ -40,21 +40,26 @@ public struct PostgresArchiveDatabase: Sendable {
     func withStore<T: Sendable>(
         _ operation: String, transaction: Bool = true, _ body: (PostgresArchiveStore) async throws -> T
     ) async throws -> T {
+        // Whether a connection was leased: an error before that is the pool's, which retries a
+        // server it cannot reach for a while and then gives up.
+        var leased = false
         do {
             if transaction {
                 return try await client.withTransaction(logger: logger) { connection in
+                    leased = true
                     let store = PostgresArchiveStore(connection: connection, logger: logger, caches: caches)
                     try await store.run("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     return try await body(store)
                 }
             }
             return try await client.withConnection { connection in
-                try await body(PostgresArchiveStore(connection: connection, logger: logger, caches: caches))
+                leased = true
+                return try await body(PostgresArchiveStore(connection: connection, logger: logger, caches: caches))
             }
         } catch let error as PostgresTransactionError {
             throw failure(of: error, operation: operation)
         } catch {
-            throw failure(error, operation: operation)
+            throw leased ? failure(error, operation: operation) : connectionFailure(error)
         }
     }
 
@@ -76,10 +81,20 @@ public struct PostgresArchiveDatabase: Sendable {
     private func failure(_ error: any Error, operation: String) -> any Error {
         switch error {
         case let archive as PostgresArchiveError: archive.during(operation)
-        // No connection could be leased: the server is down, refuses the login, …
-        case is PSQLError: PostgresFailure(error, location: server, passwordGiven: passwordGiven)
         // CancellationError, SourceProviderMismatch and the like, as they are.
         default: error
         }
+    }
+
+    /// No connection could be leased: the server is down or refuses the login, and the pool gave
+    /// up on it (its own error names neither the server nor why).
+    func connectionFailure(_ error: any Error) -> any Error {
+        if error is CancellationError { return error }
+        if error is PSQLError { return PostgresFailure(error, location: server, passwordGiven: passwordGiven) }
+        return PostgresFailure(
+            kind: .unreachable,
+            message:
+                "no connection to PostgreSQL at \(server.endpoint) could be made, and the connection pool gave up "
+                + "(\(error)): is the server running, and does it let user \(server.user) into \(server.database)?")
     }
 }
