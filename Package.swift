@@ -209,7 +209,7 @@ let package = Package(
             name: "PostgresArchiveTests",
             dependencies: [
                 "SessionSyncTesting", "PostgresArchive", "SyncEngine", "Providers", "Archive", "SQLiteDB",
-                "SessionSyncSupport",
+                "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
