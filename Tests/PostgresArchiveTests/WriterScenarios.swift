@@ -12,7 +12,7 @@ enum WriterScenarios {
 
     static let all: [WriterScenario] = [
         sameAgain, changedColumns, changedChildSet, appendedMessages, sessionChildren, presence, queue, detailRequests,
-        cursors, drift, quarantine, tombstonesAndRetention, repeatsInAPass,
+        cursors, drift, quarantine, tombstonesAndRetention, repeatsInAPass, manyRows,
     ]
 
     // MARK: Records
@@ -446,6 +446,30 @@ enum WriterScenarios {
                 .commit(t0, twice),
                 .commit(at(60), later),
                 .commit(at(120), nextPass),
+            ])
+    }()
+
+    static let manyRows: WriterScenario = {
+        func record(edited: Int) -> SessionRecord {
+            var record = bare("big", kind: .chat)
+            record.children = [
+                .pageHistory(
+                    (0..<1_234).map {
+                        PageVisit(url: "/p/\($0)", visitedAt: at(Int64($0)), type: nil, durationMilliseconds: Int64($0))
+                    }),
+                // Every 100th message comes twice, the second time edited: the repeats span statements.
+                .messages(
+                    (0..<1_100).map { message("k\($0)", "body \($0)") }
+                        + stride(from: 0, to: 1_100, by: 100).map { message("k\($0)", "body \($0), edited \(edited)") }),
+            ]
+            return record
+        }
+        return WriterScenario(
+            name: "child sets of more rows than one statement takes are written whole, and counted alike",
+            steps: [
+                .commit(t0, ArchiveBatch(sessions: [record(edited: 1)])),
+                .commit(at(60), ArchiveBatch(sessions: [record(edited: 1)])),
+                .commit(at(120), ArchiveBatch(sessions: [record(edited: 2)])),
             ])
     }()
 }

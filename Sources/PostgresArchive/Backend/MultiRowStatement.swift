@@ -14,10 +14,16 @@ struct MultiRowStatement {
         ["session_id"] + layout.keyColumns + layout.valueColumns
     }
 
-    /// Rows per statement: ``PostgresArchiveStore/rowsPerStatement``, or fewer for rows so wide
-    /// that so many would pass PostgreSQL's limit of 65,535 parameters.
+    /// Rows per statement at most: a few round trips for the largest child sets (a timeline of
+    /// hundreds of points), without statements of unbounded size.
+    static let maximumRows = 500
+    /// PostgreSQL's limit on a statement's parameters (the protocol counts them in 16 bits).
+    static let maximumParameters = 65_535
+
+    /// Rows per statement: ``maximumRows``, or fewer for rows so wide that so many would pass
+    /// ``maximumParameters``.
     var rowsPerStatement: Int {
-        min(PostgresArchiveStore.rowsPerStatement, 65_535 / columns.count)
+        min(Self.maximumRows, Self.maximumParameters / columns.count)
     }
 
     /// `rows` cut into statements' worth.

@@ -8,11 +8,6 @@ import SessionSyncSupport
 /// ones (`||`, SQLite's `json_patch`). The rows are ``ChildTableLayout``'s, one per key, and the
 /// counts are SQLite's: every row of the set for an insert, every changed message for an upsert.
 extension PostgresArchiveStore {
-    /// Rows per multi-row statement at most; fewer for wide rows, so that a statement stays
-    /// well under PostgreSQL's 65,535 parameters.
-    static let rowsPerStatement = 500
-    private static let maximumParameters = 65_535
-
     /// Writes `sets` for the session and returns how many rows changed (0 when every set is
     /// unchanged). `fingerprints` are the sets', in order, when computed ahead.
     func writeChildSets(_ sets: [ChildSet], fingerprints: [String]?, sessionID: Int64, isNewSession: Bool)

@@ -128,8 +128,8 @@ extension PostgresArchiveStore {
     }
 
     private func readRuns(_ sql: String, _ parameters: [PostgresParameter] = []) async throws -> [RunRecord] {
-        let rows: [RunColumns] = try await rows(sql, parameters, as: RunColumns.self)
-        return rows.map(Self.runRecord)
+        let found: [RunColumns] = try await rows(sql, parameters, as: RunColumns.self)
+        return found.map(Self.runRecord)
     }
 
     private static func runRecord(_ row: RunColumns) -> RunRecord {
