@@ -94,6 +94,7 @@ let package = Package(
         .target(
             name: "PostgresArchive",
             dependencies: [
+                "Archive", "SQLiteDB", "SessionSyncSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -209,6 +210,7 @@ let package = Package(
             name: "PostgresArchiveTests",
             dependencies: [
                 "SessionSyncTesting", "PostgresArchive", "SyncEngine", "Providers", "Archive", "SQLiteDB",
+                "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -24,8 +24,6 @@ extension ArchiveStore {
 
     /// Keeps a record in quarantine; the same record seen again only counts.
     func quarantine(_ record: QuarantinedRecord, sourceID: Int64, now: String) throws {
-        var hasher = StableHasher()
-        hasher.combine(record.raw)
         let upsert = try connection.cachedStatement(
             """
             INSERT INTO quarantine (source_id, endpoint, external_id, reason, raw, raw_hash, first_seen_at, last_seen_at, count)
@@ -39,7 +37,7 @@ extension ArchiveStore {
         try upsert.bind(record.externalID, at: 3)
         try upsert.bind(StoredErrorText.capped(record.reason), at: 4)
         try upsert.bind(record.raw, at: 5)
-        try upsert.bind(hasher.hexDigest, at: 6)
+        try upsert.bind(record.rawHash, at: 6)
         try upsert.bind(now, at: 7)
         try upsert.run()
     }

@@ -3,7 +3,7 @@ import SessionSyncSupport
 
 extension ArchiveStore {
     /// How often a source's retention window is applied at most.
-    public static let retentionInterval: Duration = .seconds(86_400)
+    public static let retentionInterval: Duration = RetentionState.interval
 
     /// The source's last application of its retention window, if any.
     public func retentionState(sourceID: Int64) throws -> RetentionState? {
@@ -21,10 +21,7 @@ extension ArchiveStore {
     /// Whether the source should apply `retention` now: it never did, it did more than a day
     /// before `now`, or with another window.
     public func retentionDue(sourceID: Int64, retention: Duration, now: Timestamp) throws -> Bool {
-        guard let state = try retentionState(sourceID: sourceID), let applied = Timestamp(iso8601: state.appliedAt)
-        else { return true }
-        return state.retentionSeconds != retention.components.seconds
-            || applied.adding(Self.retentionInterval) <= now
+        RetentionState.isDue(try retentionState(sourceID: sourceID), retention: retention, now: now)
     }
 
     /// Deletes, in one transaction, up to `limit` sessions of the source whose last activity
@@ -34,7 +31,8 @@ extension ArchiveStore {
     /// The sessions are found outside the transaction (a scan of the source's sessions in id
     /// order, without an index to maintain on every write) and checked again inside it.
     public func removeInactiveSessions(
-        sourceID: Int64, before cutoff: Timestamp, after: Int64, limit: Int = 500, now: Timestamp = .now()
+        sourceID: Int64, before cutoff: Timestamp, after: Int64, limit: Int = RetentionChunk.sessionsPerChunk,
+        now: Timestamp = .now()
     ) throws -> RetentionChunk {
         // `+source_id`: walk the rowid order from `after` instead of the source's index and a sort.
         let select = try connection.cachedStatement(

@@ -14,8 +14,7 @@ extension ArchiveStore {
                 if let owner = run.pid, owner != pid, isAlive(owner) {
                     return nil
                 }
-                try markInterrupted(
-                    runID: run.id, now: now, reason: "its process (pid \(run.pid.map(String.init) ?? "?")) is gone")
+                try markInterrupted(runID: run.id, now: now, error: RunRecord.abandonedError(pid: run.pid))
             }
             let insert = try connection.cachedStatement(
                 """
@@ -32,19 +31,14 @@ extension ArchiveStore {
         }
     }
 
-    /// When a new run of the source may say it started: now, or just after the source's last run
-    /// ended when the clock has not moved on since (timestamps have millisecond resolution).
-    /// Work a run records is then always later than the start of every earlier run, which is how
-    /// a pass tells "tried in this pass" from "tried before" in the fetch queue.
+    /// When a new run of the source may say it started (``OpenedRun/start(now:previousEnd:)``).
     public func runStart(sourceID: Int64, now: Timestamp) throws -> Timestamp {
         let select = try connection.cachedStatement(
             "SELECT max(coalesce(finished_at, heartbeat_at, started_at)) FROM sync_runs WHERE source_id = ?")
         try select.bind(sourceID, at: 1)
         defer { select.reset() }
-        guard try select.step(), let text = select.text(at: 0), let last = Timestamp(iso8601: text), last >= now else {
-            return now
-        }
-        return last.adding(milliseconds: 1)
+        let last = try select.step() ? select.text(at: 0).flatMap(Timestamp.init(iso8601:)) : nil
+        return OpenedRun.start(now: now, previousEnd: last)
     }
 
     /// Writes the run's counters and marks it alive.
@@ -95,15 +89,14 @@ extension ArchiveStore {
             var count = 0
             for run in try runningRuns(sourceID: nil) {
                 if let owner = run.pid, owner == ownPID || isAlive(owner) { continue }
-                try markInterrupted(
-                    runID: run.id, now: now, reason: "its process (pid \(run.pid.map(String.init) ?? "?")) is gone")
+                try markInterrupted(runID: run.id, now: now, error: RunRecord.abandonedError(pid: run.pid))
                 count += 1
             }
             return count
         }
     }
 
-    private func markInterrupted(runID: Int64, now: Timestamp, reason: String) throws {
+    private func markInterrupted(runID: Int64, now: Timestamp, error: String) throws {
         let update = try connection.cachedStatement(
             """
             UPDATE sync_runs SET status = 'interrupted', finished_at = coalesce(heartbeat_at, ?2),
@@ -113,7 +106,7 @@ extension ArchiveStore {
         )
         try update.bind(runID, at: 1)
         try update.bind(now.iso8601, at: 2)
-        try update.bind("interrupted: \(reason); the next pass continues from the last committed page", at: 3)
+        try update.bind(error, at: 3)
         try update.run()
     }
 

@@ -22,6 +22,12 @@ public struct SourceProviderMismatch: Error, Sendable, CustomStringConvertible {
     public let archivedProvider: String
     public let configuredProvider: String
 
+    public init(name: String, archivedProvider: String, configuredProvider: String) {
+        self.name = name
+        self.archivedProvider = archivedProvider
+        self.configuredProvider = configuredProvider
+    }
+
     public var description: String {
         "source \"\(name)\" is archived as a \(archivedProvider) source but the config makes it \(configuredProvider); "
             + "rename the source in the config (its archive stays under the old name)"

@@ -9,13 +9,6 @@ struct SessionReference {
 }
 
 extension ArchiveStore {
-    /// The tables whose rows belong to one session (`session_id`), deleted with it. Their foreign
-    /// keys cascade too; deleting them first counts them, and leaves the cascade nothing to do.
-    static let sessionChildTables = [
-        "participants", "messages", "transcripts", "page_history", "timeline", "event_counts", "session_metadata",
-        "session_fingerprints",
-    ]
-
     /// Whether the session is tombstoned (erased, or past its source's retention).
     public func isTombstoned(sourceID: Int64, externalID: String) throws -> Bool {
         try tombstones.isActive(on: connection)
@@ -55,7 +48,7 @@ extension ArchiveStore {
         guard !sessions.isEmpty else { return 0 }
         counts.add("sessions", 0)  // listed first; counted once they are deleted, last
         let ids = JSONOutput.array(sessions.map { .int($0.id) }).text
-        for table in Self.sessionChildTables {
+        for table in SessionTables.children {
             let delete = try connection.cachedStatement(
                 "DELETE FROM \(table) WHERE session_id IN (SELECT value FROM json_each(?))")
             try delete.bind(ids, at: 1)

@@ -146,22 +146,7 @@ public final class ArchiveStore {
             try touch(sessionID: result.id, now: now)
             outcome = .changed
         }
-        if result.newInThisPass && outcome != .inserted {
-            // A session this pass already counted as new is not counted again.
-            stats.rowsWritten += childRows
-            return
-        }
-        switch outcome {
-        case .inserted:
-            stats.sessionsInserted += 1
-            stats.rowsWritten += 1
-        case .changed:
-            stats.sessionsChanged += 1
-            stats.rowsWritten += 1
-        case .unchanged:
-            stats.sessionsUnchanged += 1
-        }
-        stats.rowsWritten += childRows
+        stats.countSession(outcome, childRows: childRows, newInThisPass: result.newInThisPass)
     }
 
     private func write(_ children: SessionChildren, sourceID: Int64, now: String, stats: inout WriteStats) throws {

@@ -1,6 +1,8 @@
 import Archive
 import Foundation
 import Logging
+import PostgresArchive
+import PostgresNIO
 import Providers
 import SQLiteDB
 import SessionSyncSupport
@@ -8,9 +10,15 @@ import Simulators
 import SyncEngine
 import Synchronization
 
-/// One provider source against its simulator, with a fresh archive in a temporary folder.
-/// Tests make one with ``withProviderHarness(api:source:secrets:registry:isolation:_:)``, which
-/// shuts it down before the test returns.
+/// One provider source against its simulator, with a fresh archive: a SQLite file in a temporary
+/// folder, or a PostgreSQL database of its own (``ArchiveChoice``). Tests make one with
+/// ``withProviderHarness(api:source:secrets:registry:archive:isolation:_:)``, which shuts it down
+/// before the test returns.
+///
+/// The query helpers (``count(_:_:)``, ``rows(_:_:)``, ``contentDigest(ignoringQueueKinds:)`` …)
+/// read the SQLite file with SQLite's SQL, and throw on a PostgreSQL harness; a test body meant
+/// for both archives reads through ``archiveDigest(ignoringQueueKinds:)``, ``backend`` and
+/// ``postgres``.
 ///
 /// ```swift
 /// try await withProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#) { harness in
@@ -22,7 +30,11 @@ public final class ProviderHarness: Sendable {
     public let server: SimulatorServer
     public let directory: String
     public let databasePath: String
-    public let archive: ArchiveDatabase
+    /// What the runner writes to: the SQLite archive, or the PostgreSQL one.
+    public let backend: any ArchiveBackend
+    /// The pool on the PostgreSQL archive, for a PostgreSQL harness.
+    public let postgres: PostgresClient?
+    private let sqlite: ArchiveDatabase?
     public let transport: HTTPTransport
     public let configuration: Configuration
     public let logs: LogCapture
@@ -34,18 +46,20 @@ public final class ProviderHarness: Sendable {
     ///   - source: the members of the source object after `"name": "test", "baseURL": ...`,
     ///     e.g. `"provider": "yourgpt", "apiKey": {"env": "KEY"}, "messages": true`.
     ///   - secrets: environment variables the source's secrets read.
+    ///   - postgres: the archive to write to instead of a SQLite file in a temporary folder,
+    ///     migrated and running.
     public init(
         api: any SimulatedAPI, source: String, secrets: [String: String] = [:],
-        registry: ProviderRegistry = StandardProviders.registry
+        registry: ProviderRegistry = StandardProviders.registry, postgres: PostgresArchiveDatabase? = nil
     ) async throws {
         let server = try await SimulatorServer(api: api)
         let directory = NSTemporaryDirectory() + "sessionsync-provider-" + UUID().uuidString
         let databasePath = directory + "/archive.sqlite"
-        let archive: ArchiveDatabase
+        let sqlite: ArchiveDatabase?
         let configuration: Configuration
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            archive = try ArchiveDatabase(path: databasePath)
+            sqlite = postgres == nil ? try ArchiveDatabase(path: databasePath) : nil
             // Tests run fast unless they are about rate limits.
             let limit = source.contains("\"rateLimit\"") ? "" : #", "rateLimit": {"requests": 10000, "per": "1s"}"#
             let text =
@@ -62,7 +76,9 @@ public final class ProviderHarness: Sendable {
         self.server = server
         self.directory = directory
         self.databasePath = databasePath
-        self.archive = archive
+        self.sqlite = sqlite
+        self.backend = postgres ?? sqlite!
+        self.postgres = postgres?.client
         self.configuration = configuration
         // Made last: nothing below can fail and leave its event loop running.
         transport = HTTPTransport()
@@ -71,6 +87,14 @@ public final class ProviderHarness: Sendable {
 
     deinit {
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The SQLite archive; a PostgreSQL harness has none.
+    public var archive: ArchiveDatabase {
+        get throws {
+            guard let sqlite else { throw SQLiteOnly() }
+            return sqlite
+        }
     }
 
     public var source: SourceConfiguration {
@@ -84,7 +108,7 @@ public final class ProviderHarness: Sendable {
             try Task.checkCancellation()
         }
         return SourceRunner(
-            source: source, descriptor: registry[source.provider]!, archive: archive, transport: transport,
+            source: source, descriptor: registry[source.provider]!, archive: backend, transport: transport,
             logger: logs.logger, sleeper: sleeper, retry: retry, metrics: metrics
         )
     }
@@ -103,6 +127,7 @@ public final class ProviderHarness: Sendable {
     /// Makes every backed-off queue item due now, as if its backoff had passed: the engine
     /// reads the real clock, so tests move the queue's times instead of waiting.
     public func endBackoffs() throws {
+        _ = try archive
         try Connection(path: databasePath).execute(
             "UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = '\(QueueItemState.pending.rawValue)'")
     }
@@ -111,7 +136,8 @@ public final class ProviderHarness: Sendable {
 
     /// A second connection, as a user's `sqlite3` would open it.
     public func connection() throws -> Connection {
-        try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
+        _ = try archive
+        return try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
     }
 
     public func count(_ sql: String, _ values: SQLiteValue...) throws -> Int {
@@ -137,45 +163,36 @@ public final class ProviderHarness: Sendable {
         return rows
     }
 
-    /// A digest of every table's content, to prove a pass changed nothing (sync_runs and the
-    /// columns allowed to move, `last_seen_at` and cursors' `updated_at`, left out).
-    /// Queue items of `ignoringQueueKinds` are left out: for a pass whose only trace is meant to
-    /// be a failed item's retry.
+    /// A digest of the SQLite archive's content, to prove a pass changed nothing
+    /// (``ArchiveDigest``). Queue items of `ignoringQueueKinds` are left out: for a pass whose
+    /// only trace is meant to be a failed item's retry.
     public func contentDigest(ignoringQueueKinds: Set<String> = []) throws -> String {
-        let tables = [
-            "sessions":
-                "SELECT id, source_id, external_id, kind, status, title, user_id, started_at, ended_at, duration_seconds, country, device_type, os, browser, browser_version, url, bot_score, metadata, raw, detail_raw, first_seen_at, updated_at, absent_listings FROM sessions ORDER BY id",
-            "participants": "SELECT * FROM participants ORDER BY id",
-            "page_history": "SELECT * FROM page_history ORDER BY session_id, seq",
-            "timeline": "SELECT * FROM timeline ORDER BY session_id, bucket_at",
-            "event_counts": "SELECT * FROM event_counts ORDER BY session_id, event_type",
-            "messages": "SELECT * FROM messages ORDER BY id",
-            "transcripts": "SELECT * FROM transcripts ORDER BY session_id, seq",
-            "session_metadata": "SELECT * FROM session_metadata ORDER BY session_id, key",
-            "session_fingerprints": "SELECT * FROM session_fingerprints ORDER BY session_id",
-            "fetch_queue":
-                "SELECT source_id, kind, external_id, version, done_version, state, attempts, last_error, expires_at FROM fetch_queue ORDER BY 1, 2, 3",
-            "sync_cursors": "SELECT source_id, stream, value FROM sync_cursors ORDER BY 1, 2",
-        ]
-        var hasher = StableHasher()
-        for (table, sql) in tables.sorted(by: { $0.key < $1.key }) {
-            hasher.combine(table)
-            for row in try rows(sql) where table != "fetch_queue" || !ignoringQueueKinds.contains(row[1] ?? "") {
-                for cell in row {
-                    if let cell { hasher.combine(cell) } else { hasher.combineNil() }
-                }
-            }
-        }
-        return hasher.hexDigest
+        try ArchiveDigest.of(sqlite: connection(), ignoringQueueKinds: ignoringQueueKinds)
+    }
+
+    /// ``contentDigest(ignoringQueueKinds:)`` of whichever archive the harness writes to.
+    public func archiveDigest(ignoringQueueKinds: Set<String> = []) async throws -> String {
+        guard let postgres else { return try contentDigest(ignoringQueueKinds: ignoringQueueKinds) }
+        return try await ArchiveDigest.of(postgres: postgres, ignoringQueueKinds: ignoringQueueKinds)
     }
 
     /// All bytes of the database file and its WAL, to look for a secret.
     public func fileBytes() throws -> [UInt8] {
+        _ = try archive
         var bytes: [UInt8] = []
         for suffix in ["", "-wal", "-shm"] {
             if let data = FileManager.default.contents(atPath: databasePath + suffix) { bytes += Array(data) }
         }
         return bytes
+    }
+}
+
+extension ProviderHarness {
+    /// A helper that reads the SQLite file, called on a PostgreSQL harness.
+    public struct SQLiteOnly: Error, CustomStringConvertible {
+        public var description: String {
+            "this helper reads the SQLite archive, and a PostgreSQL harness has none"
+        }
     }
 }
 

@@ -42,7 +42,9 @@ public func withShutdown<Resource: AsyncShutdown, T>(
 }
 
 /// A ``ProviderHarness`` for `body`, shut down (its server and HTTP client) when `body` returns
-/// or throws. The parameters are the harness's own.
+/// or throws. The parameters are the harness's own; `archive` chooses what it writes to: a SQLite
+/// file, or a fresh PostgreSQL database (``withTemporaryPostgresArchive(isolation:_:)``), dropped
+/// at the end.
 ///
 /// ```swift
 /// try await withProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#) { harness in
@@ -56,11 +58,19 @@ public func withProviderHarness<T>(
     source: String,
     secrets: [String: String] = [:],
     registry: ProviderRegistry = StandardProviders.registry,
+    archive: ArchiveChoice = .sqlite,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (ProviderHarness) async throws -> T
 ) async throws -> T {
-    try await withShutdown(
-        try await ProviderHarness(api: api, source: source, secrets: secrets, registry: registry), body)
+    guard archive == .postgres else {
+        return try await withShutdown(
+            try await ProviderHarness(api: api, source: source, secrets: secrets, registry: registry), body)
+    }
+    return try await withTemporaryPostgresArchive { postgres, _ in
+        try await withShutdown(
+            try await ProviderHarness(
+                api: api, source: source, secrets: secrets, registry: registry, postgres: postgres), body)
+    }
 }
 
 /// A ``SimulatorServer`` serving `api` for `body`, shut down when `body` returns or throws.

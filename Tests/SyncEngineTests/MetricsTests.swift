@@ -66,12 +66,12 @@ struct MetricsTests {
             metrics.source(gone).passFinished(status: "failed", duration: .seconds(1))
             let since = Timestamp.now()
             let both = String(
-                decoding: await metrics.scrape(archive: harness.archive, sources: [source, gone], since: since),
+                decoding: await metrics.scrape(archive: harness.backend, sources: [source, gone], since: since),
                 as: UTF8.self)
             #expect(both.contains(#"sessionsync_source_healthy{source="gone",provider="items"} 1"#), "\(both)")
             #expect(both.contains(#"sessionsync_last_success_timestamp_seconds{source="\#(source.name)""#))
             let one = String(
-                decoding: await metrics.scrape(archive: harness.archive, sources: [source], since: since),
+                decoding: await metrics.scrape(archive: harness.backend, sources: [source], since: since),
                 as: UTF8.self)
             #expect(!one.contains(#"sessionsync_source_healthy{source="gone""#), "\(one)")
             #expect(one.contains(#"sessionsync_source_healthy{source="\#(source.name)""#))
@@ -91,7 +91,7 @@ struct MetricsTests {
             #expect(!outcome.failed)
             #expect(harness.sleeps.withLock { $0 }.first == .seconds(3), "the 429's wait was taken")
             let text = String(
-                decoding: await metrics.scrape(archive: harness.archive, sources: [harness.source], since: .now()),
+                decoding: await metrics.scrape(archive: harness.backend, sources: [harness.source], since: .now()),
                 as: UTF8.self)
             let waited = text.split(separator: "\n").first {
                 $0.hasPrefix("sessionsync_rate_limit_wait_seconds_total{")

@@ -1,3 +1,5 @@
+import SessionSyncSupport
+
 /// A record of an answer that could not be archived because a field it cannot do without was
 /// unusable; kept verbatim in `quarantine` while the rest of its page is archived.
 public struct QuarantinedRecord: Sendable, Equatable {
@@ -14,5 +16,13 @@ public struct QuarantinedRecord: Sendable, Equatable {
         self.externalID = externalID
         self.reason = reason
         self.raw = raw
+    }
+
+    /// `quarantine.raw_hash`: a stable hash of ``raw`` as received, so that the same record seen
+    /// again counts instead of repeating (whatever the archive makes of the text it stores).
+    public var rawHash: String {
+        var hasher = StableHasher()
+        hasher.combine(raw)
+        return hasher.hexDigest
     }
 }

@@ -22,6 +22,24 @@ public struct WriteStats: Sendable, Equatable {
         sessionsInserted + sessionsChanged
     }
 
+    /// Counts one session record written: `outcome` (a changed child set making an unchanged row
+    /// changed) and its `childRows`. A session this pass already counted as new (first seen at or
+    /// after the pass's start, in an earlier commit) is not counted again, only its child rows.
+    public mutating func countSession(_ outcome: SessionWriteOutcome, childRows: Int, newInThisPass: Bool) {
+        rowsWritten += childRows
+        if newInThisPass && outcome != .inserted { return }
+        switch outcome {
+        case .inserted:
+            sessionsInserted += 1
+            rowsWritten += 1
+        case .changed:
+            sessionsChanged += 1
+            rowsWritten += 1
+        case .unchanged:
+            sessionsUnchanged += 1
+        }
+    }
+
     public static func += (lhs: inout WriteStats, rhs: WriteStats) {
         lhs.sessionsInserted += rhs.sessionsInserted
         lhs.sessionsChanged += rhs.sessionsChanged

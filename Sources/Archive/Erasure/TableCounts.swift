@@ -20,7 +20,8 @@ public struct TableCounts: Sendable, Equatable {
         entries.reduce(0) { $0 + $1.rows }
     }
 
-    mutating func add(_ table: String, _ rows: Int) {
+    /// Adds `rows` to `table`'s count; a table counted for the first time goes last.
+    public mutating func add(_ table: String, _ rows: Int) {
         if let index = entries.firstIndex(where: { $0.table == table }) {
             entries[index].rows += rows
         } else {

@@ -13,4 +13,14 @@ public struct OpenedRun: Sendable {
         self.runID = runID
         self.startedAt = startedAt
     }
+
+    /// When a new run of a source may say it started: `now`, or just after the source's last run
+    /// ended (`previousEnd`: its latest finish, heartbeat or start) when the clock has not moved
+    /// on since (timestamps have millisecond resolution). Work a run records is then always later
+    /// than the start of every earlier run, which is how a pass tells "tried in this pass" from
+    /// "tried before" in the fetch queue.
+    public static func start(now: Timestamp, previousEnd: Timestamp?) -> Timestamp {
+        guard let previousEnd, previousEnd >= now else { return now }
+        return previousEnd.adding(milliseconds: 1)
+    }
 }

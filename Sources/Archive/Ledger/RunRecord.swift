@@ -30,4 +30,11 @@ public struct RunRecord: Sendable, Equatable {
         self.pid = pid
         self.heartbeatAt = heartbeatAt
     }
+
+    /// The error of a `running` run whose process `pid` is gone, as the next process to start
+    /// records it when it marks the run `interrupted`.
+    public static func abandonedError(pid: Int?) -> String {
+        "interrupted: its process (pid \(pid.map(String.init) ?? "?")) is gone; "
+            + "the next pass continues from the last committed page"
+    }
 }

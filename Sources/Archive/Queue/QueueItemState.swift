@@ -18,7 +18,7 @@ public enum QueueItemState: String, Sendable {
     /// The state as a SQL string literal, for the queue's statements (a constant of ours, never
     /// a value from outside, so it is not a bound parameter; the partial index on pending items
     /// also needs the literal).
-    var sql: String {
+    public var sql: String {
         "'\(rawValue)'"
     }
 }

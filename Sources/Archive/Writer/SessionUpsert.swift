@@ -7,9 +7,7 @@ import SessionSyncSupport
 /// when one of them (or `kind`) differs from the stored value, while `last_seen_at` always moves.
 /// One compiled statement per carried-column set, cached on the connection.
 final class SessionUpsert {
-    enum Outcome: Equatable {
-        case inserted, changed, unchanged
-    }
+    typealias Outcome = SessionWriteOutcome
 
     struct Result {
         let id: Int64

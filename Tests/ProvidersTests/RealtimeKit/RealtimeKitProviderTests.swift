@@ -184,16 +184,18 @@ struct RealtimeKitProviderTests {
         }
     }
 
-    @Test("an unchanged pass changes no row and costs one request, plus one per live session")
-    func unchangedPass() async throws {
+    @Test(
+        "an unchanged pass changes no row and costs one request, plus one per live session",
+        arguments: ArchiveChoice.allCases)
+    func unchangedPass(archive: ArchiveChoice) async throws {
         try await RealtimeKitFixture.with(
-            RealtimeKitFixture.options(sessions: 25, live: 2), extra: #", "transcripts": true"#
+            RealtimeKitFixture.options(sessions: 25, live: 2), extra: #", "transcripts": true"#, archive: archive
         ) { fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
             // The second pass reads the live sessions' details for the first time (detail_raw).
             #expect(await harness.pass().result == .succeeded)
-            let digest = try harness.contentDigest()
+            let digest = try await harness.archiveDigest()
             harness.server.log.clear()
             fixture.exports.log.clear()
             let outcome = await harness.pass()
@@ -202,7 +204,7 @@ struct RealtimeKitProviderTests {
             #expect(outcome.stats.sessionsUpserted == 0)
             #expect(harness.server.log.count == 3, "\(harness.server.log.all.map(\.request.path))")
             #expect(fixture.exports.log.count == 0)
-            #expect(try harness.contentDigest() == digest)
+            #expect(try await harness.archiveDigest() == digest)
         }
     }
 

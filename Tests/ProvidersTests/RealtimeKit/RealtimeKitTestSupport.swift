@@ -40,11 +40,13 @@ struct RealtimeKitFixture {
 
     /// A fixture for `body`: the API's server and the export host are shut down when `body`
     /// returns or throws.
-    /// - Parameter extra: more members of the source object, e.g. `, "transcripts": true`.
+    /// - Parameters:
+    ///   - extra: more members of the source object, e.g. `, "transcripts": true`.
+    ///   - archive: what the source writes to.
     @discardableResult
     static func with<T>(
         _ options: RealtimeKitSimulator.Options, pageSize: Int = 10, extra: String = "", token: String = token,
-        appID: String = appID,
+        appID: String = appID, archive: ArchiveChoice = .sqlite,
         _ body: (RealtimeKitFixture) async throws -> T
     ) async throws -> T {
         let simulator = RealtimeKitSimulator(options: options)
@@ -54,7 +56,7 @@ struct RealtimeKitFixture {
                 api: simulator,
                 source:
                     #""provider": "realtimekit", "accountId": "\#(accountID)", "appId": "\#(appID)", "apiToken": {"env": "RTK_TOKEN"}, "pageSize": \#(pageSize), "since": "\#(since)", "lookback": "10m"\#(extra)"#,
-                secrets: ["RTK_TOKEN": token]
+                secrets: ["RTK_TOKEN": token], archive: archive
             ) { harness in
                 try await body(RealtimeKitFixture(simulator: simulator, harness: harness, exports: exports))
             }

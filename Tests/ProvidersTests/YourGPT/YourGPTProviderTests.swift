@@ -24,13 +24,15 @@ struct YourGPTProviderTests {
     /// A source on `simulator` for `body`, shut down when `body` returns or throws.
     @discardableResult
     static func withHarness<T>(
-        _ simulator: YourGPTSimulator, extra: String = "", _ body: (ProviderHarness) async throws -> T
+        _ simulator: YourGPTSimulator, extra: String = "", archive: ArchiveChoice = .sqlite,
+        _ body: (ProviderHarness) async throws -> T
     ) async throws -> T {
         try await withProviderHarness(
             api: simulator,
             source:
                 #""provider": "yourgpt", "apiKey": {"env": "YG_KEY"}, "pageSize": 25, "since": "2026-11-01T00:00:00Z", "lookback": "1h"\#(extra)"#,
             secrets: ["YG_KEY": key],
+            archive: archive,
             body
         )
     }
@@ -73,19 +75,19 @@ struct YourGPTProviderTests {
         }
     }
 
-    @Test("an unchanged second pass changes no row and costs at most three requests")
-    func unchangedPass() async throws {
+    @Test("an unchanged second pass changes no row and costs at most three requests", arguments: ArchiveChoice.allCases)
+    func unchangedPass(archive: ArchiveChoice) async throws {
         let simulator = Self.simulator()
-        try await Self.withHarness(simulator) { harness in
+        try await Self.withHarness(simulator, archive: archive) { harness in
             #expect(await harness.pass().result == .succeeded)
-            let digest = try harness.contentDigest()
+            let digest = try await harness.archiveDigest()
             harness.server.log.clear()
             let second = await harness.pass()
             #expect(second.result == .succeeded)
             #expect(second.stats.rowsWritten == 0)
             #expect(second.stats.sessionsUpserted == 0)
             #expect(harness.server.log.count <= 3, "an unchanged pass made \(harness.server.log.count) requests")
-            #expect(try harness.contentDigest() == digest)
+            #expect(try await harness.archiveDigest() == digest)
         }
     }
 
