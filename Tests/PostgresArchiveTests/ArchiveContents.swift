@@ -130,7 +130,8 @@ struct ArchiveContents: Equatable, CustomStringConvertible {
     ]
 
     /// Tables left out on purpose (see ``tables``).
-    static let notCompared: Set<String> = ["sync_runs", "tombstone_key", "schema_migrations"]
+    /// `source_leases` is PostgreSQL's own (several daemons on one archive): SQLite has no counterpart.
+    static let notCompared: Set<String> = ["sync_runs", "tombstone_key", "schema_migrations", "source_leases"]
 
     /// Table name → sorted rows.
     var rows: [String: [[Cell]]] = [:]

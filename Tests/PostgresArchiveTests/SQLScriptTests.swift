@@ -37,7 +37,8 @@ struct SQLScriptTests {
     func shippedMigrations() throws {
         for migration in try PostgresMigrations.migrator().migrations {
             let statements = migration.statements
-            #expect(statements.count > 10, "\(migration.name)")
+            // The initial schema is many statements; a later migration may be one.
+            #expect(statements.count > (migration.version == 1 ? 10 : 0), "\(migration.name)")
             for statement in statements {
                 #expect(
                     ["CREATE ", "ALTER ", "DROP ", "INSERT ", "UPDATE ", "DELETE ", "COMMENT "].contains {
