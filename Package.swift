@@ -221,6 +221,7 @@ let package = Package(
             dependencies: [
                 "sessionsync", "SessionSyncCLI", "SessionSyncTesting", "SyncEngine", "Archive", "PostgresArchive",
                 "SQLiteDB", "SessionSyncSupport", "Simulators",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

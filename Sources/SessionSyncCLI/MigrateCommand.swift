@@ -1,8 +1,11 @@
 import Archive
 import ArgumentParser
 import Foundation
+import Logging
+import PostgresArchive
 import SQLiteDB
 import SessionSyncSupport
+import SyncEngine
 
 /// `sessionsync migrate`
 struct MigrateCommand: AsyncParsableCommand {
@@ -19,11 +22,35 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let path: String
-        if let database = options.database {
-            path = try CommandEnvironment.sqlitePath(of: CommandEnvironment.databaseOption(database), for: Self.self)
+        let location: DatabaseLocation
+        var password: String?
+        if let database = options.database, options.config == nil {
+            location = try CommandEnvironment.databaseOption(database)
         } else {
-            path = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self).databasePath
+            // Sources' keys are not needed to migrate: only a PostgreSQL password is read, and only then.
+            var configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: false)
+            if case .postgres = configuration.databaseLocation, configuration.databasePassword != nil {
+                configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: true)
+                password = configuration.databasePassword?.reveal()
+            }
+            location = configuration.databaseLocation
+        }
+        let path: String
+        switch location {
+        case .sqlite(let file):
+            path = file
+        case .postgres(let server):
+            let quiet = Logger(label: "sessionsync.migrate") { _ in SwiftLogNoOpLogHandler() }
+            try await PostgresArchiveOpening.with(server, password: password, logger: quiet) { _, applied in
+                let version = try PostgresMigrations.migrator().latestVersion
+                if applied.isEmpty {
+                    Terminal.print("\(server): schema version \(version), up to date")
+                } else {
+                    let names = applied.map { String(format: "%04d_%@", $0.version, $0.name) }.joined(separator: ", ")
+                    Terminal.print("\(server): schema version \(version) (applied \(names))")
+                }
+            }
+            return
         }
         let migrator = try ArchiveMigrations.migrator()
         let connection: Connection

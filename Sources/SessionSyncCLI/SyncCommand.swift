@@ -24,11 +24,28 @@ struct SyncCommand: AsyncParsableCommand {
     var source: [String] = []
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: true, for: Self.self)
-        let logger = ProcessLogging.bootstrap(
-            level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
-        let selected = try environment.selectSources(source, enabledOnly: true)
-        let archive = try environment.openArchiveDatabase(logger: logger)
+        let configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: true)
+        let logger = ProcessLogging.bootstrap(level: configuration.logLevel, redactor: configuration.redactor)
+        switch configuration.databaseLocation {
+        case .sqlite(let path):
+            let environment = CommandEnvironment(configuration: configuration, databasePath: path)
+            let selected = try environment.selectSources(source, enabledOnly: true)
+            try await sync(selected, into: try environment.openArchiveDatabase(logger: logger), logger: logger)
+        case .postgres(let location):
+            let environment = CommandEnvironment(configuration: configuration, databasePath: "\(location)")
+            let selected = try environment.selectSources(source, enabledOnly: true)
+            let report: (String) -> Void = { logger.critical("cannot use the archive", metadata: ["error": "\($0)"]) }
+            try await PostgresArchiveOpening.with(
+                location, password: configuration.databasePassword?.reveal(), logger: logger, report: report
+            ) { archive, _ in
+                try await sync(selected, into: archive, logger: logger)
+            }
+        }
+    }
+
+    /// One pass of each source into `archive`; exit 1 unless every one succeeded.
+    private func sync(_ selected: [SourceConfiguration], into archive: any ArchiveBackend, logger: Logger) async throws
+    {
         let transport = HTTPTransport()
         let outcomes = await SignalInterruptible.run {
             await OnePass.run(

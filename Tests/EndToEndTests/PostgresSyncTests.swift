@@ -1,0 +1,135 @@
+import Foundation
+import PostgresArchive
+import PostgresNIO
+import SessionSyncTesting
+import Testing
+
+@Suite("sync and migrate on a PostgreSQL archive, through the binary", .serialized)
+struct PostgresSyncTests {
+    /// The tables whose rows a pass writes, counted per source in both archives.
+    static let counted = [
+        "sessions": "SELECT o.name, count(*) FROM sessions s JOIN sources o ON o.id = s.source_id GROUP BY 1",
+        "participants":
+            "SELECT o.name, count(*) FROM participants c JOIN sessions s ON s.id = c.session_id JOIN sources o ON o.id = s.source_id GROUP BY 1",
+        "messages":
+            "SELECT o.name, count(*) FROM messages c JOIN sessions s ON s.id = c.session_id JOIN sources o ON o.id = s.source_id GROUP BY 1",
+        "transcripts":
+            "SELECT o.name, count(*) FROM transcripts c JOIN sessions s ON s.id = c.session_id JOIN sources o ON o.id = s.source_id GROUP BY 1",
+        "timeline":
+            "SELECT o.name, count(*) FROM timeline c JOIN sessions s ON s.id = c.session_id JOIN sources o ON o.id = s.source_id GROUP BY 1",
+        "session_metadata":
+            "SELECT o.name, count(*) FROM session_metadata c JOIN sessions s ON s.id = c.session_id JOIN sources o ON o.id = s.source_id GROUP BY 1",
+        "fetch_queue": "SELECT o.name, count(*) FROM fetch_queue q JOIN sources o ON o.id = q.source_id GROUP BY 1",
+    ]
+
+    @Test(
+        "sync into a PostgreSQL archive archives what a SQLite archive gets from the same upstream, pass after pass with the same counts, until a pass changes nothing"
+    )
+    func syncIntoPostgres() async throws {
+        try await FourSourceFixture.with { fixture in
+            let sqliteFirst = try runSessionSync(
+                ["sync", "--config", fixture.configPath], environment: FourSourceFixture.keys)
+            #expect(sqliteFirst.status == 0, "\(sqliteFirst.stderr)")
+            var expected: [String: [String: String]] = [:]
+            for (table, sql) in Self.counted {
+                expected[table] = Dictionary(
+                    uniqueKeysWithValues: try fixture.query(sql).map { ($0[0] ?? "", $0[1] ?? "") })
+            }
+            #expect(expected["sessions"]?.count == 4, "every source archived something: \(expected)")
+            let sqliteSecond = try runSessionSync(
+                ["sync", "--config", fixture.configPath], environment: FourSourceFixture.keys)
+            #expect(sqliteSecond.status == 0, "\(sqliteSecond.stderr)")
+
+            try await withTemporaryPostgresDatabase { database in
+                let config = try Self.config(of: fixture, database: database)
+                var environment = FourSourceFixture.keys
+                if let password = database.password { environment["PG_PASSWORD"] = password }
+                let first = try runSessionSync(["sync", "--config", config], environment: environment)
+                #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
+                try await withPostgresClient(
+                    database.clientConfiguration, logger: TemporaryPostgresDatabase.quietLogger
+                ) {
+                    client in
+                    for (table, sql) in Self.counted {
+                        var found: [String: String] = [:]
+                        for row in try await Self.rows(
+                            client, sql.replacingOccurrences(of: "count(*)", with: "count(*)::text"))
+                        {
+                            found[row[0] ?? ""] = row[1] ?? ""
+                        }
+                        #expect(found == expected[table], "\(table)")
+                    }
+                }
+                let second = try runSessionSync(["sync", "--config", config], environment: environment)
+                #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+                // The same upstream, the same archive: each pass tells the same counts on both backends
+                // (the second revisits the meetings still live, which brings their details).
+                #expect(Self.summaries(first.stdout) == Self.summaries(sqliteFirst.stdout))
+                #expect(Self.summaries(second.stdout) == Self.summaries(sqliteSecond.stdout))
+                let third = try runSessionSync(["sync", "--config", config], environment: environment)
+                #expect(third.status == 0, "\(third.stdout)\n\(third.stderr)")
+                for (source, line) in Self.summaries(third.stdout) {
+                    #expect(
+                        line.contains(" 0 new, 0 changed") && line.hasSuffix(" 0 rows written"), "\(source): \(line)")
+                }
+                #expect(Self.summaries(third.stdout).count == 4)
+            }
+        }
+    }
+
+    @Test("migrate --database URL creates the PostgreSQL schema and says so; again, it is up to date")
+    func migrate() async throws {
+        try await withTemporaryPostgresDatabase { database in
+            var environment: [String: String] = [:]
+            var arguments = ["migrate", "--database", "\(database.location)"]
+            if let password = database.password {
+                // A password needs a config's databasePassword: migrate reads it from there.
+                environment["PG_PASSWORD"] = password
+                let directory = NSTemporaryDirectory() + "sessionsync-migrate-" + UUID().uuidString
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: directory) }
+                let config = try writeFile(
+                    "config.json",
+                    #"{"database": "\#(database.location)", "databasePassword": {"env": "PG_PASSWORD"}, "sources": []}"#,
+                    in: directory)
+                arguments = ["migrate", "--config", config]
+            }
+            let latest = try PostgresMigrations.migrator().latestVersion
+            let first = try runSessionSync(arguments, environment: environment)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("schema version \(latest) (applied 0001_initial"), "\(first.stdout)")
+            let second = try runSessionSync(arguments, environment: environment)
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stdout.contains("schema version \(latest), up to date"), "\(second.stdout)")
+        }
+    }
+
+    /// Each source's summary line of `sync`, by source.
+    static func summaries(_ output: String) -> [String: String] {
+        var lines: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            lines[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        }
+        return lines
+    }
+
+    /// The fixture's config with `database` naming the PostgreSQL database.
+    static func config(of fixture: FourSourceFixture, database: TemporaryPostgresDatabase) throws -> String {
+        var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+        let password = database.password == nil ? "" : #", "databasePassword": {"env": "PG_PASSWORD"}"#
+        text = text.replacingOccurrences(
+            of: #""database": "\#(fixture.databasePath)""#, with: #""database": "\#(database.location)"\#(password)"#)
+        return try writeFile("postgres.json", text, in: fixture.directory)
+    }
+
+    static func rows(_ client: PostgresClient, _ sql: String) async throws -> [[String?]] {
+        let result = try await client.query(
+            PostgresQuery(unsafeSQL: sql), logger: TemporaryPostgresDatabase.quietLogger)
+        var rows: [[String?]] = []
+        for try await row in result {
+            rows.append(try row.map { try $0.decode(String?.self) })
+        }
+        return rows
+    }
+}
