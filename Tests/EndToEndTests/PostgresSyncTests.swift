@@ -2,6 +2,7 @@ import Foundation
 import PostgresArchive
 import PostgresNIO
 import SessionSyncTesting
+import Simulators
 import Testing
 
 @Suite("sync and migrate on a PostgreSQL archive, through the binary", .serialized)
@@ -73,6 +74,55 @@ struct PostgresSyncTests {
                         line.contains(" 0 new, 0 changed") && line.hasSuffix(" 0 rows written"), "\(source): \(line)")
                 }
                 #expect(Self.summaries(third.stdout).count == 4)
+            }
+        }
+    }
+
+    @Test(
+        "kill -9 of a sync writing to PostgreSQL at any request, then a rerun: exact counts, no duplicates, the dead run interrupted",
+        arguments: [3, 14, 40, 90])
+    func killNine(at request: Int) async throws {
+        try await DaemonFixture.with { fixture in
+            try await withTemporaryPostgresDatabase { database in
+                var config = DaemonFixture.config(
+                    server: fixture.server.baseURL, database: "\(database.location)", every: "1h")
+                var environment = fixture.environment
+                if let password = database.password {
+                    environment["PG_PASSWORD"] = password
+                    config = config.replacingOccurrences(
+                        of: #""logLevel""#, with: #""databasePassword": {"env": "PG_PASSWORD"}, "logLevel""#)
+                }
+                let configPath = try writeFile("postgres.json", config, in: fixture.directory)
+                let victim = PIDSlot()
+                fixture.server.hooks.add { _, number in
+                    // Killed before the request is answered: the pass dies between its commits.
+                    if number == request { kill(victim.wait(), SIGKILL) }
+                }
+                let first = try SessionSyncProcess(["sync", "--config", configPath], environment: environment)
+                victim.set(first.pid)
+                _ = first.waitForExit()
+                #expect(first.process.terminationReason == .uncaughtSignal)
+                fixture.server.hooks.removeAll()
+
+                let second = try SessionSyncProcess(["sync", "--config", configPath], environment: environment)
+                #expect(second.waitForExit() == 0, "\(second.text)")
+                let uids = fixture.simulator.uidsNewestFirst
+                let messages = uids.reduce(0) { $0 + fixture.simulator.messageCount(of: $1) }
+                let (sessions, stored, runs) = try await withPostgresClient(
+                    database.clientConfiguration, logger: TemporaryPostgresDatabase.quietLogger
+                ) { client in
+                    (
+                        try await Self.rows(
+                            client, "SELECT count(*)::text, count(DISTINCT external_id)::text FROM sessions"),
+                        try await Self.rows(
+                            client,
+                            "SELECT count(*)::text, count(DISTINCT (session_id, external_id))::text FROM messages"),
+                        try await Self.rows(client, "SELECT status FROM sync_runs ORDER BY id")
+                    )
+                }
+                #expect(sessions == [["\(uids.count)", "\(uids.count)"]])
+                #expect(stored == [["\(messages)", "\(messages)"]])
+                #expect(runs == [["interrupted"], ["succeeded"]])
             }
         }
     }
