@@ -8,6 +8,20 @@ final class PostgresArchiveCaches: Sendable {
     private let upsertSQL = Mutex<[UInt64: String]>([:])
     /// The tombstones' digest, once the archive's key has been read: the key never changes.
     private let digest = Mutex<TombstoneDigest?>(nil)
+    /// The sources this instance holds, by source id: what its commits are fenced by.
+    private let leases = Mutex<[Int64: SourceLease]>([:])
+
+    func lease(of sourceID: Int64) -> SourceLease? {
+        leases.withLock { $0[sourceID] }
+    }
+
+    func hold(_ lease: SourceLease) {
+        leases.withLock { $0[lease.sourceID] = lease }
+    }
+
+    func forgetLease(of sourceID: Int64) {
+        _ = leases.withLock { $0.removeValue(forKey: sourceID) }
+    }
 
     /// The upsert SQL for `key`, made by `make` the first time.
     func upsertSQL(for key: UInt64, make: () -> String) -> String {

@@ -24,30 +24,47 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func openRun(source: String, provider: String, pid: Int, isAlive: @Sendable (Int) -> Bool) async throws
         -> OpenedRun
     {
-        try await withStore("open a run of source \(source)") { store in
-            try await store.openRun(source: source, provider: provider, pid: pid, isAlive: isAlive, now: .now())
+        let (opened, lease) = try await withStore("open a run of source \(source)") { store in
+            try await store.openRun(
+                source: source, provider: provider, pid: pid, isAlive: isAlive, now: .now(), holder: holder,
+                leasePeriod: leasePeriod)
         }
+        // Held only once the transaction that took it committed: from then on, commits are fenced by it.
+        if let lease { caches.hold(lease) }
+        return opened
     }
 
     public func heartbeat(runID: Int64, progress: RunProgress, now: Timestamp) async throws {
         try await withStore("record a run's heartbeat") { store in
             try await store.heartbeat(runID: runID, progress: progress, now: now)
+            // A renewal that fails (another instance took the source) changes nothing here: the
+            // next commit of this run is refused by the fencing check.
+            if let sourceID = try await store.sourceOfRun(runID), let lease = caches.lease(of: sourceID) {
+                _ = try await SourceLeases.renew(lease, period: leasePeriod, on: store.connection, logger: logger)
+            }
         }
     }
 
     public func finishRun(runID: Int64, status: RunStatus, progress: RunProgress, error: String?, now: Timestamp)
         async throws
     {
-        try await withStore("record the end of a run") { store in
+        let sourceID = try await withStore("record the end of a run") { store in
             try await store.finishRun(runID: runID, status: status, progress: progress, error: error, now: now)
+            guard let sourceID = try await store.sourceOfRun(runID), let lease = caches.lease(of: sourceID) else {
+                return Int64?.none
+            }
+            // Between passes the source is free: the next instance whose schedule comes takes it.
+            try await SourceLeases.release(lease, on: store.connection, logger: logger)
+            return sourceID
         }
+        if let sourceID { caches.forgetLease(of: sourceID) }
     }
 
     public func interruptAbandonedRuns(now: Timestamp, isAlive: @Sendable (Int) -> Bool, ownPID: Int) async throws
         -> Int
     {
         try await withStore("mark abandoned runs interrupted") { store in
-            try await store.interruptAbandonedRuns(now: now, isAlive: isAlive, ownPID: ownPID)
+            try await store.interruptAbandonedRuns(now: now, isAlive: isAlive, ownPID: ownPID, holder: holder)
         }
     }
 
@@ -91,8 +108,11 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func commit(_ batch: ArchiveBatch, sourceID: Int64, now: Timestamp) async throws -> WriteStats {
         let clock = ContinuousClock()
         let started = clock.now
+        let lease = caches.lease(of: sourceID)
         var stats = try await withStore("commit a batch") { store in
-            try await store.commit(batch, sourceID: sourceID, now: now)
+            // The fencing token: a commit of an instance that lost the source's lease writes nothing.
+            if let lease { try await SourceLeases.checkHeld(lease, on: store.connection, logger: logger) }
+            return try await store.commit(batch, sourceID: sourceID, now: now)
         }
         // From the lease of a connection to the end of COMMIT: how long the batch held its locks.
         let held = clock.now - started

@@ -17,17 +17,29 @@ public struct PostgresArchiveDatabase: Sendable {
     let passwordGiven: Bool
     let logger: Logger
     let caches = PostgresArchiveCaches()
+    /// Who this instance is to the other instances sharing the archive (`source_leases.holder`).
+    public let holder: String
+    /// How long a source stays held without a renewal (each run's heartbeat renews it): another
+    /// instance takes the source over once that much time has passed without one.
+    public let leasePeriod: Duration
 
     /// - Parameters:
     ///   - client: a pool on `server`'s database, running (its `run()` under way) while the archive is used.
     ///   - passwordGiven: whether the client's configuration holds a password (for what a
     ///     refused login means).
     ///   - logger: for postgres-nio's own messages.
-    public init(client: PostgresClient, server: PostgresLocation, passwordGiven: Bool, logger: Logger) {
+    ///   - holder: this instance's name among those sharing the archive (a new one per process by default).
+    ///   - leasePeriod: how long a source stays held without a renewal.
+    public init(
+        client: PostgresClient, server: PostgresLocation, passwordGiven: Bool, logger: Logger,
+        holder: String = SourceLeaseHolder.thisProcess, leasePeriod: Duration = .seconds(60)
+    ) {
         self.client = client
         self.server = server
         self.passwordGiven = passwordGiven
         self.logger = logger
+        self.holder = holder
+        self.leasePeriod = leasePeriod
     }
 
     /// Runs `body` with a store on one leased connection: inside one transaction when

@@ -20,14 +20,36 @@ extension PostgresArchiveStore {
     /// ledger only once the first has committed its run (``PostgresArchiveDatabase/withStore(_:transaction:_:)``
     /// reads committed data in each statement), and finds it running. Two processes cannot both
     /// start, as in SQLite, where the check and the insert share one write transaction.
-    func openRun(source: String, provider: String, pid: Int, isAlive: (Int) -> Bool, now: Timestamp)
-        async throws -> OpenedRun
-    {
+    ///
+    /// The source's lease is taken for `holder` first (``SourceLeases``): while another instance
+    /// holds it, no run opens. Runs left `running` by another holder are interrupted (their holder
+    /// lost the lease, and its commits are refused); this holder's own are judged by their
+    /// process, as in SQLite.
+    func openRun(
+        source: String, provider: String, pid: Int, isAlive: (Int) -> Bool, now: Timestamp, holder: String,
+        leasePeriod: Duration
+    ) async throws -> (OpenedRun, SourceLease?) {
         let row = try await ensureSource(name: source, provider: provider, now: now, lock: true)
         let start = try await runStart(sourceID: row.id, now: now)
+        let previous = try await rows(
+            "SELECT holder, epoch FROM source_leases WHERE source_id = $1", [.int(row.id)], as: (String, Int64).self
+        ).first
+        var acquired = try await SourceLeases.acquire(
+            sourceID: row.id, holder: holder, period: leasePeriod, on: connection, logger: logger)
+        if acquired == nil, let (owner, epoch) = previous, SourceLeaseHolder.isGoneFromThisHost(owner, isAlive: isAlive)
+        {
+            // Killed (kill -9, a crash) on this machine: its lease would only make the source wait.
+            acquired = try await SourceLeases.takeOver(
+                sourceID: row.id, from: owner, epoch: epoch, holder: holder, period: leasePeriod, on: connection,
+                logger: logger)
+        }
+        guard let lease = acquired else {
+            return (OpenedRun(sourceID: row.id, runID: nil, startedAt: start), nil)
+        }
+        let takenOver = previous.map { $0.0 != holder || $0.1 != lease.epoch } ?? false
         for run in try await runningRuns(sourceID: row.id) {
-            if let owner = run.pid, owner != pid, isAlive(owner) {
-                return OpenedRun(sourceID: row.id, runID: nil, startedAt: start)
+            if !takenOver, let owner = run.pid, owner != pid, isAlive(owner) {
+                return (OpenedRun(sourceID: row.id, runID: nil, startedAt: start), lease)
             }
             try await markInterrupted(runID: run.id, now: start, error: RunRecord.abandonedError(pid: run.pid))
         }
@@ -37,7 +59,12 @@ extension PostgresArchiveStore {
             VALUES ($1, $2::timestamptz, 'running', $3, $2::timestamptz) RETURNING id
             """,
             [.int(row.id), .time(start), .int(Int64(pid))], as: Int64.self)
-        return OpenedRun(sourceID: row.id, runID: inserted.first, startedAt: start)
+        return (OpenedRun(sourceID: row.id, runID: inserted.first, startedAt: start), lease)
+    }
+
+    /// The source a run belongs to.
+    func sourceOfRun(_ runID: Int64) async throws -> Int64? {
+        try await column("SELECT source_id FROM sync_runs WHERE id = $1", [.int(runID)], as: Int64.self).first
     }
 
     /// When a new run of the source may say it started (``OpenedRun/start(now:previousEnd:)``).
@@ -81,9 +108,17 @@ extension PostgresArchiveStore {
 
     /// Marks `running` rows whose process is gone as `interrupted`; returns how many. The rows
     /// are locked while they are looked at, so that a process opening a run meanwhile waits.
-    func interruptAbandonedRuns(now: Timestamp, isAlive: (Int) -> Bool, ownPID: Int) async throws -> Int {
+    func interruptAbandonedRuns(now: Timestamp, isAlive: (Int) -> Bool, ownPID: Int, holder: String) async throws
+        -> Int
+    {
         var count = 0
-        for run in try await runningRuns(sourceID: nil) {
+        // A run of a source whose lease another instance holds is that instance's to finish: its
+        // process id means nothing on this machine.
+        let heldElsewhere = Set(
+            try await column(
+                "SELECT source_id FROM source_leases WHERE expires_at >= now() AND holder <> $1", [.text(holder)],
+                as: Int64.self))
+        for run in try await runningRuns(sourceID: nil) where !heldElsewhere.contains(run.sourceID) {
             if let owner = run.pid, owner == ownPID || isAlive(owner) { continue }
             try await markInterrupted(runID: run.id, now: now, error: RunRecord.abandonedError(pid: run.pid))
             count += 1

@@ -16,7 +16,16 @@ public struct SourceLeases: Sendable {
     /// Takes the source for `holder` for `period`: when it is free, expired, or already this
     /// holder's (then renewed, keeping its epoch). Nil while another holder's lease runs.
     public func acquire(sourceID: Int64, holder: String, period: Duration) async throws -> SourceLease? {
-        let rows = try await client.query(
+        try await client.withConnection { connection in
+            try await Self.acquire(sourceID: sourceID, holder: holder, period: period, on: connection, logger: logger)
+        }
+    }
+
+    /// ``acquire(sourceID:holder:period:)`` on `connection` (inside the caller's transaction, if any).
+    public static func acquire(
+        sourceID: Int64, holder: String, period: Duration, on connection: PostgresConnection, logger: Logger
+    ) async throws -> SourceLease? {
+        let rows = try await connection.query(
             """
             INSERT INTO source_leases (source_id, holder, epoch, acquired_at, renewed_at, expires_at)
             VALUES (\(sourceID), \(holder), 1, now(), now(), now() + \(Self.milliseconds(period)) * interval '1 millisecond')
@@ -37,10 +46,40 @@ public struct SourceLeases: Sendable {
         return nil
     }
 
+    /// Takes the source from `holder`'s lease of `epoch` before it expires, with the next epoch:
+    /// for a holder known to be gone (a process of this machine that no longer runs). Nil when
+    /// the lease changed meanwhile.
+    public static func takeOver(
+        sourceID: Int64, from previous: String, epoch: Int64, holder: String, period: Duration,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> SourceLease? {
+        let rows = try await connection.query(
+            """
+            UPDATE source_leases SET holder = \(holder), epoch = epoch + 1, acquired_at = now(), renewed_at = now(),
+                expires_at = now() + \(Self.milliseconds(period)) * interval '1 millisecond'
+            WHERE source_id = \(sourceID) AND holder = \(previous) AND epoch = \(epoch)
+            RETURNING epoch, \(unescaped: Self.isoText("expires_at"))
+            """,
+            logger: logger)
+        for try await (newEpoch, expiresAt) in rows.decode((Int64, String).self) {
+            return SourceLease(sourceID: sourceID, holder: holder, epoch: newEpoch, expiresAt: expiresAt)
+        }
+        return nil
+    }
+
     /// Extends `lease` by `period`; nil when it passed to another holder meanwhile (its epoch
     /// moved), even if it had expired: an expired lease nobody took is still this holder's.
     public func renew(_ lease: SourceLease, period: Duration) async throws -> SourceLease? {
-        let rows = try await client.query(
+        try await client.withConnection { connection in
+            try await Self.renew(lease, period: period, on: connection, logger: logger)
+        }
+    }
+
+    /// ``renew(_:period:)`` on `connection`.
+    public static func renew(_ lease: SourceLease, period: Duration, on connection: PostgresConnection, logger: Logger)
+        async throws -> SourceLease?
+    {
+        let rows = try await connection.query(
             """
             UPDATE source_leases SET renewed_at = now(),
                 expires_at = now() + \(Self.milliseconds(period)) * interval '1 millisecond'
@@ -57,7 +96,14 @@ public struct SourceLeases: Sendable {
     /// Lets the source go at once (a clean stop), so that another instance need not wait for
     /// the lease to expire. The row stays, with its epoch, for the next holder to increment.
     public func release(_ lease: SourceLease) async throws {
-        try await client.query(
+        try await client.withConnection { connection in
+            try await Self.release(lease, on: connection, logger: logger)
+        }
+    }
+
+    /// ``release(_:)`` on `connection`.
+    public static func release(_ lease: SourceLease, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
             """
             UPDATE source_leases SET expires_at = now() - interval '1 millisecond'
             WHERE source_id = \(lease.sourceID) AND holder = \(lease.holder) AND epoch = \(lease.epoch)
