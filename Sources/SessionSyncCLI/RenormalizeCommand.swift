@@ -20,7 +20,8 @@ struct RenormalizeCommand: AsyncParsableCommand {
             release's mappers and rewrites exactly the values that differ (updated_at moves only for those \
             sessions); an unchanged archive sees no write. Quarantined records that map now are archived, \
             with the work a pass would queue for them. Runs in short transactions: safe while the daemon \
-            runs. Exit status: 0 done, 78 on a bad config or an unknown source.
+            runs. Exit status: 0 done, 1 when the archive could not be written (what was done stays), 78 on a bad \
+            config or an unknown source.
             """
     )
 
@@ -37,9 +38,21 @@ struct RenormalizeCommand: AsyncParsableCommand {
         let progress = ProgressLine(enabled: isatty(2) == 1)
         for source in sources {
             guard let descriptor = StandardProviders.registry[source.provider] else { continue }
-            let summary = try renormalizer.run(source: source.name, provider: descriptor.provider(for: source)) {
-                done, total in
-                progress.show("\(source.name): \(done) of \(total) sessions")
+            var reached = 0
+            let summary: RenormalizeSummary?
+            do {
+                summary = try renormalizer.run(source: source.name, provider: descriptor.provider(for: source)) {
+                    done, total in
+                    reached = done
+                    progress.show("\(source.name): \(done) of \(total) sessions")
+                }
+            } catch {
+                progress.clear()
+                // Each transaction of 200 sessions commits on its own: what was rewritten stays.
+                Terminal.error(
+                    "sessionsync: renormalize of \(source.name) stopped after \(reached) session(s): \(error); "
+                        + "the sessions done so far are kept, and running it again goes over every session anew")
+                throw ExitStatus.failure
             }
             progress.clear()
             guard let summary else {

@@ -59,10 +59,7 @@ final class RenormalizeWriter {
         var changed = 0
         let upsert = try connection.cachedStatement(layout.upsertSQL)
         for row in wanted {
-            try upsert.bind(sessionID, at: 1)
-            for (index, value) in row.enumerated() {
-                try upsert.bind(value, at: Int32(index + 2))
-            }
+            try upsert.bind([.integer(sessionID)] + row)
             try upsert.run()
             changed += connection.changes
         }
@@ -75,10 +72,7 @@ final class RenormalizeWriter {
         }
         let delete = try connection.cachedStatement(layout.deleteSQL)
         for key in vanished {
-            try delete.bind(sessionID, at: 1)
-            for (index, value) in key.enumerated() {
-                try delete.bind(value, at: Int32(index + 2))
-            }
+            try delete.bind([.integer(sessionID)] + key)
             try delete.run()
             changed += connection.changes
         }

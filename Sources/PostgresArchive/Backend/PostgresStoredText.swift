@@ -1,3 +1,5 @@
+import SessionSyncSupport
+
 /// What the PostgreSQL archive stores for texts PostgreSQL cannot hold.
 ///
 /// A `text` value cannot contain the character U+0000, and `jsonb` refuses the escapes `\u0000`
@@ -37,7 +39,7 @@ enum PostgresStoredText {
                 replace(1, with: Array("\u{FFFD}".utf8))
             case UInt8(ascii: "\\"):
                 guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
-                    let unit = hex4(bytes, at: index + 2)
+                    let unit = JSONUnicodeEscape.codeUnit(bytes, at: index + 2)
                 else {
                     index += 2  // a two-character escape (\\, \", \n …), or the text's end
                     continue
@@ -48,7 +50,8 @@ enum PostgresStoredText {
                     let pairedWithLow =
                         index + 11 < bytes.count && bytes[index + 6] == UInt8(ascii: "\\")
                         && bytes[index + 7] == UInt8(ascii: "u")
-                        && hex4(bytes, at: index + 8).map { (0xDC00..<0xE000).contains($0) } == true
+                        && JSONUnicodeEscape.codeUnit(bytes, at: index + 8).map { (0xDC00..<0xE000).contains($0) }
+                            == true
                     if pairedWithLow { index += 12 } else { replace(6, with: replacementEscape) }
                 } else {
                     index += 6
@@ -63,21 +66,4 @@ enum PostgresStoredText {
     }
 
     private static let replacementEscape = Array("\\ufffd".utf8)
-
-    /// The four hex digits at `start`, as a UTF-16 code unit.
-    private static func hex4(_ bytes: [UInt8], at start: Int) -> UInt16? {
-        guard start + 4 <= bytes.count else { return nil }
-        var value: UInt16 = 0
-        for byte in bytes[start..<(start + 4)] {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt16(digit)
-        }
-        return value
-    }
 }

@@ -21,12 +21,12 @@ enum JSONStringDecoder {
             case UInt8(ascii: "r"): output.append(0x0D)
             case UInt8(ascii: "t"): output.append(0x09)
             case UInt8(ascii: "u"):
-                guard let high = hex4(content, at: position) else { break }
+                guard let high = JSONUnicodeEscape.codeUnit(content, at: position) else { break }
                 position += 4
                 var scalarValue = UInt32(high)
                 if (0xD800..<0xDC00).contains(high), position + 5 < count,
                     content[position] == UInt8(ascii: "\\"), content[position + 1] == UInt8(ascii: "u"),
-                    let low = hex4(content, at: position + 2), (0xDC00..<0xE000).contains(low)
+                    let low = JSONUnicodeEscape.codeUnit(content, at: position + 2), (0xDC00..<0xE000).contains(low)
                 {
                     scalarValue = 0x10000 + ((UInt32(high) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                     position += 6
@@ -40,22 +40,5 @@ enum JSONStringDecoder {
             }
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func hex4(_ content: UnsafeBufferPointer<UInt8>, at start: Int) -> UInt16? {
-        guard start + 4 <= content.count else { return nil }
-        var value: UInt16 = 0
-        for offset in 0..<4 {
-            let byte = content[start + offset]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt16(digit)
-        }
-        return value
     }
 }

@@ -66,17 +66,14 @@ public struct Renormalizer {
             case .archive(var batch):
                 summary.add(batch.drift)
                 // What a pass archived since is newer than the quarantined copy: the copy only goes.
-                var superseded = true
-                for record in batch.sessions
-                where try store.session(sourceID: sourceID, externalID: record.externalID) == nil {
-                    superseded = false
+                let superseded = try batch.sessions.allSatisfy {
+                    try store.session(sourceID: sourceID, externalID: $0.externalID) != nil
                 }
                 if superseded && !batch.sessions.isEmpty {
                     batch = ArchiveBatch()
-                } else {
-                    // Drift is reported, not counted again in `schema_drift`.
-                    batch.drift = []
                 }
+                // Drift is reported, not counted again in `schema_drift`.
+                batch.drift = []
                 batch.releasedQuarantine = [entry.id]
                 let stats = try store.commit(batch, sourceID: sourceID, now: now())
                 summary.quarantineArchived += 1
