@@ -11,6 +11,12 @@ public protocol ArchiveBackend: Sendable {
     /// Where the archive is, for logs: a file's path, or a server's address without credentials.
     var location: String { get }
 
+    /// Nil when this process is the archive's only writer while it runs a source (SQLite: the
+    /// file's lock and the run ledger). Else the archive is shared by several instances, each
+    /// source held by one at a time, and this is the period within which a holder must renew
+    /// it (by its runs' heartbeats) before another takes the source over.
+    var sourceLeasePeriod: Duration? { get }
+
     // MARK: Sources and the run ledger
 
     /// Registers the sources (a new name gets a row; a known name must keep its provider).
@@ -32,7 +38,9 @@ public protocol ArchiveBackend: Sendable {
     /// Marks `running` runs of processes that are gone as `interrupted`; returns how many.
     func interruptAbandonedRuns(now: Timestamp, isAlive: @Sendable (Int) -> Bool, ownPID: Int) async throws -> Int
 
-    /// When the source's last run started, for the schedule (nil before its first run).
+    /// When the source's last run started, for the schedule: nil before its first run, and
+    /// when its last run was left `running` by an instance whose lease lapsed, so that the
+    /// source is due at once and another instance takes its work over.
     func lastRunStart(source: String) async throws -> Timestamp?
 
     /// The ledger of each named source (nil for one never run), with the fetch queue's counts

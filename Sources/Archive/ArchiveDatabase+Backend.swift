@@ -4,6 +4,9 @@ import SessionSyncSupport
 extension ArchiveDatabase: ArchiveBackend {
     public nonisolated var location: String { path }
 
+    /// One process writes a SQLite archive at a time: no lease to share it by.
+    public nonisolated var sourceLeasePeriod: Duration? { nil }
+
     public func ensureSources(_ sources: [(name: String, provider: String)], now: Timestamp) throws {
         try withStore { store in
             for (name, provider) in sources { _ = try store.ensureSource(name: name, provider: provider, now: now) }

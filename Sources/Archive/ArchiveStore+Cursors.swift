@@ -6,6 +6,12 @@ public struct CursorRow: Sendable, Equatable {
     public let stream: String
     public let value: String?
     public let updatedAt: String
+
+    public init(stream: String, value: String?, updatedAt: String) {
+        self.stream = stream
+        self.value = value
+        self.updatedAt = updatedAt
+    }
 }
 
 extension ArchiveStore {

@@ -81,3 +81,11 @@ extension ArchiveStore {
                 ?? 0)
     }
 }
+
+/// The SQLite file answers every read of `status` synchronously; one process writes it at a
+/// time (its lock), so no source has a lease.
+extension ArchiveStore: StatusReading {
+    public func leaseHolders() throws -> [Int64: LeaseHolding] {
+        [:]
+    }
+}

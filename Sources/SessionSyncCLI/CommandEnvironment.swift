@@ -44,6 +44,17 @@ struct CommandEnvironment {
         return configuration
     }
 
+    /// Loads the config without its sources' secrets (a command that sends no request needs
+    /// none), but with the PostgreSQL archive's password when it has one: the only secret such a
+    /// command needs, so that an operator who cannot read the API keys can still run it.
+    static func loadConfigurationForArchive(_ options: GlobalOptions) throws -> Configuration {
+        let configuration = try loadConfiguration(options, resolveSecrets: false)
+        if case .postgres = configuration.databaseLocation, configuration.databasePassword != nil {
+            return try loadConfiguration(options, resolveSecrets: true)
+        }
+        return configuration
+    }
+
     /// `--database TEXT`: a file path or a PostgreSQL URL, like the config's `database`.
     static func databaseOption(_ text: String) throws -> DatabaseLocation {
         switch DatabaseLocation.parse(text) {

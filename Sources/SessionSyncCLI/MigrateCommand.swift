@@ -27,12 +27,8 @@ struct MigrateCommand: AsyncParsableCommand {
         if let database = options.database, options.config == nil {
             location = try CommandEnvironment.databaseOption(database)
         } else {
-            // Sources' keys are not needed to migrate: only a PostgreSQL password is read, and only then.
-            var configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: false)
-            if case .postgres = configuration.databaseLocation, configuration.databasePassword != nil {
-                configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: true)
-                password = configuration.databasePassword?.reveal()
-            }
+            let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
+            password = configuration.databasePassword?.reveal()
             location = configuration.databaseLocation
         }
         let path: String

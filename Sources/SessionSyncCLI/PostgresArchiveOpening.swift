@@ -9,7 +9,7 @@ import PostgresArchive
 /// when the server could not be reached (it may come back).
 enum PostgresArchiveOpening {
     static func with<T>(
-        _ location: PostgresLocation, password: String?, logger: Logger,
+        _ location: PostgresLocation, password: String?, leasePeriod: Duration = .seconds(60), logger: Logger,
         report: (String) -> Void = { Terminal.error("sessionsync: \($0)") },
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresArchiveDatabase, [PostgresMigration]) async throws -> T
@@ -36,7 +36,8 @@ enum PostgresArchiveOpening {
                 throw failure.isConfigProblem ? ExitStatus.badConfig : ExitStatus.failure
             }
             let archive = PostgresArchiveDatabase(
-                client: client, server: location, passwordGiven: password != nil, logger: logger)
+                client: client, server: location, passwordGiven: password != nil, logger: logger,
+                leasePeriod: leasePeriod)
             return try await body(archive, applied)
         }
     }

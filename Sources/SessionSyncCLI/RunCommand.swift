@@ -1,8 +1,10 @@
 import Archive
 import ArgumentParser
 import Logging
+import PostgresArchive
 import Providers
 import ServiceLifecycle
+import SessionSyncSupport
 import SyncEngine
 import UnixSignals
 
@@ -25,21 +27,44 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: true, for: Self.self)
-        let logger = ProcessLogging.bootstrap(
-            level: environment.configuration.logLevel, redactor: environment.configuration.redactor)
-        for warning in environment.configuration.warnings {
+        let configuration = try CommandEnvironment.loadConfiguration(options, resolveSecrets: true)
+        let logger = ProcessLogging.bootstrap(level: configuration.logLevel, redactor: configuration.redactor)
+        for warning in configuration.warnings {
             logger.warning("config warning", metadata: ["problem": "\(warning)"])
         }
         // One recorder for the whole process; passes record into it while the config has a
         // `metrics` key (a reload may add or remove it), and its counters survive reloads.
         let metrics = EngineMetrics()
-        let archive = try environment.openArchiveDatabase(logger: logger, metrics: metrics)
+        switch configuration.databaseLocation {
+        case .sqlite(let path):
+            let environment = CommandEnvironment(configuration: configuration, databasePath: path)
+            let archive = try environment.openArchiveDatabase(logger: logger, metrics: metrics)
+            try await serve(configuration, archive: archive, metrics: metrics, logger: logger)
+        case .postgres(let location):
+            let report: (String) -> Void = { logger.critical("cannot use the archive", metadata: ["error": "\($0)"]) }
+            try await PostgresArchiveOpening.with(
+                location, password: configuration.databasePassword?.reveal(), leasePeriod: configuration.databaseLease,
+                logger: logger, report: report
+            ) { archive, _ in
+                logger.notice(
+                    "sharing the archive's sources with any other instance",
+                    metadata: [
+                        "instance": "\(archive.holder)", "lease": "\(DurationText.format(configuration.databaseLease))",
+                    ])
+                try await serve(configuration, archive: archive, metrics: metrics, logger: logger)
+            }
+        }
+    }
+
+    /// Runs the daemon on `archive` until SIGTERM or SIGINT (or a fatal error).
+    private func serve(
+        _ configuration: Configuration, archive: any ArchiveBackend, metrics: EngineMetrics, logger: Logger
+    ) async throws {
         let endpoint = MetricsEndpoint(metrics: metrics, archive: archive)
         do {
-            try await endpoint.apply(environment.configuration)
+            try await endpoint.apply(configuration)
         } catch {
-            Terminal.error("sessionsync: invalid config \(environment.configuration.file): \(error)")
+            Terminal.error("sessionsync: invalid config \(configuration.file): \(error)")
             await endpoint.shutdown()
             throw ExitStatus.badConfig
         }
@@ -64,18 +89,17 @@ struct RunCommand: AsyncParsableCommand {
                 }
             }
         }
-        let configPath = environment.configuration.file
-        let databaseOverride = options.database
+        let configPath = configuration.file
+        // `--database` keeps naming the archive across reloads (the daemon never switches archives).
+        let databaseOverride = options.database != nil ? configuration.databaseLocation : nil
         daemonOptions.reload = {
             let loader = ConfigurationLoader(registry: StandardProviders.registry)
             var configuration = try loader.load(file: configPath)
-            if let databaseOverride { configuration.database = databaseOverride }
+            if let databaseOverride { configuration.databaseLocation = databaseOverride }
             ProcessLogging.level.level = configuration.logLevel
             ProcessLogging.redaction.include(configuration.redactor)
             return configuration
         }
-        var configuration = environment.configuration
-        configuration.database = environment.databasePath
         let daemon = SyncDaemon(
             configuration: configuration, registry: StandardProviders.registry, archive: archive, transport: transport,
             logger: logger, options: daemonOptions

@@ -1,5 +1,7 @@
 import Archive
 import ArgumentParser
+import Logging
+import PostgresArchive
 import SessionSyncSupport
 import SyncEngine
 
@@ -9,7 +11,7 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show each source's last run, cursors, next due time, queue and row counts.",
         discussion: """
-            Reads the archive only; it never sends a request and needs no secrets. Sources that were archived \
+            Reads the archive only; it never sends a request and needs no secrets but a PostgreSQL archive's password. With a PostgreSQL archive it shows which instance holds each source. Sources that were archived \
             but are no longer in the config are listed too. Use --json for scripts.
             """
     )
@@ -20,13 +22,32 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
-        let store = try environment.openArchive()
-        let report = try StatusReport.read(
-            store: store, configuration: environment.configuration, database: environment.databasePath)
+        let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
+        let report: StatusReport
+        switch configuration.databaseLocation {
+        case .sqlite(let path):
+            let environment = CommandEnvironment(configuration: configuration, databasePath: path)
+            report = try await StatusReport.read(
+                store: try environment.openArchive(), configuration: configuration, database: path)
+        case .postgres(let location):
+            let quiet = Logger(label: "sessionsync.status") { _ in SwiftLogNoOpLogHandler() }
+            report = try await PostgresArchiveOpening.with(
+                location, password: configuration.databasePassword?.reveal(), logger: quiet
+            ) { archive, _ in
+                do {
+                    return try await archive.withStatusReading { store in
+                        try await StatusReport.read(
+                            store: store, configuration: configuration, database: "\(location)",
+                            sharedLease: configuration.databaseLease)
+                    }
+                } catch {
+                    Terminal.error("sessionsync: \(error)")
+                    throw ExitStatus.failure
+                }
+            }
+        }
         // The archive's texts were redacted when written; a row written by an older release may
         // still quote an echoed header, which the redactor's labels catch without any secret.
-        let redactor = environment.configuration.redactor
-        Terminal.print(redactor.redact(json ? report.json.text : report.text))
+        Terminal.print(configuration.redactor.redact(json ? report.json.text : report.text))
     }
 }

@@ -36,7 +36,8 @@ struct SyncCommand: AsyncParsableCommand {
             let selected = try environment.selectSources(source, enabledOnly: true)
             let report: (String) -> Void = { logger.critical("cannot use the archive", metadata: ["error": "\($0)"]) }
             try await PostgresArchiveOpening.with(
-                location, password: configuration.databasePassword?.reveal(), logger: logger, report: report
+                location, password: configuration.databasePassword?.reveal(), leasePeriod: configuration.databaseLease,
+                logger: logger, report: report
             ) { archive, _ in
                 try await sync(selected, into: archive, logger: logger)
             }

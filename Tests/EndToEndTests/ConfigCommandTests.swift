@@ -375,7 +375,7 @@ struct ConfigCommandTests {
 
     /// Every command but check-config, as it would run against the config's archive.
     static let archiveCommands: [[String]] = [
-        ["run"], ["status"], ["status", "--json"], ["enqueue", "--source", "or", "s1"],
+        ["enqueue", "--source", "or", "s1"],
         ["reset-cursor", "--source", "or"], ["erase", "--user", "u1"], ["renormalize"],
         ["renormalize", "--source", "or"],
     ]

@@ -72,12 +72,12 @@ func httpRequest(_ method: String = "GET", host: String = "127.0.0.1", port: Int
 
 /// Asks `attempt` again until it returns a value, or `limit` passes (nil). The limit only bounds
 /// a broken test; the polling is the synchronization.
-func poll<T>(limit: TimeInterval = 60, every interval: Duration = .milliseconds(100), _ attempt: () throws -> T?)
-    async rethrows -> T?
-{
+func poll<T>(
+    limit: TimeInterval = 60, every interval: Duration = .milliseconds(100), _ attempt: () async throws -> T?
+) async rethrows -> T? {
     let deadline = Date().addingTimeInterval(limit)
     while true {
-        if let value = try attempt() { return value }
+        if let value = try await attempt() { return value }
         if Date() > deadline { return nil }
         try? await Task.sleep(for: interval)
     }

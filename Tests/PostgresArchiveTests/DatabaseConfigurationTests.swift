@@ -112,6 +112,18 @@ struct DatabaseConfigurationTests {
             "databasePassword: credential pg needs $CREDENTIALS_DIRECTORY"
         ),
         (
+            #""database": "/srv/a.sqlite", "databaseLease": "30s""#,
+            "databaseLease: is only for a PostgreSQL archive shared by several instances"
+        ),
+        (
+            #""database": "postgres://sync@db.example.com/archive", "databaseLease": "1s""#,
+            "databaseLease: \"1s\" is shorter than the minimum 3s"
+        ),
+        (
+            #""database": "postgres://sync@db.example.com/archive", "databaseLease": 60"#,
+            "databaseLease: expected a duration string"
+        ),
+        (
             #""database": "postgres://sync@db.example.com/archive", "databasePasword": {"env": "PW"}"#,
             #"databasePasword: unknown key (did you mean "databasePassword"?)"#
         ),
@@ -123,6 +135,13 @@ struct DatabaseConfigurationTests {
         #expect(found.count == 1, "\(found)")
         #expect(found.contains { $0.contains(fragment) }, "\(found)")
         #expect(!found.joined().contains("hunter2"))
+    }
+
+    @Test("a PostgreSQL archive's sources are held for a minute without renewal unless databaseLease says otherwise")
+    func databaseLease() throws {
+        #expect(try load(#""database": "postgres://sync@db.example.com/archive""#).databaseLease == .seconds(60))
+        let configured = try load(#""database": "postgres://sync@db.example.com/archive", "databaseLease": "2m""#)
+        #expect(configured.databaseLease == .seconds(120))
     }
 
     @Test("clear text to a remote server is allowed when asked for, with a warning")

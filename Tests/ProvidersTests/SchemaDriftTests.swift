@@ -135,9 +135,11 @@ struct SchemaDriftTests {
     private func statusText(_ harness: ProviderHarness) async throws -> String {
         let configuration = harness.configuration
         let path = harness.databasePath
-        return try await harness.archive.withStore { store in
-            try StatusReport.read(store: store, configuration: configuration, database: path).text
-        }
+        // A connection of its own, as the `status` command opens one beside the daemon's.
+        return try await StatusReport.read(
+            store: try ArchiveStore(path: path), configuration: configuration, database: path
+        )
+        .text
     }
 }
 

@@ -8,6 +8,10 @@ extension PostgresArchiveDatabase: ArchiveBackend {
         server.description
     }
 
+    public var sourceLeasePeriod: Duration? {
+        leasePeriod
+    }
+
     public func ensureSources(_ sources: [(name: String, provider: String)], now: Timestamp) async throws {
         // Each source on its own, as in SQLite: a mismatch keeps the sources registered before it.
         try await withStore("register the sources", transaction: false) { store in
@@ -72,6 +76,9 @@ extension PostgresArchiveDatabase: ArchiveBackend {
         try await withStore("read the last run", transaction: false) { store in
             guard let row = try await store.source(named: source), let run = try await store.lastRun(sourceID: row.id)
             else { return nil }
+            if run.status == .running, try await store.leaseLapsed(sourceID: row.id, apartFrom: holder) {
+                return nil
+            }
             return Timestamp(iso8601: run.startedAt)
         }
     }
@@ -108,11 +115,8 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func commit(_ batch: ArchiveBatch, sourceID: Int64, now: Timestamp) async throws -> WriteStats {
         let clock = ContinuousClock()
         let started = clock.now
-        let lease = caches.lease(of: sourceID)
-        var stats = try await withStore("commit a batch") { store in
-            // The fencing token: a commit of an instance that lost the source's lease writes nothing.
-            if let lease { try await SourceLeases.checkHeld(lease, on: store.connection, logger: logger) }
-            return try await store.commit(batch, sourceID: sourceID, now: now)
+        var stats = try await withFencedStore("commit a batch", sourceID: sourceID) { store in
+            try await store.commit(batch, sourceID: sourceID, now: now)
         }
         // From the lease of a connection to the end of COMMIT: how long the batch held its locks.
         let held = clock.now - started
@@ -130,8 +134,8 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func dueQueueItems(
         sourceID: Int64, kind: String, now: Timestamp, limit: Int, notAttemptedSince: Timestamp?
     ) async throws -> [QueueItem] {
-        // Two statements, each committing on its own, as in SQLite.
-        try await withStore("read the due queue items", transaction: false) { store in
+        // Items past their deadline are given up first: a write, so fenced like a commit.
+        try await withFencedStore("read the due queue items", sourceID: sourceID) { store in
             try await store.dueQueueItems(
                 sourceID: sourceID, kind: kind, now: now, limit: limit, notAttemptedSince: notAttemptedSince)
         }
@@ -155,7 +159,7 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func drainDetailRequests(sourceName: String, sourceID: Int64, kind: String, now: Timestamp) async throws
         -> Int
     {
-        try await withStore("move detail requests into the fetch queue") { store in
+        try await withFencedStore("move detail requests into the fetch queue", sourceID: sourceID) { store in
             try await store.drainDetailRequests(sourceName: sourceName, sourceID: sourceID, kind: kind, now: now)
         }
     }
@@ -192,7 +196,7 @@ extension PostgresArchiveDatabase: ArchiveBackend {
         guard let last = candidates.last else {
             return RetentionChunk(removed: TableCounts(), tombstonesAdded: 0, after: nil)
         }
-        let (removed, tombstoned) = try await withStore("remove inactive sessions") { store in
+        let (removed, tombstoned) = try await withFencedStore("remove inactive sessions", sourceID: sourceID) { store in
             try await store.removeInactive(candidates, before: cutoff, now: now)
         }
         return RetentionChunk(
@@ -202,9 +206,28 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func recordRetention(
         sourceID: Int64, retention: Duration, cutoff: Timestamp, sessionsDeleted: Int, now: Timestamp
     ) async throws {
-        try await withStore("record a retention pass") { store in
+        try await withFencedStore("record a retention pass", sourceID: sourceID) { store in
             try await store.recordRetention(
                 sourceID: sourceID, retention: retention, cutoff: cutoff, sessionsDeleted: sessionsDeleted, now: now)
         }
+    }
+
+    /// ``withStore(_:transaction:_:)`` for a write of a source's pass, in one transaction that
+    /// first checks this instance still holds the source's lease, when it took one (the fencing
+    /// token): an instance that paused or was cut off past its lease, and whose source another
+    /// instance took over meanwhile, writes nothing, whatever it was about to write.
+    func withFencedStore<T: Sendable>(
+        _ operation: String, sourceID: Int64, _ body: (PostgresArchiveStore) async throws -> T
+    ) async throws -> T {
+        let lease = caches.lease(of: sourceID)
+        return try await withStore(operation) { store in
+            if let lease { try await SourceLeases.checkHeld(lease, on: store.connection, logger: logger) }
+            return try await body(store)
+        }
+    }
+
+    /// Runs `body` with the archive's reads for `status`, each statement on its own.
+    public func withStatusReading<T: Sendable>(_ body: (any StatusReading) async throws -> T) async throws -> T {
+        try await withStore("read the status", transaction: false) { store in try await body(store) }
     }
 }

@@ -62,6 +62,15 @@ extension PostgresArchiveStore {
         return (OpenedRun(sourceID: row.id, runID: inserted.first, startedAt: start), lease)
     }
 
+    /// Whether the source's lease is held by nobody now, or lapsed in the hands of an instance
+    /// other than `holder`: a `running` run of it has nobody to finish it but the next holder.
+    func leaseLapsed(sourceID: Int64, apartFrom holder: String) async throws -> Bool {
+        let held = try await column(
+            "SELECT count(*) FROM source_leases WHERE source_id = $1 AND (expires_at >= now() OR holder = $2)",
+            [.int(sourceID), .text(holder)], as: Int64.self)
+        return (held.first ?? 0) == 0
+    }
+
     /// The source a run belongs to.
     func sourceOfRun(_ runID: Int64) async throws -> Int64? {
         try await column("SELECT source_id FROM sync_runs WHERE id = $1", [.int(runID)], as: Int64.self).first
@@ -89,6 +98,8 @@ extension PostgresArchiveStore {
             ])
     }
 
+    /// Records the end of a run still `running`: one the instance that took its source over
+    /// already marked `interrupted` keeps that record, since its holder lost the right to write.
     func finishRun(runID: Int64, status: RunStatus, progress: RunProgress, error: String?, now: Timestamp)
         async throws
     {
@@ -96,7 +107,7 @@ extension PostgresArchiveStore {
             """
             UPDATE sync_runs SET status = $2, finished_at = $3::timestamptz, heartbeat_at = $3::timestamptz, requests = $4,
                 sessions_upserted = $5, rows_written = $6, error = $7::text, warnings = $8::text, max_commit_ms = $9::float8
-            WHERE id = $1
+            WHERE id = $1 AND status = 'running'
             """,
             [
                 .int(runID), .text(status.rawValue), .time(now), .int(Int64(progress.requests)),

@@ -1,3 +1,4 @@
+import Archive
 import Logging
 import PostgresNIO
 
@@ -125,18 +126,23 @@ public struct SourceLeases: Sendable {
     }
 
     /// Who holds each source now (expired leases included, with their expiry), for `status`.
-    public func holders() async throws -> [Int64: (holder: String, epoch: Int64, expiresAt: String, expired: Bool)] {
-        let rows = try await client.query(
+    public func holders() async throws -> [Int64: LeaseHolding] {
+        try await client.withConnection { connection in try await Self.holders(on: connection, logger: logger) }
+    }
+
+    /// ``holders()`` on `connection`.
+    static func holders(on connection: PostgresConnection, logger: Logger) async throws -> [Int64: LeaseHolding] {
+        let rows = try await connection.query(
             """
             SELECT source_id, holder, epoch, \(unescaped: Self.isoText("expires_at")), expires_at < now()
             FROM source_leases
             """,
             logger: logger)
-        var holders: [Int64: (holder: String, epoch: Int64, expiresAt: String, expired: Bool)] = [:]
+        var holders: [Int64: LeaseHolding] = [:]
         for try await (source, holder, epoch, expiresAt, expired) in rows.decode(
             (Int64, String, Int64, String, Bool).self)
         {
-            holders[source] = (holder, epoch, expiresAt, expired)
+            holders[source] = LeaseHolding(holder: holder, epoch: epoch, expiresAt: expiresAt, expired: expired)
         }
         return holders
     }

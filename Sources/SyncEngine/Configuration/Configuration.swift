@@ -8,6 +8,9 @@ public struct Configuration: Sendable {
     public var databaseLocation: DatabaseLocation
     /// The PostgreSQL user's password (`databasePassword`); only a PostgreSQL archive has one.
     public var databasePassword: Secret?
+    /// How long a PostgreSQL archive's source stays held by an instance without a renewal
+    /// (`databaseLease`): another instance takes the source over once it lapses.
+    public var databaseLease: Duration = Configuration.defaultDatabaseLease
     public var logLevel: Logger.Level
     public var sources: [SourceConfiguration]
     /// Where `run` serves `/metrics` and `/healthz` (nil: nowhere).
@@ -42,6 +45,11 @@ public struct Configuration: Sendable {
     /// The archive as text, for the code that knows only SQLite: the file's path. A PostgreSQL
     /// archive reads as its URL, which no such code may open: the commands refuse it before
     /// they get there (exit 78). Setting it names a SQLite file (`--database FILE`).
+    /// A minute: heartbeats renew a lease a dozen times within it, so a busy server or a slow
+    /// commit does not cost an instance its sources, and a dead instance's sources wait at most
+    /// two minutes for another.
+    public static let defaultDatabaseLease: Duration = .seconds(60)
+
     public var database: String {
         get { databaseLocation.description }
         set { databaseLocation = .sqlite(path: newValue) }

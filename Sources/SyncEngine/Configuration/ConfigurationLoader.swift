@@ -59,6 +59,7 @@ public struct ConfigurationLoader: Sendable {
             object: document.root, path: "", problems: problems, environment: environment, secrets: ResolvedSecrets())
         let database = readDatabase(root)
         let databasePassword = readDatabasePassword(root, database: database)
+        let databaseLease = readDatabaseLease(root, database: database)
         let levelNames = Logger.Level.allCases.map(\.rawValue)
         let logLevel = root.string("logLevel", allowed: levelNames).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let metrics = readMetrics(root)
@@ -85,9 +86,11 @@ public struct ConfigurationLoader: Sendable {
         guard problems.isEmpty else {
             throw ConfigError(file: file, problems: problems.problems)
         }
-        return Configuration(
+        var configuration = Configuration(
             file: file, databaseLocation: database, databasePassword: databasePassword, logLevel: logLevel,
             sources: sources, metrics: metrics, warnings: problems.warnings)
+        configuration.databaseLease = databaseLease ?? Configuration.defaultDatabaseLease
+        return configuration
     }
 
     /// `"database"`: a SQLite file's path, or `postgres://USER@HOST:PORT/DB?sslmode=...`.
@@ -118,6 +121,21 @@ public struct ConfigurationLoader: Sendable {
                     + "\"database\" to a postgres:// URL")
         }
         return password
+    }
+
+    /// `"databaseLease"`: how long a source of a PostgreSQL archive stays held without a renewal.
+    /// At least 3 s, since heartbeats renew it three times within a period and a shorter one
+    /// would be lost to one slow round trip; at most an hour, which is already that long for a
+    /// dead instance's sources to wait.
+    private func readDatabaseLease(_ root: ConfigObjectReader, database: DatabaseLocation) -> Duration? {
+        let lease = root.duration("databaseLease", minimum: .seconds(3), maximum: .seconds(3600))
+        if root.object["databaseLease"] != nil, case .sqlite = database {
+            root.problem(
+                "databaseLease",
+                "is only for a PostgreSQL archive shared by several instances, and \"database\" is a SQLite file "
+                    + "(one process at a time, by the file's lock); remove it")
+        }
+        return lease
     }
 
     private func readSource(_ reader: ConfigObjectReader) -> SourceConfiguration? {

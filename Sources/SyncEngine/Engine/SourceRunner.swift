@@ -36,7 +36,7 @@ public struct SourceRunner: Sendable {
         self.descriptor = descriptor
         self.archive = archive
         self.logger = sourceLogger
-        self.heartbeatInterval = heartbeatInterval
+        self.heartbeatInterval = LeaseTiming(period: archive.sourceLeasePeriod).heartbeat(heartbeatInterval)
         self.redactor = SecretRedactor(secrets: source.secrets)
         let metrics = metrics?.source(source) ?? .none
         self.metrics = metrics
@@ -69,7 +69,9 @@ public struct SourceRunner: Sendable {
             startedAt = opened.startedAt
             guard let run = opened.runID else {
                 let reason = "another sessionsync process is running this source"
-                logger.notice("pass skipped", metadata: ["reason": "\(reason)"])
+                // Routine when several instances share the archive: they ask in turn.
+                let level: Logger.Level = archive.sourceLeasePeriod == nil ? .notice : .debug
+                logger.log(level: level, "pass skipped", metadata: ["reason": "\(reason)"])
                 return PassOutcome(
                     source: source.name, runID: nil, result: .skipped(reason), stats: WriteStats(),
                     progress: RunProgress())

@@ -27,4 +27,6 @@ public struct SourceStatus: Sendable {
     public var tombstones: [TombstoneReason: Int] = [:]
     /// Whether it keeps up, as `/healthz` judges it (nil for a source that is not synced).
     public var health: SourceHealth?
+    /// Which instance holds it, when several share the archive (nil: none ever did, or SQLite).
+    public var lease: LeaseHolding?
 }

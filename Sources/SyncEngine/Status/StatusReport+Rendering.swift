@@ -5,9 +5,18 @@ extension StatusReport {
     /// A page a person reads at a glance.
     public var text: String {
         var lines = ["archive \(database) (schema version \(schemaVersion)), \(sources.count) source(s)"]
-        lines.append(
-            "  files:      \(Self.bytes(vitals.databaseBytes)) database, \(Self.bytes(vitals.walBytes)) WAL")
-        if let last = vitals.checkpointFailures.first {
+        if let lease = sharedLease {
+            lines.append("  size:       \(Self.bytes(vitals.databaseBytes)) database (PostgreSQL keeps its own WAL)")
+            lines.append(
+                "  instances:  any number of `run` share the sources, one holder each, taken over \(DurationText.format(lease)) after its last renewal"
+            )
+        } else {
+            lines.append(
+                "  files:      \(Self.bytes(vitals.databaseBytes)) database, \(Self.bytes(vitals.walBytes)) WAL")
+        }
+        if sharedLease != nil {
+            // PostgreSQL checkpoints its own WAL: there is nothing of sessionsync's to report.
+        } else if let last = vitals.checkpointFailures.first {
             let kinds = vitals.checkpointFailures.map { "\($0.kind): \($0.count)" }.joined(separator: ", ")
             lines.append(
                 "  checkpoint: \(vitals.checkpointFailureCount) WAL checkpoint(s) failed (\(kinds)); see wal_checkpoint_failures"
@@ -32,6 +41,15 @@ extension StatusReport {
             lines.append(header)
             if let health = source.health {
                 lines.append("  health:     \(health.healthy ? "ok" : "UNHEALTHY"): \(health.reason)")
+            }
+            if let lease = source.lease {
+                lines.append(
+                    lease.expired
+                        ? "  held by:    nobody (last \(lease.holder), epoch \(lease.epoch), until \(lease.expiresAt))"
+                        : "  held by:    \(lease.holder) (epoch \(lease.epoch)) until \(lease.expiresAt), renewed while it runs"
+                )
+            } else if sharedLease != nil && source.configured {
+                lines.append("  held by:    nobody yet")
             }
             if let run = source.lastRun {
                 var line = "  last run:   #\(run.id) \(run.status.rawValue), started \(run.startedAt)"
@@ -108,6 +126,7 @@ extension StatusReport {
             ("database", .string(database)),
             ("schemaVersion", .int(Int64(schemaVersion))),
             ("generatedAt", .string(generatedAt.iso8601)),
+            ("sharedLease", .optional(sharedLease.map(DurationText.format))),
             ("sources", .array(sources.map(\.json))),
             (
                 "archive",
@@ -166,6 +185,15 @@ extension SourceStatus {
             ("lastRun", lastRun.map(\.json) ?? .null),
             ("lastSuccess", lastSuccess.map(\.json) ?? .null),
             ("nextDue", .optional(nextDue?.iso8601)),
+            (
+                "lease",
+                lease.map {
+                    .object([
+                        ("holder", .string($0.holder)), ("epoch", .int($0.epoch)), ("expiresAt", .string($0.expiresAt)),
+                        ("held", .bool(!$0.expired)),
+                    ])
+                } ?? .null
+            ),
             (
                 "cursors",
                 .object(

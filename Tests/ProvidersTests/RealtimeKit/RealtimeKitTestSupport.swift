@@ -97,8 +97,10 @@ struct RealtimeKitFixture {
     func statusText() async throws -> String {
         let configuration = harness.configuration
         let path = harness.databasePath
-        return try await harness.archive.withStore { store in
-            try StatusReport.read(store: store, configuration: configuration, database: path).text
-        }
+        // A connection of its own, as the `status` command opens one beside the daemon's.
+        return try await StatusReport.read(
+            store: try ArchiveStore(path: path), configuration: configuration, database: path
+        )
+        .text
     }
 }
