@@ -30,9 +30,11 @@ private func scrapeAfter(passes: Double, port: Int, host: String = "127.0.0.1") 
 }
 
 /// The JSON of `/healthz` at `port`, once its status is `status`; nil when it is not within the limit.
-private func health(_ status: Int, port: Int) async -> [String: Any]? {
+private func health(_ status: Int, port: Int, saying fragment: String = "") async -> [String: Any]? {
     await poll {
-        guard let answer = httpRequest(port: port, path: "/healthz"), answer.status == status else { return nil }
+        guard let answer = httpRequest(port: port, path: "/healthz"), answer.status == status,
+            fragment.isEmpty || answer.body.contains(fragment)
+        else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any]
     }
 }
@@ -181,8 +183,9 @@ struct MetricsEndpointTests {
             let daemon = try SessionSyncProcess(["run", "--config", fixture.configPath])
             defer { daemon.killIfRunning() }
 
-            // Three 1s intervals without a successful pass since the daemon started: unhealthy.
-            let failing = try #require(await health(503, port: port), "\(daemon.text)")
+            // Three 1s intervals without a successful pass since the daemon started: unhealthy. The
+            // verdict names the last pass's error once one has failed (while a pass runs, it says so).
+            let failing = try #require(await health(503, port: port, saying: "HTTP 401"), "\(daemon.text)")
             #expect(failing["status"] as? String == "unhealthy")
             #expect(failing["unhealthy"] as? [String] == ["chat"])
             let verdict = try #require((failing["sources"] as? [[String: Any]])?.first)
@@ -195,11 +198,13 @@ struct MetricsEndpointTests {
             #expect(exposition.sum("sessionsync_passes_total", ["source": "chat", "status": "failed"]) >= 1)
             #expect(exposition.sum("sessionsync_http_requests_total", ["source": "chat", "code": "401"]) >= 1)
 
-            // `status` judges the same way, from when the archive first knew the source.
-            let unhealthyStatus = try runSessionSync(["status", "--config", fixture.configPath])
-            #expect(
-                unhealthyStatus.stdout.contains("  health:     UNHEALTHY: no successful pass yet"),
-                "\(unhealthyStatus.stdout)")
+            // `status` judges the same way, from when the archive first knew the source: a moment
+            // after the daemon started, so it may take that moment longer to say so.
+            let unhealthyStatus = await poll {
+                let output = (try? runSessionSync(["status", "--config", fixture.configPath]))?.stdout ?? ""
+                return output.contains("  health:     UNHEALTHY: no successful pass yet") ? output : nil
+            }
+            #expect(unhealthyStatus != nil, "status never judged the source unhealthy")
 
             try (DaemonFixture.key + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
             daemon.signal(SIGHUP)
