@@ -1,5 +1,7 @@
 import Archive
 import ArgumentParser
+import Logging
+import PostgresArchive
 import SessionSyncSupport
 import SyncEngine
 
@@ -44,21 +46,76 @@ struct EraseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
-        let store = try environment.openArchive()
-        var sourceID: Int64?
-        if let source {
-            if let row = try store.source(named: source) {
-                sourceID = row.id
-            } else if environment.configuration.source(named: source) != nil {
-                Terminal.print("\(source): never synced, nothing archived to erase")
+        let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
+        switch configuration.databaseLocation {
+        case .sqlite(let path):
+            let environment = CommandEnvironment(configuration: configuration, databasePath: path)
+            let store = try environment.openArchive()
+            let sources = try store.allSources()
+            guard let scope = try scope(in: sources, configuration: configuration) else { return }
+            let report = try store.erase(userID: user, sourceID: scope, dryRun: dryRun)
+            printReport(report, sources: sources, postgres: false)
+            if !report.fullTextIndexesRebuilt.isEmpty {
+                Terminal.print("full-text indexes rebuilt: \(report.fullTextIndexesRebuilt.joined(separator: ", "))")
+            }
+            guard let checkpoint = report.checkpoint else {
+                Terminal.print("run it without --dry-run to erase")
                 return
-            } else {
-                Terminal.error("sessionsync: no source named \"\(source)\" in the archive or in the config")
-                throw ExitStatus.badConfig
+            }
+            if checkpoint.busy {
+                Terminal.error(
+                    "sessionsync: the rows are deleted, but a reader kept an old snapshot open and the WAL could not be "
+                        + "emptied: old copies may remain in \(path)-wal until it is; run the same erase again once "
+                        + "that reader is done")
+                throw ExitStatus.failure
+            }
+            Terminal.print(
+                "freed space overwritten (secure_delete) and the WAL emptied (wal_checkpoint(TRUNCATE)); "
+                    + "tombstoned sessions are never archived again")
+        case .postgres(let location):
+            let quiet = Logger(label: "sessionsync.erase") { _ in SwiftLogNoOpLogHandler() }
+            try await PostgresArchiveOpening.with(
+                location, password: configuration.databasePassword?.reveal(), logger: quiet
+            ) { archive, _ in
+                do {
+                    let sources = try await archive.withStatusReading { try await $0.allSources() }
+                    guard let scope = try scope(in: sources, configuration: configuration) else { return }
+                    let report = try await archive.erase(userID: user, sourceID: scope, dryRun: dryRun)
+                    printReport(report, sources: sources, postgres: true)
+                } catch let status as ExitCode {
+                    throw status
+                } catch {
+                    Terminal.error("sessionsync: \(error)")
+                    throw ExitStatus.failure
+                }
+                if dryRun {
+                    Terminal.print("run it without --dry-run to erase")
+                    return
+                }
+                Terminal.print(
+                    "tombstoned sessions are never archived again. PostgreSQL keeps the deleted rows' old versions in "
+                        + "the tables' files until VACUUM reclaims them, and in its WAL and backups: to rewrite the "
+                        + "tables now, run VACUUM (FULL) sessions, participants, messages, transcripts, "
+                        + "session_metadata, quarantine; as the archive's owner (it locks each table while it runs)")
             }
         }
-        let report = try store.erase(userID: user, sourceID: sourceID, dryRun: dryRun)
+    }
+
+    /// The source to erase from: nil for every source; exit 78 for one neither archived nor
+    /// configured. Throws ``Nothing`` (after saying so) for a configured source never synced.
+    private func scope(in sources: [SourceRow], configuration: Configuration) throws -> Int64?? {
+        guard let source else { return .some(nil) }
+        if let row = sources.first(where: { $0.name == source }) { return row.id }
+        if configuration.source(named: source) != nil {
+            Terminal.print("\(source): never synced, nothing archived to erase")
+            return nil
+        }
+        Terminal.error("sessionsync: no source named \"\(source)\" in the archive or in the config")
+        throw ExitStatus.badConfig
+    }
+
+    /// The rows removed per table, the sessions, and what still quotes the id.
+    private func printReport(_ report: ErasureReport, sources: [SourceRow], postgres: Bool) {
         let scope = source.map { "from source \($0)" } ?? "from every source"
         Terminal.print(
             dryRun
@@ -69,7 +126,7 @@ struct EraseCommand: AsyncParsableCommand {
         }
         Terminal.print("  \("tombstones added".padding(20))\(report.tombstonesAdded)")
         if !report.sessions.isEmpty {
-            let names = Dictionary(uniqueKeysWithValues: try store.allSources().map { ($0.id, $0.name) })
+            let names = Dictionary(uniqueKeysWithValues: sources.map { ($0.id, $0.name) })
             let listed = report.sessions.map { "\(names[$0.sourceID] ?? "?") \($0.externalID)" }
             let more = report.removed["sessions"] - listed.count
             Terminal.print(
@@ -80,29 +137,17 @@ struct EraseCommand: AsyncParsableCommand {
         if report.otherSessionsMentioningID > 0 {
             let literal =
                 "'" + user.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+            let condition =
+                postgres
+                ? "strpos(raw::text, \(literal)) > 0 OR strpos(metadata::text, \(literal)) > 0 "
+                    + "OR strpos(detail_raw::text, \(literal)) > 0"
+                : "instr(raw, \(literal)) OR instr(metadata, \(literal)) OR instr(detail_raw, \(literal))"
             Terminal.print(
                 "note: \(report.otherSessionsMentioningID) other session(s) (not the user's, kept) still contain the id "
                     + "in raw, detail_raw or metadata; list them with: SELECT id, source_id, external_id FROM sessions "
-                    + "WHERE instr(raw, \(literal)) OR instr(metadata, \(literal)) OR instr(detail_raw, \(literal));"
+                    + "WHERE \(condition);"
             )
         }
-        if !report.fullTextIndexesRebuilt.isEmpty {
-            Terminal.print("full-text indexes rebuilt: \(report.fullTextIndexesRebuilt.joined(separator: ", "))")
-        }
-        guard let checkpoint = report.checkpoint else {
-            Terminal.print("run it without --dry-run to erase")
-            return
-        }
-        if checkpoint.busy {
-            Terminal.error(
-                "sessionsync: the rows are deleted, but a reader kept an old snapshot open and the WAL could not be "
-                    + "emptied: old copies may remain in \(environment.databasePath)-wal until it is; run the same "
-                    + "erase again once that reader is done")
-            throw ExitStatus.failure
-        }
-        Terminal.print(
-            "freed space overwritten (secure_delete) and the WAL emptied (wal_checkpoint(TRUNCATE)); "
-                + "tombstoned sessions are never archived again")
     }
 }
 

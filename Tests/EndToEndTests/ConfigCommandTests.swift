@@ -376,7 +376,7 @@ struct ConfigCommandTests {
     /// Every command but check-config, as it would run against the config's archive.
     static let archiveCommands: [[String]] = [
         ["enqueue", "--source", "or", "s1"],
-        ["reset-cursor", "--source", "or"], ["erase", "--user", "u1"], ["renormalize"],
+        ["reset-cursor", "--source", "or"], ["renormalize"],
         ["renormalize", "--source", "or"],
     ]
 

@@ -127,6 +127,91 @@ struct PostgresSyncTests {
         }
     }
 
+    @Test(
+        "erase on a PostgreSQL archive deletes and tombstones what erase on SQLite does for the same upstream, a dry run first changing nothing, and no later pass brings the user back"
+    )
+    func eraseOnPostgres() async throws {
+        try await FourSourceFixture.with { fixture in
+            let user = "731946285019"
+            for _ in 0..<2 {
+                fixture.openreplay.startSession { $0.userID = user }
+            }
+            for uid in fixture.yourgpt.uidsNewestFirst.suffix(2) {
+                fixture.yourgpt.setContact(of: uid, to: Int64(user)!)
+            }
+            let sqliteSync = try runSessionSync(
+                ["sync", "--config", fixture.configPath], environment: FourSourceFixture.keys)
+            #expect(sqliteSync.status == 0, "\(sqliteSync.stderr)")
+            let participantUser = try #require(
+                try fixture.query(
+                    """
+                    SELECT p.user_id FROM participants p JOIN sessions s ON s.id = p.session_id
+                    WHERE p.user_id IS NOT NULL AND EXISTS (SELECT 1 FROM messages m WHERE m.session_id = p.session_id
+                        AND json_extract(m.raw, '$.participantId') = p.external_id)
+                    ORDER BY p.id LIMIT 1
+                    """
+                ).first?.first ?? nil)
+            let erasures = [
+                ["erase", "--user", user, "--dry-run"], ["erase", "--user", user],
+                ["erase", "--user", participantUser, "--source", "realtimekit"],
+            ]
+            var expected: [[String]] = []
+            for arguments in erasures {
+                let result = try runSessionSync(
+                    arguments + ["--config", fixture.configPath], environment: FourSourceFixture.keys)
+                #expect(result.status == 0, "\(result.stderr)")
+                expected.append(Self.counts(result.stdout))
+            }
+            #expect(expected[1].contains("  sessions            4"), "\(expected[1])")
+
+            try await withTemporaryPostgresDatabase { database in
+                let config = try Self.config(of: fixture, database: database)
+                var environment = FourSourceFixture.keys
+                if let password = database.password { environment["PG_PASSWORD"] = password }
+                let sync = try runSessionSync(["sync", "--config", config], environment: environment)
+                #expect(sync.status == 0, "\(sync.stderr)")
+                try await withPostgresClient(
+                    database.clientConfiguration, logger: TemporaryPostgresDatabase.quietLogger
+                ) { client in
+                    let before = try await ArchiveDigest.of(postgres: client)
+                    for (index, arguments) in erasures.enumerated() {
+                        let result = try runSessionSync(arguments + ["--config", config], environment: environment)
+                        #expect(result.status == 0, "\(result.stderr)")
+                        #expect(Self.counts(result.stdout) == expected[index], "\(arguments): \(result.stdout)")
+                        if index == 0 {
+                            #expect(try await ArchiveDigest.of(postgres: client) == before, "a dry run changes nothing")
+                        } else {
+                            #expect(result.stdout.contains("VACUUM (FULL)"), "\(result.stdout)")
+                        }
+                    }
+                    let remaining = try await Self.rows(
+                        client,
+                        """
+                        SELECT (SELECT count(*) FROM sessions WHERE user_id = '\(user)')::text,
+                            (SELECT count(*) FROM participants WHERE user_id = '\(participantUser)')::text,
+                            (SELECT count(*) FROM tombstones WHERE reason = 'erased')::text,
+                            (SELECT count(*) FROM sessions)::text
+                        """)
+                    #expect(remaining.first?.prefix(3) == ["0", "0", "4"], "\(remaining)")
+                    let again = try runSessionSync(["sync", "--config", config], environment: environment)
+                    #expect(again.status == 0, "\(again.stderr)")
+                    let after = try await Self.rows(
+                        client,
+                        "SELECT (SELECT count(*) FROM sessions WHERE user_id = '\(user)')::text, (SELECT count(*) FROM sessions)::text"
+                    )
+                    #expect(after == [["0", remaining.first?[3] ?? ""]], "no pass brings the user back")
+                }
+            }
+        }
+    }
+
+    /// The lines of `erase`'s output that count rows (the same on both archives).
+    static func counts(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix("  ") && !$0.hasPrefix("  the sessions:")
+        }
+    }
+
     @Test("migrate --database URL creates the PostgreSQL schema and says so; again, it is up to date")
     func migrate() async throws {
         try await withTemporaryPostgresDatabase { database in

@@ -30,6 +30,11 @@ public struct ErasureReport: Sendable, Equatable {
 public struct ErasedSession: Sendable, Equatable {
     public let sourceID: Int64
     public let externalID: String
+
+    public init(sourceID: Int64, externalID: String) {
+        self.sourceID = sourceID
+        self.externalID = externalID
+    }
 }
 
 /// What `PRAGMA wal_checkpoint(TRUNCATE)` answered.
