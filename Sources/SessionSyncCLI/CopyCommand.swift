@@ -117,7 +117,9 @@ struct CopyCommand: AsyncParsableCommand {
     /// Prints each table's row count and digest on both sides; true when all are equal.
     private func verify(source: Connection, archive: PostgresArchiveDatabase, logger: Logger) async throws -> Bool {
         var equal = true
-        Terminal.print("  table                  SQLite rows  digest            PostgreSQL rows  digest")
+        Terminal.print(
+            "  " + Self.padded("table", 22) + " " + Self.padded("SQLite rows", 12, right: true) + "  "
+                + Self.padded("digest", 16) + "  " + Self.padded("PostgreSQL rows", 15, right: true) + "  digest")
         for table in CopiedTable.all {
             let left = try ArchiveTableDigest.sqlite(table, connection: source)
             let right = try await ArchiveTableDigest.postgres(table, client: archive.client, logger: logger)
