@@ -25,6 +25,7 @@ let migrationFiles = [
 let postgresMigrationFiles = [
     "0001_initial.sql",
     "0002_source_leases.sql",
+    "0003_sqlite_copy.sql",
 ]
 
 var fuzzingProducts: [Product] = []

@@ -17,6 +17,7 @@ public struct SessionSyncCommand: AsyncParsableCommand {
             RunCommand.self,
             SyncCommand.self,
             MigrateCommand.self,
+            CopyCommand.self,
             CheckConfigCommand.self,
             StatusCommand.self,
             EnqueueCommand.self,

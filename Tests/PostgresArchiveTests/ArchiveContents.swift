@@ -131,7 +131,11 @@ struct ArchiveContents: Equatable, CustomStringConvertible {
 
     /// Tables left out on purpose (see ``tables``).
     /// `source_leases` is PostgreSQL's own (several daemons on one archive): SQLite has no counterpart.
-    static let notCompared: Set<String> = ["sync_runs", "tombstone_key", "schema_migrations", "source_leases"]
+    /// `copy_from_sqlite` and `copy_from_sqlite_tables` are `sessionsync copy`'s bookkeeping.
+    static let notCompared: Set<String> = [
+        "sync_runs", "tombstone_key", "schema_migrations", "source_leases", "copy_from_sqlite",
+        "copy_from_sqlite_tables",
+    ]
 
     /// Table name → sorted rows.
     var rows: [String: [[Cell]]] = [:]

@@ -17,8 +17,9 @@ struct PostgresSchemaTests {
     }
 
     /// PostgreSQL's own machinery, with no place in SQLite: the leases that let several daemons
-    /// share one archive (migrations/postgres/0002).
-    static let postgresOnlyTables: Set<String> = ["source_leases"]
+    /// share one archive (migrations/postgres/0002), and the bookkeeping of `sessionsync copy`
+    /// (migrations/postgres/0003).
+    static let postgresOnlyTables: Set<String> = ["source_leases", "copy_from_sqlite", "copy_from_sqlite_tables"]
     static func isPostgresOnly(_ entry: String) -> Bool {
         postgresOnlyTables.contains { entry.hasPrefix($0 + ".") || entry.hasPrefix($0 + " ") }
     }

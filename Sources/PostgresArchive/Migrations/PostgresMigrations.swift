@@ -7,6 +7,7 @@ public enum PostgresMigrations {
     public static let files: [(name: String, bytes: [UInt8])] = [
         ("0001_initial.sql", PackageResources._001_initial_sql),
         ("0002_source_leases.sql", PackageResources._002_source_leases_sql),
+        ("0003_sqlite_copy.sql", PackageResources._003_sqlite_copy_sql),
     ]
 
     public static func migrator() throws(PostgresMigrationError) -> PostgresMigrator {
