@@ -74,7 +74,9 @@ struct CopyCommand: AsyncParsableCommand {
         let quiet = Logger(label: "sessionsync.copy") { _ in SwiftLogNoOpLogHandler() }
         let clock = ContinuousClock()
         let started = clock.now
-        let equal = try await PostgresArchiveOpening.with(location, password: password, logger: quiet) { archive, _ in
+        let equal = try await PostgresArchiveOpening.with(
+            location, password: password, refusingUnfinishedCopy: false, logger: quiet
+        ) { archive, _ in
             let copy = SQLiteArchiveCopy(source: source, sourceFile: file, archive: archive, chunkRows: chunkRows)
             do {
                 try await copyTables(copy, file: file, location: location)

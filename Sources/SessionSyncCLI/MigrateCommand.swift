@@ -37,7 +37,10 @@ struct MigrateCommand: AsyncParsableCommand {
             path = file
         case .postgres(let server):
             let quiet = Logger(label: "sessionsync.migrate") { _ in SwiftLogNoOpLogHandler() }
-            try await PostgresArchiveOpening.with(server, password: password, logger: quiet) { _, applied in
+            // Migrating writes no row: a half-copied archive may be brought up to date (the copy does it too).
+            try await PostgresArchiveOpening.with(
+                server, password: password, refusingUnfinishedCopy: false, logger: quiet
+            ) { _, applied in
                 let version = try PostgresMigrations.migrator().latestVersion
                 if applied.isEmpty {
                     Terminal.print("\(server): schema version \(version), up to date")

@@ -6,10 +6,12 @@ import PostgresArchive
 /// command works, migrated first, with every failure told as one sentence naming the server
 /// (never the password) and the exit status it deserves: 78 when the config or the server's
 /// set-up must change (a refused login, a missing database, an archive of a newer release), 1
-/// when the server could not be reached (it may come back).
+/// when the server could not be reached (it may come back). An archive a `copy` has not finished
+/// is refused (78) unless `refusingUnfinishedCopy` is false (the copy itself).
 enum PostgresArchiveOpening {
     static func with<T>(
-        _ location: PostgresLocation, password: String?, leasePeriod: Duration = .seconds(60), logger: Logger,
+        _ location: PostgresLocation, password: String?, leasePeriod: Duration = .seconds(60),
+        refusingUnfinishedCopy: Bool = true, logger: Logger,
         report: (String) -> Void = { Terminal.error("sessionsync: \($0)") },
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresArchiveDatabase, [PostgresMigration]) async throws -> T
@@ -38,6 +40,12 @@ enum PostgresArchiveOpening {
             let archive = PostgresArchiveDatabase(
                 client: client, server: location, passwordGiven: password != nil, logger: logger,
                 leasePeriod: leasePeriod)
+            if refusingUnfinishedCopy, let file = try? await SQLiteArchiveCopy.unfinished(in: archive) {
+                report(
+                    "the PostgreSQL archive \(location) holds a copy of \(file) that has not finished; run "
+                        + "`sessionsync copy --from \(file) --to URL` again to finish it before anything writes to it")
+                throw ExitStatus.badConfig
+            }
             return try await body(archive, applied)
         }
     }

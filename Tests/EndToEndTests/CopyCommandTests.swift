@@ -51,6 +51,19 @@ struct CopyCommandTests {
                 #expect(first.process.terminationReason == .uncaughtSignal)
                 #expect(!first.text.contains("verifying"), "the copy was over before the kill: \(first.text)")
 
+                // Until the copy is finished, nothing may write to the half-copied archive.
+                let password = database.password == nil ? "" : #""databasePassword": {"env": "PG_PASSWORD"}, "#
+                let config = try writeFile(
+                    "sync.json",
+                    #"{"database": "\#(database.location)", \#(password)"sources": [{"name": "chat", "provider": "yourgpt", "baseURL": "http://127.0.0.1:9", "apiKey": {"env": "YG_KEY"}}]}"#,
+                    in: directory)
+                var syncEnvironment = ["YG_KEY": "k"]
+                if let secret = database.password { syncEnvironment["PG_PASSWORD"] = secret }
+                let refused = try runSessionSync(["sync", "--config", config], environment: syncEnvironment)
+                #expect(refused.status == 78, "\(refused.stdout)\n\(refused.stderr)")
+                #expect(
+                    refused.stderr.contains("that has not finished; run `sessionsync copy --from"), "\(refused.stderr)")
+
                 let second = try runSessionSync(arguments, environment: environment)
                 #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
                 #expect(second.stdout.contains("continuing the copy of"), "\(second.stdout)")

@@ -239,6 +239,17 @@ public struct SQLiteArchiveCopy {
 
     /// Moves every identity past its table's largest id, so that a daemon's next insert does not
     /// collide with a copied row, and records that the copy finished. Running it again is harmless.
+    /// The SQLite file whose copy into `archive` was started and not finished, if any: a daemon
+    /// must not write into a half-copied archive (the copy would then refuse to go on, and the
+    /// daemon would carry on from cursors of a file only partly there).
+    public static func unfinished(in archive: PostgresArchiveDatabase) async throws -> String? {
+        try await archive.withStore("look for an unfinished copy", transaction: false) { store in
+            try await store.column(
+                "SELECT source_file FROM copy_from_sqlite WHERE finished_at IS NULL", as: String.self
+            ).first
+        }
+    }
+
     public func finish() async throws {
         try await archive.withStore("finish the copy") { store in
             for table in CopiedTable.all where table.hasIdentity {
