@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import Foundation
 import Logging
+import PostgresArchive
 import Providers
 import SQLiteDB
 import SyncEngine
@@ -53,6 +54,33 @@ struct CommandEnvironment {
             return try loadConfiguration(options, resolveSecrets: true)
         }
         return configuration
+    }
+
+    /// Runs `body` with the archive of `configuration` for an operator's small writes: the
+    /// SQLite file, or the PostgreSQL database (migrated first; its failures told as one sentence).
+    static func withOperatorRequests<T>(
+        _ configuration: Configuration, isolation: isolated (any Actor)? = #isolation,
+        _ body: (any OperatorRequests) async throws -> T
+    ) async throws -> T {
+        switch configuration.databaseLocation {
+        case .sqlite(let path):
+            return try await body(
+                try CommandEnvironment(configuration: configuration, databasePath: path).openArchive())
+        case .postgres(let location):
+            let quiet = Logger(label: "sessionsync.archive") { _ in SwiftLogNoOpLogHandler() }
+            return try await PostgresArchiveOpening.with(
+                location, password: configuration.databasePassword?.reveal(), logger: quiet
+            ) { archive, _ in
+                do {
+                    return try await body(archive)
+                } catch let status as ExitCode {
+                    throw status
+                } catch {
+                    Terminal.error("sessionsync: \(error)")
+                    throw ExitStatus.failure
+                }
+            }
+        }
     }
 
     /// `--database TEXT`: a file path or a PostgreSQL URL, like the config's `database`.

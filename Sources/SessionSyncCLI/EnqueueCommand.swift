@@ -28,7 +28,9 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
+        let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
+        let environment = CommandEnvironment(
+            configuration: configuration, databasePath: "\(configuration.databaseLocation)")
         let configured = try environment.selectSources([source], enabledOnly: false)[0]
         guard configured.provider == "isnotai" else {
             Terminal.error(
@@ -36,17 +38,20 @@ struct EnqueueCommand: AsyncParsableCommand {
             )
             throw ExitStatus.badConfig
         }
-        let store = try environment.openArchive()
-        var ids = self.ids
-        if let row = try store.source(named: source) {
-            // An erased or expired session is never fetched again; the next pass would drop the request.
-            let tombstoned = try Set(ids.filter { try store.isTombstoned(sourceID: row.id, externalID: $0) })
-            if !tombstoned.isEmpty {
-                Terminal.print("\(source): \(tombstoned.count) id(s) skipped: erased or past retention (tombstoned)")
-                ids.removeAll { tombstoned.contains($0) }
+        try await CommandEnvironment.withOperatorRequests(configuration) { archive in
+            var ids = self.ids
+            if let row = try await archive.source(named: source) {
+                // An erased or expired session is never fetched again; the next pass would drop the request.
+                let tombstoned = try await archive.tombstoned(sourceID: row.id, externalIDs: ids)
+                if !tombstoned.isEmpty {
+                    Terminal.print(
+                        "\(source): \(tombstoned.count) id(s) skipped: erased or past retention (tombstoned)")
+                    ids.removeAll { tombstoned.contains($0) }
+                }
             }
+            let count =
+                ids.isEmpty ? 0 : try await archive.requestDetails(sourceName: source, externalIDs: ids, now: .now())
+            Terminal.print("\(source): \(count) session id(s) queued; the next pass fetches them")
         }
-        let count = ids.isEmpty ? 0 : try store.requestDetails(sourceName: source, externalIDs: ids, now: .now())
-        Terminal.print("\(source): \(count) session id(s) queued; the next pass fetches them")
     }
 }

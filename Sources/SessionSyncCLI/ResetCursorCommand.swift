@@ -23,18 +23,21 @@ struct ResetCursorCommand: AsyncParsableCommand {
     var stream: String?
 
     func run() async throws {
-        let environment = try CommandEnvironment.load(options, resolveSecrets: false, for: Self.self)
+        let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
+        let environment = CommandEnvironment(
+            configuration: configuration, databasePath: "\(configuration.databaseLocation)")
         _ = try environment.selectSources([source], enabledOnly: false)
-        let store = try environment.openArchive()
-        guard let row = try store.source(named: source) else {
-            Terminal.print("\(source): never synced, no cursor to reset")
-            return
-        }
-        let removed = try store.resetCursors(sourceID: row.id, stream: stream)
-        if removed == 0 {
-            Terminal.print("\(source): no cursor\(stream.map { " named \($0)" } ?? "") to reset")
-        } else {
-            Terminal.print("\(source): forgot \(removed) cursor(s); the next pass starts from the source's since")
+        try await CommandEnvironment.withOperatorRequests(configuration) { archive in
+            guard let row = try await archive.source(named: source) else {
+                Terminal.print("\(source): never synced, no cursor to reset")
+                return
+            }
+            let removed = try await archive.resetCursors(sourceID: row.id, stream: stream)
+            if removed == 0 {
+                Terminal.print("\(source): no cursor\(stream.map { " named \($0)" } ?? "") to reset")
+            } else {
+                Terminal.print("\(source): forgot \(removed) cursor(s); the next pass starts from the source's since")
+            }
         }
     }
 }

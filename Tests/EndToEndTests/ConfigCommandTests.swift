@@ -375,8 +375,7 @@ struct ConfigCommandTests {
 
     /// Every command but check-config, as it would run against the config's archive.
     static let archiveCommands: [[String]] = [
-        ["enqueue", "--source", "or", "s1"],
-        ["reset-cursor", "--source", "or"], ["renormalize"],
+        ["renormalize"],
         ["renormalize", "--source", "or"],
     ]
 

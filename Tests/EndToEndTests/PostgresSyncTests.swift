@@ -205,6 +205,53 @@ struct PostgresSyncTests {
         }
     }
 
+    @Test(
+        "enqueue and reset-cursor on a PostgreSQL archive: ids wait in detail_requests for the next pass, which drains them; a forgotten cursor is written again by it"
+    )
+    func operatorRequestsOnPostgres() async throws {
+        try await FourSourceFixture.with { fixture in
+            try await withTemporaryPostgresDatabase { database in
+                let config = try Self.config(of: fixture, database: database)
+                var environment = FourSourceFixture.keys
+                if let password = database.password { environment["PG_PASSWORD"] = password }
+                let first = try runSessionSync(["sync", "--config", config], environment: environment)
+                #expect(first.status == 0, "\(first.stderr)")
+                try await withPostgresClient(
+                    database.clientConfiguration, logger: TemporaryPostgresDatabase.quietLogger
+                ) { client in
+                    let cursors =
+                        "SELECT count(*)::text FROM sync_cursors c JOIN sources s ON s.id = c.source_id WHERE s.name = 'yourgpt'"
+                    #expect(try await Self.rows(client, cursors) != [["0"]])
+                    let reset = try runSessionSync(
+                        ["reset-cursor", "--config", config, "--source", "yourgpt"], environment: environment)
+                    #expect(reset.status == 0, "\(reset.stderr)")
+                    #expect(reset.stdout.contains("yourgpt: forgot 1 cursor(s)"), "\(reset.stdout)")
+                    #expect(try await Self.rows(client, cursors) == [["0"]])
+
+                    let ids = ["enqueued-by-hand-1", "enqueued-by-hand-2"]
+                    let enqueue = try runSessionSync(
+                        ["enqueue", "--config", config, "--source", "isnotai"] + ids, environment: environment)
+                    #expect(enqueue.status == 0, "\(enqueue.stderr)")
+                    #expect(enqueue.stdout.contains("isnotai: 2 session id(s) queued"), "\(enqueue.stdout)")
+                    let waiting = "SELECT external_id FROM detail_requests WHERE source_name = 'isnotai' ORDER BY 1"
+                    #expect(try await Self.rows(client, waiting) == ids.map { [$0] })
+                    let wrongKind = try runSessionSync(
+                        ["enqueue", "--config", config, "--source", "yourgpt", "x"], environment: environment)
+                    #expect(wrongKind.status == 78, "\(wrongKind.stderr)")
+
+                    let second = try runSessionSync(["sync", "--config", config], environment: environment)
+                    #expect(second.status == 0, "\(second.stderr)")
+                    #expect(try await Self.rows(client, waiting).isEmpty, "the pass drained the requests")
+                    let queued = try await Self.rows(
+                        client,
+                        "SELECT external_id FROM fetch_queue WHERE external_id LIKE 'enqueued-by-hand-%' ORDER BY 1")
+                    #expect(queued == ids.map { [$0] }, "the pass queued them")
+                    #expect(try await Self.rows(client, cursors) != [["0"]], "the pass wrote the cursor again")
+                }
+            }
+        }
+    }
+
     /// The lines of `erase`'s output that count rows (the same on both archives).
     static func counts(_ output: String) -> [String] {
         output.split(separator: "\n").map(String.init).filter {
