@@ -35,6 +35,22 @@ extension ProviderHarness {
         return try await text("SELECT CAST(? AS jsonb)", .text(json))
     }
 
+    /// Whether `needle` is anywhere in the archive: in the SQLite file's bytes (and its WAL), or
+    /// in any row of any table of the PostgreSQL database, each row read as text. To look for a
+    /// secret that must never be stored.
+    public func archiveContains(text needle: String) async throws -> Bool {
+        guard let postgres else { return try fileBytes().contains(text: needle) }
+        let tables = try await Self.postgresRows(
+            postgres,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1", []
+        ).compactMap { $0[0] }
+        for table in tables {
+            let sql = "SELECT count(*) FROM \"\(table)\" t WHERE strpos(CAST(t AS text), ?) > 0"
+            if try await Self.postgresRows(postgres, sql, [.text(needle)]).first?.first != "0" { return true }
+        }
+        return false
+    }
+
     /// Runs `sql`, a change a test makes to the archive behind the engine's back.
     public func execute(_ sql: String, _ values: SQLiteValue...) async throws {
         guard let postgres else {

@@ -236,13 +236,14 @@ struct YourGPTProviderTests {
         }
     }
 
-    // SQLite only: looks for the secret in the archive file's bytes (and its WAL), which only SQLite has.
-    @Test("a wrong key fails with the API's message; the key never reaches the logs or the archive")
-    func wrongKeyAndSecrecy() async throws {
+    @Test(
+        "a wrong key fails with the API's message; the key never reaches the logs or the archive",
+        arguments: ArchiveChoice.allCases)
+    func wrongKeyAndSecrecy(archive: ArchiveChoice) async throws {
         let simulator = Self.simulator()
         try await withProviderHarness(
             api: simulator, source: #""provider": "yourgpt", "apiKey": {"env": "YG_KEY"}"#,
-            secrets: ["YG_KEY": "not-the-key"]
+            secrets: ["YG_KEY": "not-the-key"], archive: archive
         ) { wrong in
             let outcome = await wrong.pass()
             guard case .failed(let message) = outcome.result else {
@@ -252,10 +253,12 @@ struct YourGPTProviderTests {
             #expect(message.contains("HTTP 401"))
             #expect(message.contains("Invalid or revoked API token"))
 
-            try await Self.withHarness(simulator, extra: #", "messages": true"#) { harness throws in
+            try await Self.withHarness(simulator, extra: #", "messages": true"#, archive: archive) { harness throws in
                 #expect(await harness.pass().result == .succeeded)
                 #expect(!harness.logs.text.contains(Self.key))
-                #expect(!(try harness.fileBytes()).contains(text: Self.key))
+                #expect(try await !harness.archiveContains(text: Self.key))
+                // What was archived is found: the search above looks where the archive keeps its rows.
+                #expect(try await harness.archiveContains(text: simulator.uidsNewestFirst[0]))
             }
         }
     }
