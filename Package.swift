@@ -155,6 +155,7 @@ let package = Package(
                 "Providers", "SyncEngine", "Archive", "PostgresArchive", "SQLiteDB", "SessionSyncSupport", "Simulators",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

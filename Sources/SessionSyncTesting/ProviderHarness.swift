@@ -15,15 +15,15 @@ import Synchronization
 /// ``withProviderHarness(api:source:secrets:registry:archive:isolation:_:)``, which shuts it down
 /// before the test returns.
 ///
-/// The query helpers (``count(_:_:)``, ``rows(_:_:)``, ``contentDigest(ignoringQueueKinds:)`` …)
-/// read the SQLite file with SQLite's SQL, and throw on a PostgreSQL harness; a test body meant
-/// for both archives reads through ``archiveDigest(ignoringQueueKinds:)``, ``backend`` and
-/// ``postgres``.
+/// The query helpers (``count(_:_:)``, ``text(_:_:)``, ``rows(_:_:)``, ``execute(_:_:)``,
+/// ``archiveDigest(ignoringQueueKinds:)``) run on either archive and answer the same: a test body
+/// runs once per ``ArchiveChoice``. ``connection()``, ``contentDigest(ignoringQueueKinds:)`` and
+/// ``fileBytes()`` are about the SQLite file, and throw on a PostgreSQL harness.
 ///
 /// ```swift
 /// try await withProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#) { harness in
 ///     let outcome = await harness.pass()
-///     #expect(try harness.count("SELECT count(*) FROM sessions") == 250)
+///     #expect(try await harness.count("SELECT count(*) FROM sessions") == 250)
 /// }
 /// ```
 public final class ProviderHarness: Sendable {
@@ -124,43 +124,12 @@ public final class ProviderHarness: Sendable {
         await server.shutdown()
     }
 
-    /// Makes every backed-off queue item due now, as if its backoff had passed: the engine
-    /// reads the real clock, so tests move the queue's times instead of waiting.
-    public func endBackoffs() throws {
-        _ = try archive
-        try Connection(path: databasePath).execute(
-            "UPDATE fetch_queue SET next_attempt_at = NULL WHERE state = '\(QueueItemState.pending.rawValue)'")
-    }
-
     // MARK: Reading the archive
 
     /// A second connection, as a user's `sqlite3` would open it.
     public func connection() throws -> Connection {
         _ = try archive
         return try Connection(path: databasePath, options: Connection.Options(mode: .readOnly))
-    }
-
-    public func count(_ sql: String, _ values: SQLiteValue...) throws -> Int {
-        let statement = try connection().prepare(sql)
-        try statement.bind(values)
-        return try statement.step() ? statement.int(at: 0) : 0
-    }
-
-    public func text(_ sql: String, _ values: SQLiteValue...) throws -> String? {
-        let statement = try connection().prepare(sql)
-        try statement.bind(values)
-        return try statement.step() ? statement.text(at: 0) : nil
-    }
-
-    /// Every row of `sql`, each column as text (NULL as nil).
-    public func rows(_ sql: String, _ values: SQLiteValue...) throws -> [[String?]] {
-        let statement = try connection().prepare(sql)
-        try statement.bind(values)
-        var rows: [[String?]] = []
-        while try statement.step() {
-            rows.append((0..<statement.columnCount).map { statement.text(at: $0) })
-        }
-        return rows
     }
 
     /// A digest of the SQLite archive's content, to prove a pass changed nothing

@@ -49,7 +49,7 @@ public func withShutdown<Resource: AsyncShutdown, T>(
 /// ```swift
 /// try await withProviderHarness(api: YourGPTSimulator(options: options), source: #""provider": "yourgpt", ..."#) { harness in
 ///     let outcome = await harness.pass()
-///     #expect(try harness.count("SELECT count(*) FROM sessions") == 250)
+///     #expect(try await harness.count("SELECT count(*) FROM sessions") == 250)
 /// }
 /// ```
 @discardableResult

@@ -19,7 +19,7 @@ struct HTTPBehaviourTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(harness.sleeps.withLock { $0 } == [.seconds(7)])
             #expect(harness.server.log.count == 2)
-            #expect(try harness.count("SELECT requests FROM sync_runs") == 2)
+            #expect(try await harness.count("SELECT requests FROM sync_runs") == 2)
         }
     }
 
@@ -77,7 +77,7 @@ struct HTTPBehaviourTests {
             let sleeps = harness.sleeps.withLock { $0 }
             #expect(sleeps.count == 3)
             #expect(sleeps.allSatisfy { $0 <= .seconds(30) })
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 5)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 5)
         }
     }
 
@@ -89,7 +89,7 @@ struct HTTPBehaviourTests {
             let outcome = await harness.pass(retry: RetryPolicy(retries: 2))
             #expect(outcome.result == .failed("items: GET /items answered HTTP 500: database on fire"))
             #expect(harness.server.log.count == 3)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 0)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 0)
         }
     }
 
@@ -101,10 +101,10 @@ struct HTTPBehaviourTests {
             let outcome = await harness.pass(retry: RetryPolicy(retries: 1))
             #expect(outcome.result == .succeeded)
             #expect(outcome.progress.warnings.contains { $0.contains("rate budget is spent") })
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 10)
-            #expect(try harness.text("SELECT value FROM sync_cursors") == simulator.all[9].created.iso8601)
-            #expect(try harness.text("SELECT warnings FROM sync_runs")?.contains("HTTP 429") == true)
-            #expect(try harness.text("SELECT status FROM sync_runs") == "succeeded")
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 10)
+            #expect(try await harness.text("SELECT value FROM sync_cursors") == simulator.all[9].created.iso8601)
+            #expect(try await harness.text("SELECT warnings FROM sync_runs")?.contains("HTTP 429") == true)
+            #expect(try await harness.text("SELECT status FROM sync_runs") == "succeeded")
         }
     }
 
@@ -169,7 +169,7 @@ struct HTTPBehaviourTests {
             // ...so the pass, which asks for gzip, could only archive the rows by decompressing them.
             #expect(await harness.pass().result == .succeeded)
             #expect(harness.server.log.all.last?.request.header("Accept-Encoding") == "gzip")
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 40)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 40)
         }
     }
 

@@ -35,7 +35,7 @@ struct OutboundRequestTests {
             #expect(!message.contains("token=abc"))
             // Refused, not tried: no retry, and the run's error is the refusal.
             #expect(harness.server.log.count == 1)
-            #expect(try harness.text("SELECT error FROM sync_runs")?.contains("which was not followed") == true)
+            #expect(try await harness.text("SELECT error FROM sync_runs")?.contains("which was not followed") == true)
         }
     }
 

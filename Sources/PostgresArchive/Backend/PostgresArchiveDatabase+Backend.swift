@@ -52,15 +52,20 @@ extension PostgresArchiveDatabase: ArchiveBackend {
     public func finishRun(runID: Int64, status: RunStatus, progress: RunProgress, error: String?, now: Timestamp)
         async throws
     {
-        let sourceID = try await withStore("record the end of a run") { store in
-            try await store.finishRun(runID: runID, status: status, progress: progress, error: error, now: now)
-            guard let sourceID = try await store.sourceOfRun(runID), let lease = caches.lease(of: sourceID) else {
-                return Int64?.none
+        // A pass that was asked to stop still records how it ended (SQLite's write does not look
+        // at cancellation): the pool and postgres-nio give up on a cancelled task's queries, so
+        // the record is written from a task of its own, which the caller awaits.
+        let sourceID = try await Task { [self] in
+            try await withStore("record the end of a run") { store in
+                try await store.finishRun(runID: runID, status: status, progress: progress, error: error, now: now)
+                guard let sourceID = try await store.sourceOfRun(runID), let lease = caches.lease(of: sourceID) else {
+                    return Int64?.none
+                }
+                // Between passes the source is free: the next instance whose schedule comes takes it.
+                try await SourceLeases.release(lease, on: store.connection, logger: logger)
+                return sourceID
             }
-            // Between passes the source is free: the next instance whose schedule comes takes it.
-            try await SourceLeases.release(lease, on: store.connection, logger: logger)
-            return sourceID
-        }
+        }.value
         if let sourceID { caches.forgetLease(of: sourceID) }
     }
 

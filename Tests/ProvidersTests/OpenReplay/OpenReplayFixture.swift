@@ -22,18 +22,20 @@ enum OpenReplayFixture {
     }
 
     /// A source of `style` with `pageSize` for `body`, shut down when `body` returns or throws;
-    /// `extra` adds members (`, "filters": [...]`).
+    /// `extra` adds members (`, "filters": [...]`);
+    /// `archive` is what the source writes to.
     @discardableResult
     static func withHarness<T>(
         _ simulator: OpenReplaySimulator, style: String = "public", pageSize: Int = 10, extra: String = "",
         key: String = OpenReplayFixture.key, projectKey: String = OpenReplayFixture.projectKey,
-        _ body: (ProviderHarness) async throws -> T
+        archive: ArchiveChoice = .sqlite, _ body: (ProviderHarness) async throws -> T
     ) async throws -> T {
         try await withProviderHarness(
             api: simulator,
             source:
                 #""provider": "openreplay", "apiStyle": "\#(style)", "projectKey": "\#(projectKey)", "apiKey": {"env": "OR_KEY"}, "pageSize": \#(pageSize)\#(extra)"#,
             secrets: ["OR_KEY": key],
+            archive: archive,
             body
         )
     }

@@ -11,10 +11,12 @@ import Testing
 struct OpenReplayListingTests {
     typealias Fixture = OpenReplayFixture
 
-    @Test("public style: a listing over several pages archives every live session with its columns and metadata")
-    func publicFullListing() async throws {
+    @Test(
+        "public style: a listing over several pages archives every live session with its columns and metadata",
+        arguments: ArchiveChoice.allCases)
+    func publicFullListing(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 57)
-        try await Fixture.withHarness(simulator) { harness in
+        try await Fixture.withHarness(simulator, archive: archive) { harness in
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
             #expect(outcome.stats.sessionsInserted == 57)
@@ -34,19 +36,21 @@ struct OpenReplayListingTests {
                 })
 
             #expect(
-                try harness.count(
+                try await harness.count(
                     "SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live' AND ended_at IS NULL") == 57)
-            try expectMapped(simulator.liveSessions, in: harness)
+            try await expectMapped(simulator.liveSessions, in: harness)
             #expect(
-                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
+                try await harness.text("SELECT value FROM sync_cursors WHERE stream = 'listing'")
                     == #"{"sessions":57,"awaitingConfirmation":false}"#)
         }
     }
 
-    @Test("legacy style: the raw key, upper-case order, projectId as a number, over several pages")
-    func legacyFullListing() async throws {
+    @Test(
+        "legacy style: the raw key, upper-case order, projectId as a number, over several pages",
+        arguments: ArchiveChoice.allCases)
+    func legacyFullListing(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 34)
-        try await Fixture.withHarness(simulator, style: "legacy", pageSize: 8) { harness in
+        try await Fixture.withHarness(simulator, style: "legacy", pageSize: 8, archive: archive) { harness in
             let outcome = await harness.pass()
             #expect(outcome.result == .succeeded)
 
@@ -59,19 +63,20 @@ struct OpenReplayListingTests {
             let bodies = Fixture.searchBodies(harness)
             #expect(bodies.map { $0["page"]?.int } == [1, 2, 3, 4, 5])
             #expect(bodies.allSatisfy { $0["limit"]?.int == 8 && $0["order"]?.string == "DESC" })
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live'") == 34)
             #expect(
-                try harness.count(
-                    "SELECT count(*) FROM sessions WHERE json_extract(raw, '$.projectId') = 3 AND json_extract(raw, '$.live') = 1"
+                try await harness.count("SELECT count(*) FROM sessions WHERE kind = 'web' AND status = 'live'") == 34)
+            #expect(
+                try await harness.count(
+                    "SELECT count(*) FROM sessions WHERE raw -> 'projectId' = '3' AND raw -> 'live' = 'true'"
                 ) == 34)
-            try expectMapped(simulator.liveSessions, in: harness)
+            try await expectMapped(simulator.liveSessions, in: harness)
         }
     }
 
     @Test(
-        "public style: filters go as v2 filters; METADATA is sent as metadata_<key>, and the server's is/contains apply"
-    )
-    func publicFilters() async throws {
+        "public style: filters go as v2 filters; METADATA is sent as metadata_<key>, and the server's is/contains apply",
+        arguments: ArchiveChoice.allCases)
+    func publicFilters(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 40)
         let wanted = simulator.startSession {
             $0.userID = "Dev@OpenReplay.com"
@@ -84,7 +89,8 @@ struct OpenReplayListingTests {
         try await Fixture.withHarness(
             simulator,
             extra:
-                #", "filters": [{"name": "METADATA", "source": "plan", "operator": "is", "value": ["trial", "free"]}, {"name": "USERID", "value": ["openreplay"]}]"#
+                #", "filters": [{"name": "METADATA", "source": "plan", "operator": "is", "value": ["trial", "free"]}, {"name": "USERID", "value": ["openreplay"]}]"#,
+            archive: archive
         ) { harness in
             #expect(await harness.pass().result == .succeeded)
 
@@ -98,33 +104,36 @@ struct OpenReplayListingTests {
                     && session.userID.lowercased().contains("openreplay")
             }
             #expect(expected.count >= 2)
-            #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
-            #expect(try archivedIDs(harness).contains(wanted))
+            #expect(Set(try await archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+            #expect(try await archivedIDs(harness).contains(wanted))
             #expect(
-                !(try archivedIDs(harness)).contains(wrongCase),
+                !(try await archivedIDs(harness)).contains(wrongCase),
                 "\"is\" is case-sensitive: plan \"Trial\" is not \"trial\"")
         }
     }
 
-    @Test("public style: userId becomes an exact userId filter")
-    func publicUserID() async throws {
+    @Test("public style: userId becomes an exact userId filter", arguments: ArchiveChoice.allCases)
+    func publicUserID(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 30)
         let ada = simulator.startSession { $0.userID = "ada@example.com" }
         let shouting = simulator.startSession { $0.userID = "ADA@example.com" }
-        try await Fixture.withHarness(simulator, extra: #", "userId": "ada@example.com""#) { harness in
+        try await Fixture.withHarness(simulator, extra: #", "userId": "ada@example.com""#, archive: archive) {
+            harness in
             #expect(await harness.pass().result == .succeeded)
             #expect(
                 try #require(Fixture.searchBodies(harness).first?["filters"]).rawText
                     == #"[{"name":"userId","operator":"is","value":["ada@example.com"]}]"#)
-            let ids = try archivedIDs(harness)
+            let ids = try await archivedIDs(harness)
             #expect(Set(ids) == Set(simulator.liveSessions.filter { $0.userID == "ada@example.com" }.map(\.sessionID)))
             #expect(ids.contains(ada))
             #expect(!ids.contains(shouting))
         }
     }
 
-    @Test("legacy style: filters go with type and no operator, userId as USERID, and match as contains")
-    func legacyFilters() async throws {
+    @Test(
+        "legacy style: filters go with type and no operator, userId as USERID, and match as contains",
+        arguments: ArchiveChoice.allCases)
+    func legacyFilters(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 40)
         let upper = simulator.startSession {
             $0.userID = "DEV@openreplay.com"
@@ -133,7 +142,8 @@ struct OpenReplayListingTests {
         try await Fixture.withHarness(
             simulator, style: "legacy",
             extra:
-                #", "userId": "dev@openreplay.com", "filters": [{"name": "METADATA", "source": "plan", "value": ["trial", "free"]}]"#
+                #", "userId": "dev@openreplay.com", "filters": [{"name": "METADATA", "source": "plan", "value": ["trial", "free"]}]"#,
+            archive: archive
         ) { harness in
             #expect(await harness.pass().result == .succeeded)
             let body = try #require(Fixture.searchBodies(harness).first)
@@ -146,16 +156,19 @@ struct OpenReplayListingTests {
                 return (plan.contains("trial") || plan.contains("free"))
                     && session.userID.lowercased().contains("dev@openreplay.com")
             }
-            #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
-            #expect(try archivedIDs(harness).contains(upper))
+            #expect(Set(try await archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+            #expect(try await archivedIDs(harness).contains(upper))
         }
     }
 
-    @Test("legacy style: a configured \"is\" draws a config warning and is not sent; type works as the key's name")
-    func legacyOperatorWarning() async throws {
+    @Test(
+        "legacy style: a configured \"is\" draws a config warning and is not sent; type works as the key's name",
+        arguments: ArchiveChoice.allCases)
+    func legacyOperatorWarning(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 30)
         try await Fixture.withHarness(
-            simulator, style: "legacy", extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#
+            simulator, style: "legacy",
+            extra: #", "filters": [{"type": "USEROS", "operator": "is", "value": ["mac"]}]"#, archive: archive
         ) { harness throws in
             #expect(
                 harness.configuration.warnings.contains {
@@ -167,22 +180,23 @@ struct OpenReplayListingTests {
                     == #"[{"type":"USEROS","value":["mac"]}]"#)
             let expected = simulator.liveSessions.filter { $0.userOs.lowercased().contains("mac") }
             #expect(!expected.isEmpty)
-            #expect(Set(try archivedIDs(harness)) == Set(expected.map(\.sessionID)))
+            #expect(Set(try await archivedIDs(harness)) == Set(expected.map(\.sessionID)))
         }
     }
 
-    @Test("changes of a live session are archived; an unchanged pass changes nothing")
-    func updatesAndUnchangedPass() async throws {
+    @Test(
+        "changes of a live session are archived; an unchanged pass changes nothing", arguments: ArchiveChoice.allCases)
+    func updatesAndUnchangedPass(archive: ArchiveChoice) async throws {
         let simulator = Fixture.simulator(sessions: 25)
-        try await Fixture.withHarness(simulator) { harness in
+        try await Fixture.withHarness(simulator, archive: archive) { harness in
             #expect(await harness.pass().result == .succeeded)
-            let digest = try harness.contentDigest()
+            let digest = try await harness.archiveDigest()
 
             let unchanged = await harness.pass()
             #expect(unchanged.result == .succeeded)
             #expect(unchanged.stats.sessionsUpserted == 0)
             #expect(unchanged.stats.rowsWritten == 0)
-            #expect(try harness.contentDigest() == digest)
+            #expect(try await harness.archiveDigest() == digest)
 
             let target = simulator.liveSessions[13]
             simulator.updateSession(target.sessionID) {
@@ -196,12 +210,12 @@ struct OpenReplayListingTests {
             #expect(changed.stats.sessionsChanged == 1)
             #expect(changed.stats.sessionsInserted == 0)
             let row = try #require(
-                try harness.rows(
-                    "SELECT user_id, title, json_extract(metadata, '$.metadata.plan'), json_extract(metadata, '$.active') FROM sessions WHERE external_id = ?",
+                try await harness.rows(
+                    "SELECT user_id, title, metadata -> 'metadata' ->> 'plan', metadata -> 'active' = 'true' FROM sessions WHERE external_id = ?",
                     .text(target.sessionID)
                 ).first)
             #expect(row == ["new.user@example.com", "Checkout — step 2", "pro", target.active ? "0" : "1"])
-            let entries = try harness.rows(
+            let entries = try await harness.rows(
                 "SELECT m.key, m.value FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.key",
                 .text(target.sessionID)
             )
@@ -212,33 +226,34 @@ struct OpenReplayListingTests {
             let titleOnly = await harness.pass()
             #expect(titleOnly.stats.sessionsChanged == 1)
             #expect(
-                try harness.text("SELECT title FROM sessions WHERE external_id = ?", .text(target.sessionID))
+                try await harness.text("SELECT title FROM sessions WHERE external_id = ?", .text(target.sessionID))
                     == "Thank you")
-            let settled = try harness.contentDigest()
+            let settled = try await harness.archiveDigest()
             #expect(await harness.pass().stats.rowsWritten == 0)
-            #expect(try harness.contentDigest() == settled)
+            #expect(try await harness.archiveDigest() == settled)
         }
     }
 
     // MARK: Helpers
 
-    private func archivedIDs(_ harness: ProviderHarness) throws -> [String] {
-        try harness.rows("SELECT external_id FROM sessions ORDER BY external_id").compactMap { $0[0] }
+    private func archivedIDs(_ harness: ProviderHarness) async throws -> [String] {
+        try await harness.rows("SELECT external_id FROM sessions ORDER BY external_id").compactMap { $0[0] }
     }
 
     /// Every archived session carries the simulator's values in the contract's columns.
     private func expectMapped(
         _ sessions: [OpenReplayLiveSession], in harness: ProviderHarness,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        #expect(try harness.count("SELECT count(*) FROM sessions") == sessions.count, sourceLocation: sourceLocation)
+    ) async throws {
+        #expect(
+            try await harness.count("SELECT count(*) FROM sessions") == sessions.count, sourceLocation: sourceLocation)
         for session in sessions {
             let row = try #require(
-                try harness.rows(
+                try await harness.rows(
                     """
                     SELECT started_at, user_id, title, device_type, os, browser, browser_version, country,
-                        json_extract(metadata, '$.trackerVersion'), json_extract(metadata, '$.projectId'), json_extract(metadata, '$.userUUID'),
-                        json_extract(raw, '$.sessionID')
+                        metadata ->> 'trackerVersion', metadata ->> 'projectId', metadata ->> 'userUUID',
+                        raw ->> 'sessionID'
                     FROM sessions WHERE external_id = ?
                     """,
                     .text(session.sessionID)
@@ -251,7 +266,7 @@ struct OpenReplayListingTests {
                 session.sessionID,
             ]
             #expect(row == expected, sourceLocation: sourceLocation)
-            let entries = try harness.rows(
+            let entries = try await harness.rows(
                 "SELECT m.key, m.value FROM session_metadata m JOIN sessions s ON s.id = m.session_id WHERE s.external_id = ? ORDER BY m.key",
                 .text(session.sessionID)
             )

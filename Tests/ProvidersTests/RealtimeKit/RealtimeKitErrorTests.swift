@@ -11,9 +11,11 @@ import Testing
 
 @Suite("RealtimeKit: error envelopes, faults and secrecy")
 struct RealtimeKitErrorTests {
-    @Test("both error envelopes are read: RealtimeKit's error object and Cloudflare's errors list")
-    func envelopes() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 1)) { fixture in
+    @Test(
+        "both error envelopes are read: RealtimeKit's error object and Cloudflare's errors list",
+        arguments: ArchiveChoice.allCases)
+    func envelopes(archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 1), archive: archive) { fixture in
             let provider = RealtimeKitProvider(source: fixture.harness.source)
             let own = #"{"success": false, "error": {"code": 404, "message": "Session not found"}}"#
             #expect(provider.describeError(status: 404, body: Array(own.utf8)) == "Session not found (code 404)")
@@ -26,9 +28,13 @@ struct RealtimeKitErrorTests {
         }
     }
 
-    @Test("a refused token fails the run with Cloudflare's message and archives nothing")
-    func badToken() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 5), token: "not-the-token") {
+    @Test(
+        "a refused token fails the run with Cloudflare's message and archives nothing",
+        arguments: ArchiveChoice.allCases)
+    func badToken(archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 5), token: "not-the-token", archive: archive
+        ) {
             fixture throws in
             let outcome = await fixture.harness.pass()
             guard case .failed(let message) = outcome.result else {
@@ -39,18 +45,18 @@ struct RealtimeKitErrorTests {
             #expect(message.contains("Authentication error (code 10000)"))
             #expect(message.contains("GET /realtime/kit/{app_id}/sessions"))
             #expect(fixture.harness.server.log.count == 1, "a 401 is not retried")
-            #expect(try fixture.harness.count("SELECT count(*) FROM sessions") == 0)
-            #expect(try fixture.harness.text("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1") == "failed")
+            #expect(try await fixture.harness.count("SELECT count(*) FROM sessions") == 0)
+            #expect(try await fixture.harness.text("SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1") == "failed")
             #expect(
-                try fixture.harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains(
+                try await fixture.harness.text("SELECT error FROM sync_runs ORDER BY id DESC LIMIT 1")?.contains(
                     "Authentication error") == true)
         }
     }
 
-    @Test("an unknown app fails with RealtimeKit's own error message")
-    func unknownApp() async throws {
+    @Test("an unknown app fails with RealtimeKit's own error message", arguments: ArchiveChoice.allCases)
+    func unknownApp(archive: ArchiveChoice) async throws {
         try await RealtimeKitFixture.with(
-            RealtimeKitFixture.options(sessions: 5), appID: "0000000000000000000000000000dead"
+            RealtimeKitFixture.options(sessions: 5), appID: "0000000000000000000000000000dead", archive: archive
         ) { fixture in
             guard case .failed(let message) = await fixture.harness.pass().result else {
                 Issue.record("expected a failed run")
@@ -62,15 +68,16 @@ struct RealtimeKitErrorTests {
     }
 
     @Test(
-        "success: false inside an HTTP 200 fails the run with the message; the listing writes nothing, the later stages still run"
-    )
-    func successFalse() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 15, live: 1)) { fixture in
+        "success: false inside an HTTP 200 fails the run with the message; the listing writes nothing, the later stages still run",
+        arguments: ArchiveChoice.allCases)
+    func successFalse(archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 15, live: 1), archive: archive) {
+            fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
             #expect(await harness.pass().result == .succeeded)
-            let sessions = try harness.count("SELECT count(*) FROM sessions")
-            let cursor = try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'")
+            let sessions = try await harness.count("SELECT count(*) FROM sessions")
+            let cursor = try await harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'")
             let ended = simulator.liveSessionIDs[0]
             simulator.endSession(ended)
             simulator.startSession()
@@ -83,22 +90,24 @@ struct RealtimeKitErrorTests {
             #expect(message.contains("Something went wrong while processing the request (code 500)"))
             #expect(message.contains("GET /realtime/kit/{app_id}/sessions reported an error"))
             // The new session only the listing would bring is not archived, and the cursor stays.
-            #expect(try harness.count("SELECT count(*) FROM sessions") == sessions)
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'") == cursor)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == sessions)
+            #expect(try await harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'") == cursor)
             // The revisit of the live session, a later stage, still ran and saw it end.
-            #expect(try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(ended)) == "ended")
+            #expect(
+                try await harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(ended)) == "ended")
         }
     }
 
     @Test(
         "a malformed or truncated listing fails the run naming the endpoint; archived rows and cursor stay",
-        arguments: [Fault.malformedBody, .truncatedBody])
-    func malformed(fault: Fault) async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 15, live: 1)) { fixture in
+        arguments: [Fault.malformedBody, .truncatedBody], ArchiveChoice.allCases)
+    func malformed(fault: Fault, archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 15, live: 1), archive: archive) {
+            fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
             #expect(await harness.pass().result == .succeeded)
-            let digest = try harness.contentDigest()
+            let digest = try await harness.archiveDigest()
             let live = simulator.liveSessionIDs[0]
             simulator.endSession(live)
             simulator.startSession()
@@ -114,23 +123,24 @@ struct RealtimeKitErrorTests {
                 #expect(message.contains("sent a response that could not be read"))
             }
             // The live session's revisit met the same fault: its failure is recorded on its item, and that is all.
-            #expect(try harness.contentDigest(ignoringQueueKinds: ["revisit"]) == digest)
-            #expect(try fixture.queue("revisit", live)?.state == "pending")
+            #expect(try await harness.archiveDigest(ignoringQueueKinds: ["revisit"]) == digest)
+            #expect(try await fixture.queue("revisit", live)?.state == "pending")
             // The next pass catches up.
             harness.server.faults.clear()
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 16)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 16)
         }
     }
 
     @Test(
-        "a details answer without a usable session is that revisit's failure: a warning naming the JSON path, nothing written"
-    )
-    func malformedDetails() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 4, live: 1)) { fixture in
+        "a details answer without a usable session is that revisit's failure: a warning naming the JSON path, nothing written",
+        arguments: ArchiveChoice.allCases)
+    func malformedDetails(archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 4, live: 1), archive: archive) {
+            fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
-            let digest = try harness.contentDigest()
+            let digest = try await harness.archiveDigest()
             let live = fixture.simulator.liveSessionIDs[0]
             harness.server.faults.inject(
                 FaultRule(
@@ -141,16 +151,18 @@ struct RealtimeKitErrorTests {
             let message = try #require(outcome.progress.warnings.first { $0.contains("revisit item(s) failed") })
             #expect(message.contains("GET /realtime/kit/{app_id}/sessions/{session_id}"))
             #expect(message.contains("data.session"))
-            #expect(try harness.contentDigest(ignoringQueueKinds: ["revisit"]) == digest)
-            let item = try #require(try fixture.queue("revisit", live))
+            #expect(try await harness.archiveDigest(ignoringQueueKinds: ["revisit"]) == digest)
+            let item = try #require(try await fixture.queue("revisit", live))
             #expect(item.state == "pending" && item.lastError?.contains("data.session") == true)
         }
     }
 
-    @Test("429 with Retry-After, 503 and a dropped connection are retried and the pass succeeds")
-    func retriedFaults() async throws {
+    @Test(
+        "429 with Retry-After, 503 and a dropped connection are retried and the pass succeeds",
+        arguments: ArchiveChoice.allCases)
+    func retriedFaults(archive: ArchiveChoice) async throws {
         try await RealtimeKitFixture.with(
-            RealtimeKitFixture.options(sessions: 12, live: 1), extra: #", "transcripts": true"#
+            RealtimeKitFixture.options(sessions: 12, live: 1), extra: #", "transcripts": true"#, archive: archive
         ) { fixture throws in
             let harness = fixture.harness
             harness.server.faults.inject(FaultRule(pathContains: "/sessions", fault: .tooManyRequests(retryAfter: "7")))
@@ -169,15 +181,15 @@ struct RealtimeKitErrorTests {
             #expect(harness.sleeps.withLock { $0 }.contains(.seconds(7)), "Retry-After is honoured")
             #expect(harness.server.log.all.filter(\.faulted).count == 3)
             #expect(fixture.exports.log.all.filter(\.faulted).count == 1)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 12)
-            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 12)
+            #expect(try await harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
         }
     }
 
-    @Test("the token never reaches the logs, the archive or the storage host")
-    func secrecy() async throws {
+    @Test("the token never reaches the logs, the archive or the storage host", arguments: ArchiveChoice.allCases)
+    func secrecy(archive: ArchiveChoice) async throws {
         try await RealtimeKitFixture.with(
-            RealtimeKitFixture.options(sessions: 10, live: 2), extra: #", "transcripts": true"#
+            RealtimeKitFixture.options(sessions: 10, live: 2), extra: #", "transcripts": true"#, archive: archive
         ) { fixture in
             let harness = fixture.harness
             fixture.simulator.setExportDelay(.seconds(3600))
@@ -186,10 +198,11 @@ struct RealtimeKitErrorTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(await harness.pass().result == .succeeded)
             #expect(
-                try harness.count("SELECT count(*) FROM fetch_queue WHERE state = 'pending' AND last_error IS NOT NULL")
+                try await harness.count(
+                    "SELECT count(*) FROM fetch_queue WHERE state = 'pending' AND last_error IS NOT NULL")
                     > 0)
             try await RealtimeKitFixture.with(
-                RealtimeKitFixture.options(sessions: 1), token: RealtimeKitFixture.token + "-revoked"
+                RealtimeKitFixture.options(sessions: 1), token: RealtimeKitFixture.token + "-revoked", archive: archive
             ) { wrong throws in
                 #expect(await wrong.harness.pass().failed)
 
@@ -197,8 +210,8 @@ struct RealtimeKitErrorTests {
                     #expect(!text.isEmpty)
                     #expect(!text.contains(RealtimeKitFixture.token))
                 }
-                #expect(!(try harness.fileBytes()).contains(text: RealtimeKitFixture.token))
-                #expect(!(try wrong.harness.fileBytes()).contains(text: RealtimeKitFixture.token))
+                #expect(try await !harness.archiveContains(text: RealtimeKitFixture.token))
+                #expect(try await !wrong.harness.archiveContains(text: RealtimeKitFixture.token))
                 #expect(fixture.exports.log.count > 0)
                 #expect(
                     fixture.exports.log.all.allSatisfy { entry in

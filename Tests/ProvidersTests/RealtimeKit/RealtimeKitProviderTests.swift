@@ -23,15 +23,20 @@ struct RealtimeKitProviderTests {
         "a listing over several pages archives every session, ending on paging or on a short page",
         arguments: [
             (RealtimeKitSimulator.PagingPlacement.topLevel, 4), (.insideData, 4), (.absent, 5),
-        ]
+        ], ArchiveChoice.allCases
     )
-    func listing(placement: RealtimeKitSimulator.PagingPlacement, expectedPages: Int) async throws {
+    func listing(paging: (placement: RealtimeKitSimulator.PagingPlacement, pages: Int), archive: ArchiveChoice)
+        async throws
+    {
+        let expectedPages = paging.pages
         var options = RealtimeKitFixture.options(sessions: 40, live: 2)
-        options.paging = placement
-        try await RealtimeKitFixture.with(options, extra: #", "participants": false, "chat": false"#) { fixture in
+        options.paging = paging.placement
+        try await RealtimeKitFixture.with(options, extra: #", "participants": false, "chat": false"#, archive: archive)
+        {
+            fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 40)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 40)
 
             // 40 sessions, 10 a page: the fourth page is full, so only `paging` tells that it is the last.
             let pages = fixture.requests(endingWith: "/sessions")
@@ -49,44 +54,52 @@ struct RealtimeKitProviderTests {
                 #expect(page.header("Authorization") == "Bearer \(RealtimeKitFixture.token)")
             }
 
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 2)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'ended'") == 38)
+            #expect(try await harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 2)
+            #expect(try await harness.count("SELECT count(*) FROM sessions WHERE status = 'ended'") == 38)
             #expect(
-                try harness.count(
+                try await harness.count(
                     "SELECT count(*) FROM sessions WHERE kind NOT IN ('meeting', 'livestream', 'participant')") == 0)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE kind = json_extract(raw, '$.type')") == 40)
+            #expect(try await harness.count("SELECT count(*) FROM sessions WHERE kind = raw ->> 'type'") == 40)
             #expect(
-                try harness.count(
-                    "SELECT count(*) FROM sessions WHERE title = json_extract(raw, '$.meeting_display_name')") == 40)
+                try await harness.count(
+                    "SELECT count(*) FROM sessions WHERE title = raw ->> 'meeting_display_name'") == 40)
             // Ended sessions carry their end and duration; live ones neither.
+            let ended = try await harness.rows(
+                "SELECT started_at, ended_at, duration_seconds FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL"
+            )
+            let durationsMatch = ended.filter { row in
+                guard let start = row[0].flatMap(Timestamp.init(iso8601:)),
+                    let end = row[1].flatMap(Timestamp.init(iso8601:)),
+                    let seconds = row[2].flatMap(Double.init)
+                else { return false }
+                return abs(seconds - Double(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch) / 1000) < 0.01
+            }
+            #expect(durationsMatch.count == 38)
             #expect(
-                try harness.count(
-                    "SELECT count(*) FROM sessions WHERE status = 'ended' AND ended_at IS NOT NULL AND abs(duration_seconds - (julianday(ended_at) - julianday(started_at)) * 86400) < 0.01"
-                ) == 38)
-            #expect(
-                try harness.count(
+                try await harness.count(
                     "SELECT count(*) FROM sessions WHERE status = 'live' AND ended_at IS NULL AND duration_seconds IS NULL"
                 ) == 2)
             #expect(
-                try harness.count(
-                    "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.associated_id') = json_extract(raw, '$.associated_id') AND json_extract(metadata, '$.minutes_consumed') = json_extract(raw, '$.minutes_consumed') AND json_extract(metadata, '$.max_concurrent_participants') IS NOT NULL AND json_extract(metadata, '$.live_participants') IS NOT NULL"
+                try await harness.count(
+                    "SELECT count(*) FROM sessions WHERE metadata ->> 'associated_id' = raw ->> 'associated_id' AND metadata ->> 'minutes_consumed' = raw ->> 'minutes_consumed' AND metadata ->> 'max_concurrent_participants' IS NOT NULL AND metadata ->> 'live_participants' IS NOT NULL"
                 ) == 40)
-            #expect(try harness.count("SELECT count(*) FROM session_metadata WHERE key = 'associated_id'") == 40)
+            #expect(try await harness.count("SELECT count(*) FROM session_metadata WHERE key = 'associated_id'") == 40)
             // The cursor is the newest created_at the listing brought.
-            let newest = try harness.text("SELECT max(json_extract(raw, '$.created_at')) FROM sessions")
-            #expect(try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'") == newest)
+            let newest = try await harness.text("SELECT max(raw ->> 'created_at') FROM sessions")
+            #expect(try await harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'") == newest)
         }
     }
 
-    @Test("a second pass reads only from the cursor minus the lookback")
-    func incrementalListing() async throws {
+    @Test("a second pass reads only from the cursor minus the lookback", arguments: ArchiveChoice.allCases)
+    func incrementalListing(archive: ArchiveChoice) async throws {
         try await RealtimeKitFixture.with(
-            RealtimeKitFixture.options(sessions: 40), extra: #", "participants": false, "chat": false"#
+            RealtimeKitFixture.options(sessions: 40), extra: #", "participants": false, "chat": false"#,
+            archive: archive
         ) { fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
             let cursor = try #require(
-                try harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'").flatMap(
+                try await harness.text("SELECT value FROM sync_cursors WHERE stream = 'created_at'").flatMap(
                     Timestamp.init(iso8601:)))
             harness.server.log.clear()
             fixture.simulator.startSession(lasting: .seconds(600))
@@ -94,19 +107,22 @@ struct RealtimeKitProviderTests {
             let pages = fixture.requests(endingWith: "/sessions")
             #expect(pages.count == 1)
             #expect(pages.first?.query("start_time") == cursor.subtracting(.seconds(600)).iso8601)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 41)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 41)
         }
     }
 
-    @Test("live sessions are re-read until they end (both details shapes), then left alone")
-    func liveRevisits() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 12, live: 3), extra: #", "chat": false"#)
-        { fixture in
+    @Test(
+        "live sessions are re-read until they end (both details shapes), then left alone",
+        arguments: ArchiveChoice.allCases)
+    func liveRevisits(archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 12, live: 3), extra: #", "chat": false"#, archive: archive
+        ) { fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
             let live = simulator.liveSessionIDs
             #expect(live.count == 3)
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 3)
+            #expect(try await harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 3)
 
             // Nothing changed: each live session is read once with GET /sessions/{id} (data.session shape).
             harness.server.log.clear()
@@ -114,8 +130,8 @@ struct RealtimeKitProviderTests {
             #expect(Set(live.flatMap { fixture.requests(endingWith: "/sessions/\($0)") }.map(\.path)).count == 3)
             #expect(fixture.requests(endingWith: "/participants").isEmpty)
             #expect(
-                try harness.count(
-                    "SELECT count(*) FROM sessions WHERE status = 'live' AND json_extract(detail_raw, '$.session.id') = external_id"
+                try await harness.count(
+                    "SELECT count(*) FROM sessions WHERE status = 'live' AND detail_raw -> 'session' ->> 'id' = external_id"
                 ) == 3)
 
             // One ends by hand, one by the clock (the first live one ends an hour after the simulator started).
@@ -129,8 +145,8 @@ struct RealtimeKitProviderTests {
             #expect(fixture.requests(endingWith: "/sessions/\(live[0])").count == 1)
             for id in [live[0], live[2]] {
                 let row = try #require(
-                    try harness.rows(
-                        "SELECT status, ended_at, duration_seconds, json_extract(detail_raw, '$.id') FROM sessions WHERE external_id = ?",
+                    try await harness.rows(
+                        "SELECT status, ended_at, duration_seconds, detail_raw ->> 'id' FROM sessions WHERE external_id = ?",
                         .text(id)
                     ).first)
                 #expect(row[0] == "ended")
@@ -140,7 +156,7 @@ struct RealtimeKitProviderTests {
                 // The end changed updated_at: its participants were fetched again.
                 #expect(fixture.requests(endingWith: "/sessions/\(id)/participants").count == 1)
             }
-            #expect(try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 1)
+            #expect(try await harness.count("SELECT count(*) FROM sessions WHERE status = 'live'") == 1)
 
             // Ended sessions are not read again; the one still live is.
             harness.server.log.clear()
@@ -151,22 +167,24 @@ struct RealtimeKitProviderTests {
         }
     }
 
-    @Test("participants are read over several pages, durations converted from minutes to seconds")
-    func participants() async throws {
+    @Test(
+        "participants are read over several pages, durations converted from minutes to seconds",
+        arguments: ArchiveChoice.allCases)
+    func participants(archive: ArchiveChoice) async throws {
         var options = RealtimeKitFixture.options(sessions: 3, participants: 23...23)
         options.paging = .insideData
-        try await RealtimeKitFixture.with(options, extra: #", "chat": false"#) { fixture in
+        try await RealtimeKitFixture.with(options, extra: #", "chat": false"#, archive: archive) { fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM participants") == 69)
+            #expect(try await harness.count("SELECT count(*) FROM participants") == 69)
             for id in simulator.sessionIDs {
                 let pages = fixture.requests(endingWith: "/sessions/\(id)/participants")
                 #expect(pages.map { $0.query("page_no") } == ["1", "2", "3"])
                 #expect(pages.allSatisfy { $0.query("per_page") == "10" })
                 let minutes = simulator.participantMinutes(of: id)
                 #expect(minutes.count == 23)
-                let rows = try harness.rows(
-                    "SELECT p.external_id, p.duration_seconds, p.role, p.user_id, p.display_name, p.joined_at, p.left_at, json_extract(p.raw, '$.duration') FROM participants p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ?",
+                let rows = try await harness.rows(
+                    "SELECT p.external_id, p.duration_seconds, p.role, p.user_id, p.display_name, p.joined_at, p.left_at, p.raw ->> 'duration' FROM participants p JOIN sessions s ON s.id = p.session_id WHERE s.external_id = ?",
                     .text(id)
                 )
                 #expect(Set(rows.map { $0[0] ?? "" }) == Set(minutes.keys))
@@ -180,7 +198,8 @@ struct RealtimeKitProviderTests {
                 }
             }
             #expect(
-                try harness.count("SELECT count(*) FROM participants WHERE user_id IS NULL OR joined_at IS NULL") == 0)
+                try await harness.count("SELECT count(*) FROM participants WHERE user_id IS NULL OR joined_at IS NULL")
+                    == 0)
         }
     }
 
@@ -208,43 +227,49 @@ struct RealtimeKitProviderTests {
         }
     }
 
-    @Test("a pass with no live session and nothing new changes nothing with a single request")
-    func unchangedWithoutLive() async throws {
-        try await RealtimeKitFixture.with(RealtimeKitFixture.options(sessions: 25), extra: #", "transcripts": true"#) {
+    @Test(
+        "a pass with no live session and nothing new changes nothing with a single request",
+        arguments: ArchiveChoice.allCases)
+    func unchangedWithoutLive(archive: ArchiveChoice) async throws {
+        try await RealtimeKitFixture.with(
+            RealtimeKitFixture.options(sessions: 25), extra: #", "transcripts": true"#, archive: archive
+        ) {
             fixture in
             let harness = fixture.harness
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
-            let digest = try harness.contentDigest()
+            #expect(try await harness.count("SELECT count(*) FROM fetch_queue WHERE state != 'done'") == 0)
+            let digest = try await harness.archiveDigest()
             harness.server.log.clear()
             #expect(await harness.pass().result == .succeeded)
             #expect(harness.server.log.count == 1)
-            #expect(try harness.contentDigest() == digest)
+            #expect(try await harness.archiveDigest() == digest)
         }
     }
 
-    @Test("with activity switched on (the demo), meetings start and end as the clock moves, and the archive follows")
-    func activity() async throws {
+    @Test(
+        "with activity switched on (the demo), meetings start and end as the clock moves, and the archive follows",
+        arguments: ArchiveChoice.allCases)
+    func activity(archive: ArchiveChoice) async throws {
         var options = RealtimeKitFixture.options(sessions: 5)
         options.activityEvery = .seconds(60)
         options.exportDelay = .seconds(30)
-        try await RealtimeKitFixture.with(options, extra: #", "transcripts": true"#) { fixture in
+        try await RealtimeKitFixture.with(options, extra: #", "transcripts": true"#, archive: archive) { fixture in
             let (harness, simulator) = (fixture.harness, fixture.simulator)
             #expect(await harness.pass().result == .succeeded)
             options.clock.advance(by: .seconds(180))
             #expect(await harness.pass().result == .succeeded)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 8)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 8)
             #expect(!simulator.liveSessionIDs.isEmpty)
             #expect(
-                try harness.count("SELECT count(*) FROM sessions WHERE status = 'live'")
+                try await harness.count("SELECT count(*) FROM sessions WHERE status = 'live'")
                     == simulator.liveSessionIDs.count)
             // Twenty minutes on: twenty more meetings, most of them over, their exports in once 30 s have passed.
             options.clock.advance(by: .seconds(1200))
             #expect(await harness.pass().result == .succeeded)
             #expect(simulator.sessionIDs.count == 28)
-            #expect(try harness.count("SELECT count(*) FROM sessions") == 28)
+            #expect(try await harness.count("SELECT count(*) FROM sessions") == 28)
             for id in simulator.sessionIDs {
-                let archived = try harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id))
+                let archived = try await harness.text("SELECT status FROM sessions WHERE external_id = ?", .text(id))
                 #expect(archived == (simulator.status(of: id)?.live == true ? "live" : "ended"))
             }
             let now = options.clock.now
@@ -254,7 +279,7 @@ struct RealtimeKitProviderTests {
             }
             #expect(exportable.count > 5)
             #expect(
-                try harness.count(
+                try await harness.count(
                     "SELECT count(*) FROM fetch_queue WHERE kind IN ('chat', 'transcript') AND state = 'done'") == 2
                     * exportable.count)
         }

@@ -69,9 +69,11 @@ struct RealtimeKitFixture {
     }
 
     /// The fetch-queue row of `kind` for session `id`: state, attempts, last error, next attempt.
-    func queue(_ kind: String, _ id: String) throws -> (state: String?, lastError: String?, nextAttemptAt: String?)? {
+    func queue(_ kind: String, _ id: String) async throws -> (
+        state: String?, lastError: String?, nextAttemptAt: String?
+    )? {
         guard
-            let row = try harness.rows(
+            let row = try await harness.rows(
                 "SELECT state, last_error, next_attempt_at FROM fetch_queue WHERE kind = ? AND external_id = ?",
                 .text(kind), .text(id)
             ).first
@@ -81,16 +83,8 @@ struct RealtimeKitFixture {
 
     /// Makes `duration` pass for the fetch queue: the engine reads the real clock, so the queue's
     /// deadlines and retry times move back instead.
-    func ageQueue(by duration: Duration) throws {
-        let connection = try Connection(path: harness.databasePath)
-        let seconds = duration.components.seconds
-        try connection.execute(
-            """
-            UPDATE fetch_queue SET
-                expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', expires_at, '-\(seconds) seconds'),
-                next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', next_attempt_at, '-\(seconds) seconds')
-            """
-        )
+    func ageQueue(by duration: Duration) async throws {
+        try await harness.ageQueue(by: duration)
     }
 
     /// What `sessionsync status` prints for the source.
