@@ -420,19 +420,18 @@ struct IsNotAIProviderTests {
         }
     }
 
-    // SQLite only: `sessionsync enqueue` writes through the SQLite store (it refuses a PostgreSQL archive).
-    @Test("ids queued the way `sessionsync enqueue` does are fetched beside the discovered ones, once")
-    func enqueuePath() async throws {
+    @Test(
+        "ids queued the way `sessionsync enqueue` does are fetched beside the discovered ones, once",
+        arguments: ArchiveChoice.allCases)
+    func enqueuePath(archive: ArchiveChoice) async throws {
         let simulator = Self.simulator()
         let clock = simulator.options.clock
         // Five days old: before the source's `since`, so only a request brings it.
         let old = simulator.addSession(createdAt: clock.now.subtracting(.seconds(5 * 86_400)), lasting: .seconds(600))
-        try await Self.withHarness(simulator) { harness in
-            do {
-                // What EnqueueCommand does, from another connection as another process would.
-                let store = try ArchiveStore(path: harness.databasePath)
-                #expect(try store.requestDetails(sourceName: "test", externalIDs: [old], now: .now()) == 1)
-            }
+        try await Self.withHarness(simulator, archive: archive) { harness in
+            // What EnqueueCommand does, from another connection as another process would.
+            let requests = try harness.operatorRequests()
+            #expect(try await requests.requestDetails(sourceName: "test", externalIDs: [old], now: .now()) == 1)
             #expect(await harness.pass().result == .succeeded)
             #expect(Self.detailRequests(harness, for: old).count == 1)
             #expect(try await harness.count("SELECT count(*) FROM sessions") == 61)
@@ -705,14 +704,18 @@ struct IsNotAIProviderTests {
                     ])
             #expect(
                 try await harness.count(
-                    "SELECT count(*) FROM fetch_queue WHERE external_id = ? AND next_attempt_at > ?", .text(id),
-                    .text(Timestamp.now().iso8601)) == 1, "backed off")
+                    "SELECT count(*) FROM fetch_queue WHERE external_id = ? AND next_attempt_at > last_attempt_at",
+                    .text(id)) == 1, "backed off")
             #expect(try await harness.count("SELECT count(*) FROM fetch_queue WHERE last_error IS NOT NULL") == 1)
             #expect(
                 try await harness.count("SELECT count(*) FROM sessions WHERE detail_raw IS NOT NULL") == simulator
                     .closedSessionIDs.count - 1, "every other session was archived")
 
-            // Not due before its backoff ends; once it has, a pass fetches it.
+            // Not due before its backoff ends (held an hour away here, so that a slow machine's pass
+            // cannot outlast it); once it has, a pass fetches it.
+            try await harness.execute(
+                "UPDATE fetch_queue SET next_attempt_at = ? WHERE external_id = ?",
+                .text(Timestamp.now().adding(.seconds(3600)).iso8601), .text(id))
             #expect(await harness.pass().result == .succeeded)
             #expect(try await harness.text("SELECT detail_raw FROM sessions WHERE external_id = ?", .text(id)) == nil)
             try await harness.endBackoffs()

@@ -122,8 +122,7 @@ struct RealtimeKitExportTests {
             #expect(await harness.pass().result == .succeeded)
             #expect(fixture.requests(endingWith: "/sessions/\(id)/chat").count == 1)
             #expect(try await fixture.queue("chat", id)?.state == "pending")
-            // `status` reads only a SQLite archive (the command refuses PostgreSQL): its text is checked there.
-            if archive == .sqlite { #expect(try await fixture.statusText().contains("chat: 1 pending")) }
+            #expect(try await fixture.harness.statusText().contains("chat: 1 pending"))
 
             simulator.options.clock.advance(by: .seconds(601))
             #expect(await harness.pass().result == .succeeded)
@@ -175,12 +174,9 @@ struct RealtimeKitExportTests {
             #expect(given.lastError?.contains("past its deadline") == true)
             #expect(
                 given.lastError?.contains("not available yet") == true, "the last upstream answer stays in the error")
-            // `status` reads only a SQLite archive (the command refuses PostgreSQL): its text is checked there.
-            if archive == .sqlite {
-                let status = try await fixture.statusText()
-                #expect(status.contains("chat: 0 pending, 2 done, 1 given up"))
-                #expect(status.contains("transcript: 0 pending, 2 done, 1 given up"))
-            }
+            let status = try await fixture.harness.statusText()
+            #expect(status.contains("chat: 0 pending, 2 done, 1 given up"))
+            #expect(status.contains("transcript: 0 pending, 2 done, 1 given up"))
         }
     }
 

@@ -83,12 +83,9 @@ struct RealtimeKitPoisonItemTests {
             #expect(
                 fixture.requests(endingWith: "/sessions/\(poison)/participants").isEmpty, "given up: not asked again")
             #expect(fixture.requests(endingWith: "/sessions/\(live)").isEmpty, "the revisit too")
-            // `status` reads only a SQLite archive (the command refuses PostgreSQL): its text is checked there.
-            if archive == .sqlite {
-                let status = try await fixture.statusText()
-                // The poison session's participants, and the live session's (the fault covers its whole path).
-                #expect(status.contains("participants: 0 pending") && status.contains("2 given up"))
-            }
+            let status = try await fixture.harness.statusText()
+            // The poison session's participants, and the live session's (the fault covers its whole path).
+            #expect(status.contains("participants: 0 pending") && status.contains("2 given up"))
         }
     }
 

@@ -86,15 +86,4 @@ struct RealtimeKitFixture {
     func ageQueue(by duration: Duration) async throws {
         try await harness.ageQueue(by: duration)
     }
-
-    /// What `sessionsync status` prints for the source.
-    func statusText() async throws -> String {
-        let configuration = harness.configuration
-        let path = harness.databasePath
-        // A connection of its own, as the `status` command opens one beside the daemon's.
-        return try await StatusReport.read(
-            store: try ArchiveStore(path: path), configuration: configuration, database: path
-        )
-        .text
-    }
 }
