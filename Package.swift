@@ -166,7 +166,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "sessionsync-bench",
-            dependencies: ["Archive", "SQLiteDB", "SessionSyncSupport", "Simulators"],
+            dependencies: [
+                "Archive", "PostgresArchive", "SQLiteDB", "SessionSyncSupport", "Simulators",
+                // The PostgreSQL rows (--postgres): their databases, counts and the COPY baseline.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

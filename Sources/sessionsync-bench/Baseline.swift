@@ -10,6 +10,23 @@ enum Baseline {
         let seconds: Double
     }
 
+    /// Each session's `raw` and `detail_raw` as the archive keeps them: the session's listing
+    /// entry and, for the detail workload, its details verbatim (nil otherwise). Shared with
+    /// ``PostgresBaseline`` so that both baselines write the same payloads.
+    static func payloads(_ workload: Workload, sessions count: Int) -> (raws: [String], details: [String?]) {
+        let raws: [String] = (0..<count).map { index in
+            switch workload {
+            case .listOnly, .chat: Renderer.yourgptSession(index, of: count).text
+            case .fanOut: Renderer.realtimekitSession(index, of: count).text
+            case .detail: Renderer.isnotaiSession(index, of: count).text
+            }
+        }
+        let details: [String?] = (0..<count).map { index in
+            workload == .detail ? Renderer.detailsData(of: index, of: count).text : nil
+        }
+        return (raws, details)
+    }
+
     static func run(_ workload: Workload, sessions count: Int, path: String) throws -> Result {
         // Our SQLite layer with SQLite's own settings, as a plain loader would have them: in
         // particular the automatic WAL checkpoint, which `ArchiveStore` replaces with its own.
@@ -42,17 +59,7 @@ enum Baseline {
         let insertCount = try connection.prepare(
             "INSERT INTO event_counts (session_id, event_type, count) VALUES (?, ?, ?)")
         // The rows' text is rendered before the clock starts, as the server's answers are.
-        let raws: [String] = (0..<count).map { index in
-            switch workload {
-            case .listOnly, .chat: Renderer.yourgptSession(index, of: count).text
-            case .fanOut: Renderer.realtimekitSession(index, of: count).text
-            case .detail: Renderer.isnotaiSession(index, of: count).text
-            }
-        }
-        // The detail workload's session rows also keep the details verbatim, as the archive's do.
-        let details: [String?] = (0..<count).map { index in
-            workload == .detail ? Renderer.detailsData(of: index, of: count).text : nil
-        }
+        let (raws, details) = payloads(workload, sessions: count)
         let now = Timestamp.now().iso8601
         let clock = ContinuousClock()
         let started = clock.now
