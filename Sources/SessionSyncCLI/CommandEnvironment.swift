@@ -94,8 +94,8 @@ struct CommandEnvironment {
         }
     }
 
-    /// The SQLite file of `location`, or exit 78 when it is a PostgreSQL archive, which only
-    /// `check-config` knows so far: no command may take its URL for a file name.
+    /// The SQLite file of `location`, or exit 78 when it is a PostgreSQL archive, for a command
+    /// that works on SQLite only (`renormalize`): no command may take its URL for a file name.
     static func sqlitePath<Command: ParsableCommand>(of location: DatabaseLocation, for command: Command.Type) throws
         -> String
     {
@@ -106,7 +106,7 @@ struct CommandEnvironment {
             let name = command.configuration.commandName ?? "this command"
             Terminal.error(
                 "sessionsync: the archive \(postgres) is a PostgreSQL database, which `\(name)` does not support yet "
-                    + "(for now only `check-config` does); set \"database\" to a SQLite file's path, "
+                    + "(every other command does, but `demo`); set \"database\" to a SQLite file's path, "
                     + "or pass --database FILE")
             throw ExitStatus.badConfig
         }
