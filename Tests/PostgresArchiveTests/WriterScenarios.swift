@@ -12,7 +12,7 @@ enum WriterScenarios {
 
     static let all: [WriterScenario] = [
         sameAgain, changedColumns, changedChildSet, appendedMessages, sessionChildren, presence, queue, detailRequests,
-        cursors, drift, quarantine, tombstonesAndRetention, repeatsInAPass, manyRows,
+        cursors, drift, quarantine, tombstonesAndRetention, repeatsInAPass, manyRows, batchedQueueWork,
     ]
 
     // MARK: Records
@@ -470,6 +470,96 @@ enum WriterScenarios {
                 .commit(t0, ArchiveBatch(sessions: [record(edited: 1)])),
                 .commit(at(60), ArchiveBatch(sessions: [record(edited: 1)])),
                 .commit(at(120), ArchiveBatch(sessions: [record(edited: 2)])),
+            ])
+    }()
+
+    /// Queue work of many items in one batch, an item repeated (each occurrence meets the item as
+    /// the one before left it, as a statement per item does), with some sessions tombstoned and
+    /// child sets for sessions of which some are archived, one twice.
+    static let batchedQueueWork: WriterScenario = {
+        func kept(_ id: String) -> SessionRecord {
+            var record = bare(id)
+            record.endedAt = at(86_400)
+            return record
+        }
+        var gone = bare("gone")
+        gone.endedAt = at(-7200)
+        var first = ArchiveBatch(
+            sessions: [kept("s1"), kept("s2"), gone],
+            enqueue: [
+                QueueRequest(kind: "participants", externalID: "a", version: "v1"),
+                QueueRequest(kind: "participants", externalID: "a", version: "v1"),
+                QueueRequest(kind: "participants", externalID: "b", version: "v1"),
+                QueueRequest(kind: "participants", externalID: "b", version: "v2", expiresAt: at(600)),
+                QueueRequest(kind: "export", externalID: "b", version: nil),
+                QueueRequest(kind: "participants", externalID: "c", version: nil),
+                QueueRequest(kind: "participants", externalID: "gone", version: "v1"),
+            ])
+        first.fulfilled = [
+            QueueRequest(kind: "participants", externalID: "d", version: "v1"),
+            QueueRequest(kind: "participants", externalID: "d", version: "v2"),
+            QueueRequest(kind: "participants", externalID: "a", version: "v1"),
+            QueueRequest(kind: "participants", externalID: "e", version: nil),
+            QueueRequest(kind: "participants", externalID: "e", version: nil),
+        ]
+        first.completions = [
+            QueueCompletion(kind: "participants", externalID: "b", outcome: .done(version: "v1")),
+            QueueCompletion(
+                kind: "participants", externalID: "b",
+                outcome: .retry(error: "HTTP 503", notBefore: at(90), countsAsAttempt: true, maxAttempts: 2)),
+            QueueCompletion(
+                kind: "participants", externalID: "b",
+                outcome: .retry(error: nil, notBefore: nil, countsAsAttempt: true, maxAttempts: 2)),
+            QueueCompletion(kind: "participants", externalID: "c", outcome: .giveUp(error: "gone")),
+            QueueCompletion(kind: "participants", externalID: "c", outcome: .done(version: nil)),
+            QueueCompletion(
+                kind: "export", externalID: "b",
+                outcome: .retry(error: "not ready", notBefore: at(30), countsAsAttempt: false, maxAttempts: nil)),
+            QueueCompletion(kind: "participants", externalID: "nobody", outcome: .done(version: "v1")),
+        ]
+        let participants = ChildSet.participants([
+            ParticipantRecord(externalID: "p1", displayName: "Host", raw: #"{"id":"p1"}"#)
+        ])
+        var second = ArchiveBatch(
+            sessions: [gone, kept("s1"), kept("s3")],
+            sessionChildren: [
+                SessionChildren(externalID: "s2", children: [participants]),
+                SessionChildren(externalID: "gone", children: [participants, .metadata([])]),
+                SessionChildren(externalID: "s3", children: [participants]),
+                SessionChildren(externalID: "never", children: [participants]),
+                SessionChildren(externalID: "s2", children: [.metadata([])]),
+            ],
+            enqueue: [
+                QueueRequest(kind: "participants", externalID: "gone", version: "v2"),
+                QueueRequest(kind: "participants", externalID: "a", version: "v2"),
+                QueueRequest(kind: "participants", externalID: "a", version: "v3"),
+                QueueRequest(kind: "participants", externalID: "d", version: "v2"),
+            ])
+        second.fulfilled = [
+            QueueRequest(kind: "participants", externalID: "gone", version: "v1"),
+            QueueRequest(kind: "participants", externalID: "a", version: "v3"),
+            QueueRequest(kind: "participants", externalID: "x", version: "v1"),
+        ]
+        second.completions = [
+            QueueCompletion(kind: "participants", externalID: "gone", outcome: .giveUp(error: "erased")),
+            QueueCompletion(kind: "participants", externalID: "x", outcome: .done(version: "v2")),
+        ]
+        return WriterScenario(
+            name: "queue work of many items in one batch, repeats and tombstoned sessions among them",
+            steps: [
+                .commit(t0, first),
+                .act("remove") { archive in
+                    let chunk = try await archive.backend.removeInactiveSessions(
+                        sourceID: archive.sourceID, before: at(30), after: 0, now: at(60))
+                    return "\(chunk.removed) \(chunk.tombstonesAdded)"
+                },
+                .commit(at(120), second),
+                .act("states") { archive in
+                    let states = try await archive.backend.queueStates(
+                        sourceID: archive.sourceID, kind: "participants",
+                        externalIDs: ["a", "b", "c", "d", "e", "gone", "x", "nobody"])
+                    return "\(states.sorted { $0.key < $1.key })"
+                },
             ])
     }()
 }

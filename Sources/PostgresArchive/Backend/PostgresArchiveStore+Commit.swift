@@ -9,40 +9,34 @@ extension PostgresArchiveStore {
         var stats = WriteStats()
         // Erased and expired sessions are never written again; while there are none, this is the
         // only cost of the check. Read inside the transaction: an erasure committed a moment
-        // earlier counts, and one that comes later deletes what this commit wrote.
-        let checkTombstones = try await tombstonesActive()
-        func tombstoned(_ externalID: String) async throws -> Bool {
-            guard checkTombstones else { return false }
-            return try await !self.tombstoned(sourceID: sourceID, externalIDs: [externalID]).isEmpty
-        }
+        // earlier counts, and one that comes later deletes what this commit wrote. The batch's ids
+        // are looked up at once: nothing in a commit adds a tombstone.
+        let dropped = try await tombstonesActive() ? try await tombstoned(sourceID: sourceID, in: batch) : []
         for record in batch.sessions {
-            if try await tombstoned(record.externalID) {
+            if dropped.contains(record.externalID) {
                 stats.sessionsTombstoned += 1
                 continue
             }
             try await write(record, sourceID: sourceID, now: now, passStartedAt: passStartedAt, stats: &stats)
         }
-        for children in batch.sessionChildren {
-            if try await tombstoned(children.externalID) {
-                stats.childSetsTombstoned += children.children.count
-                continue
-            }
-            try await write(children, sourceID: sourceID, now: now, stats: &stats)
+        let children = batch.sessionChildren.filter { !dropped.contains($0.externalID) }
+        for tombstoned in batch.sessionChildren where dropped.contains(tombstoned.externalID) {
+            stats.childSetsTombstoned += tombstoned.children.count
+        }
+        // Read after the sessions above are written, which may archive the ones these sets are for.
+        let sessionIDs = try await sessionIDs(sourceID: sourceID, externalIDs: children.map(\.externalID))
+        for children in children {
+            let sessionID = sessionIDs[PostgresStoredText.text(children.externalID)]
+            try await write(children, sessionID: sessionID, now: now, stats: &stats)
         }
         if let presence = batch.presence {
             try await applyPresence(presence, sourceID: sourceID, now: now, stats: &stats)
         }
-        for request in batch.enqueue {
-            if try await tombstoned(request.externalID) { continue }
-            stats.rowsWritten += try await enqueue(request, sourceID: sourceID, now: now)
-        }
-        for request in batch.fulfilled {
-            if try await tombstoned(request.externalID) { continue }
-            stats.rowsWritten += try await fulfill(request, sourceID: sourceID, now: now)
-        }
-        for completion in batch.completions {
-            stats.rowsWritten += try await complete(completion, sourceID: sourceID, now: now)
-        }
+        stats.rowsWritten += try await enqueue(
+            batch.enqueue.filter { !dropped.contains($0.externalID) }, sourceID: sourceID, now: now)
+        stats.rowsWritten += try await fulfill(
+            batch.fulfilled.filter { !dropped.contains($0.externalID) }, sourceID: sourceID, now: now)
+        stats.rowsWritten += try await complete(batch.completions, sourceID: sourceID, now: now)
         for cursor in batch.cursors {
             try await setCursor(cursor, sourceID: sourceID, now: now)
         }
@@ -73,17 +67,36 @@ extension PostgresArchiveStore {
         stats.countSession(outcome, childRows: childRows, newInThisPass: result.newInThisPass)
     }
 
-    /// Child sets onto an archived session, without touching its columns; dropped (and counted)
-    /// when the session is not archived.
-    private func write(_ children: SessionChildren, sourceID: Int64, now: Timestamp, stats: inout WriteStats)
+    /// Those of the batch's sessions, child sets and queue requests that are tombstoned, by
+    /// external id (call it once ``tombstonesActive()`` said yes).
+    private func tombstoned(sourceID: Int64, in batch: ArchiveBatch) async throws -> Set<String> {
+        var externalIDs = Set(batch.sessions.map(\.externalID))
+        externalIDs.formUnion(batch.sessionChildren.map(\.externalID))
+        externalIDs.formUnion(batch.enqueue.map(\.externalID))
+        externalIDs.formUnion(batch.fulfilled.map(\.externalID))
+        return try await tombstoned(sourceID: sourceID, externalIDs: Array(externalIDs))
+    }
+
+    /// The ids of those of `externalIDs` that are archived sessions of the source, by external id
+    /// as stored (``PostgresStoredText``).
+    private func sessionIDs(sourceID: Int64, externalIDs: [String]) async throws -> [String: Int64] {
+        guard !externalIDs.isEmpty else { return [:] }
+        var ids: [String: Int64] = [:]
+        for (externalID, id) in try await rows(
+            "SELECT external_id, id FROM sessions WHERE source_id = $1 AND external_id = ANY($2::text[])",
+            [.int(sourceID), .texts(Array(Set(externalIDs)))], as: (String, Int64).self)
+        {
+            ids[externalID] = id
+        }
+        return ids
+    }
+
+    /// Child sets onto an archived session (`sessionID`), without touching its columns; dropped
+    /// (and counted) when the session is not archived.
+    private func write(_ children: SessionChildren, sessionID: Int64?, now: Timestamp, stats: inout WriteStats)
         async throws
     {
-        guard
-            let sessionID = try await column(
-                "SELECT id FROM sessions WHERE source_id = $1 AND external_id = $2",
-                [.int(sourceID), .text(children.externalID)], as: Int64.self
-            ).first
-        else {
+        guard let sessionID else {
             stats.childSetsDropped += children.children.count
             return
         }

@@ -11,101 +11,191 @@ extension PostgresArchiveStore {
     private static let done = QueueItemState.done.sql
     private static let gaveUp = QueueItemState.gaveUp.sql
 
-    /// Requests work; returns 1 when the queue changed.
-    func enqueue(_ request: QueueRequest, sourceID: Int64, now: Timestamp) async throws -> Int {
-        try await count(
-            """
-            INSERT INTO fetch_queue (source_id, kind, external_id, version, state, attempts, queued_at, expires_at)
-            VALUES ($1, $2, $3, $4::text, \(Self.pending), 0, $5::timestamptz, $6::timestamptz)
-            ON CONFLICT (source_id, kind, external_id) DO UPDATE SET
-                version = excluded.version,
-                state = CASE WHEN fetch_queue.done_version IS NOT DISTINCT FROM excluded.version
-                        AND fetch_queue.state = \(Self.done)
-                    THEN \(Self.done) ELSE \(Self.pending) END,
-                attempts = 0,
-                last_error = NULL,
-                next_attempt_at = NULL,
-                expires_at = excluded.expires_at,
-                queued_at = excluded.queued_at
-            WHERE fetch_queue.version IS DISTINCT FROM excluded.version
-            RETURNING 1
-            """,
-            parameters(of: request, sourceID: sourceID, now: now))
+    /// Requests work, a statement per ``rounds(of:)``; returns how many items changed (at most 1
+    /// per request, as a statement per request counts them).
+    func enqueue(_ requests: [QueueRequest], sourceID: Int64, now: Timestamp) async throws -> Int {
+        var changed = 0
+        for round in Self.rounds(of: requests) {
+            changed += try await count(
+                """
+                INSERT INTO fetch_queue (source_id, kind, external_id, version, state, attempts, queued_at, expires_at)
+                SELECT $1, r.kind, r.external_id, r.version, \(Self.pending), 0, $2::timestamptz, r.expires_at::timestamptz
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS r(kind, external_id, version, expires_at)
+                ON CONFLICT (source_id, kind, external_id) DO UPDATE SET
+                    version = excluded.version,
+                    state = CASE WHEN fetch_queue.done_version IS NOT DISTINCT FROM excluded.version
+                            AND fetch_queue.state = \(Self.done)
+                        THEN \(Self.done) ELSE \(Self.pending) END,
+                    attempts = 0,
+                    last_error = NULL,
+                    next_attempt_at = NULL,
+                    expires_at = excluded.expires_at,
+                    queued_at = excluded.queued_at
+                WHERE fetch_queue.version IS DISTINCT FROM excluded.version
+                RETURNING 1
+                """,
+                [.int(sourceID), .time(now)] + Self.columns(of: round))
+        }
+        return changed
     }
 
     /// Records work requested and done at once: a new item is inserted done, an existing one goes
     /// through ``enqueue(_:sourceID:now:)`` and ``complete(_:sourceID:now:)``, so that it ends as
-    /// a request and its completion would leave it.
-    func fulfill(_ request: QueueRequest, sourceID: Int64, now: Timestamp) async throws -> Int {
-        let inserted = try await count(
-            """
-            INSERT INTO fetch_queue (source_id, kind, external_id, version, done_version, state, attempts,
-                queued_at, last_attempt_at, done_at, expires_at)
-            VALUES ($1, $2, $3, $4::text, $4::text, \(Self.done), 1, $5::timestamptz, $5::timestamptz, $5::timestamptz,
-                $6::timestamptz)
-            ON CONFLICT (source_id, kind, external_id) DO NOTHING
-            RETURNING 1
-            """,
-            parameters(of: request, sourceID: sourceID, now: now))
-        if inserted == 1 { return 1 }
-        let completion = QueueCompletion(
-            kind: request.kind, externalID: request.externalID, outcome: .done(version: request.version))
-        return try await enqueue(request, sourceID: sourceID, now: now)
-            + complete(completion, sourceID: sourceID, now: now)
+    /// a request and its completion would leave it. Returns how many items changed, as a
+    /// statement per request counts them.
+    func fulfill(_ requests: [QueueRequest], sourceID: Int64, now: Timestamp) async throws -> Int {
+        var changed = 0
+        for round in Self.rounds(of: requests) {
+            let inserted = try await rows(
+                """
+                INSERT INTO fetch_queue (source_id, kind, external_id, version, done_version, state, attempts,
+                    queued_at, last_attempt_at, done_at, expires_at)
+                SELECT $1, r.kind, r.external_id, r.version, r.version, \(Self.done), 1,
+                    $2::timestamptz, $2::timestamptz, $2::timestamptz, r.expires_at::timestamptz
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS r(kind, external_id, version, expires_at)
+                ON CONFLICT (source_id, kind, external_id) DO NOTHING
+                RETURNING kind, external_id
+                """,
+                [.int(sourceID), .time(now)] + Self.columns(of: round), as: (String, String).self)
+            changed += inserted.count
+            // The keys of one round are distinct, so the rest are each stored once already.
+            let insertedKeys = Set(inserted.map { QueueKey(kind: $0, externalID: $1) })
+            let existing = round.filter { !insertedKeys.contains(QueueKey($0)) }
+            guard !existing.isEmpty else { continue }
+            changed += try await enqueue(existing, sourceID: sourceID, now: now)
+            changed += try await complete(
+                existing.map {
+                    QueueCompletion(kind: $0.kind, externalID: $0.externalID, outcome: .done(version: $0.version))
+                }, sourceID: sourceID, now: now)
+        }
+        return changed
     }
 
-    /// $1 source, $2 kind, $3 external id, $4 version, $5 now, $6 deadline.
-    private func parameters(of request: QueueRequest, sourceID: Int64, now: Timestamp) -> [PostgresParameter] {
+    /// $3 kinds, $4 external ids, $5 versions, $6 deadlines: the requests' columns, to unnest.
+    private static func columns(of requests: [QueueRequest]) -> [PostgresParameter] {
         [
-            .int(sourceID), .text(request.kind), .text(request.externalID), .text(request.version), .time(now),
-            .time(request.expiresAt),
+            .texts(requests.map(\.kind)), .texts(requests.map(\.externalID)), .nullableTexts(requests.map(\.version)),
+            .times(requests.map(\.expiresAt)),
         ]
     }
 
-    /// Records the outcome of a piece of work; returns 1 when the queue changed.
-    func complete(_ completion: QueueCompletion, sourceID: Int64, now: Timestamp) async throws -> Int {
-        let key: [PostgresParameter] = [.int(sourceID), .text(completion.kind), .text(completion.externalID)]
-        switch completion.outcome {
-        case .done(let version):
-            // If a newer version was requested while we worked, the item stays pending for it.
-            return try await count(
-                """
-                UPDATE fetch_queue SET
-                    state = CASE WHEN version IS NOT DISTINCT FROM $4::text THEN \(Self.done) ELSE \(Self.pending) END,
-                    done_version = $4::text, done_at = $5::timestamptz, last_attempt_at = $5::timestamptz,
-                    last_error = NULL,
-                    attempts = CASE WHEN version IS NOT DISTINCT FROM $4::text THEN attempts + 1 ELSE 0 END,
-                    next_attempt_at = NULL
-                WHERE source_id = $1 AND kind = $2 AND external_id = $3
-                RETURNING 1
-                """,
-                key + [.text(version), .time(now)])
-        case .retry(let error, let notBefore, let countsAsAttempt, let maxAttempts):
-            return try await count(
-                """
-                UPDATE fetch_queue SET
-                    attempts = attempts + $4::int8,
-                    state = CASE WHEN $7::int8 IS NOT NULL AND attempts + $4::int8 >= $7::int8
-                        THEN \(Self.gaveUp) ELSE \(Self.pending) END,
-                    last_error = coalesce($5::text, last_error), last_attempt_at = $6::timestamptz,
-                    next_attempt_at = $8::timestamptz
-                WHERE source_id = $1 AND kind = $2 AND external_id = $3 AND state = \(Self.pending)
-                RETURNING 1
-                """,
-                key + [
-                    .int(countsAsAttempt ? 1 : 0), .text(StoredErrorText.capped(error)), .time(now),
-                    .int(maxAttempts.map { Int64($0) }), .time(notBefore),
-                ])
-        case .giveUp(let error):
-            return try await count(
-                """
-                UPDATE fetch_queue SET state = \(Self.gaveUp), attempts = attempts + 1, last_error = $4::text,
-                    last_attempt_at = $5::timestamptz
-                WHERE source_id = $1 AND kind = $2 AND external_id = $3
-                RETURNING 1
-                """,
-                key + [.text(StoredErrorText.capped(error)), .time(now)])
+    /// Records the outcomes of pieces of work, a statement per kind of outcome and
+    /// ``rounds(of:)``; returns how many items changed (at most 1 per completion).
+    func complete(_ completions: [QueueCompletion], sourceID: Int64, now: Timestamp) async throws -> Int {
+        var changed = 0
+        for round in Self.rounds(of: completions) {
+            var done: [(QueueCompletion, version: String?)] = []
+            var retries:
+                [(QueueCompletion, error: String?, notBefore: Timestamp?, attempt: Int64, maxAttempts: Int64?)] =
+                    []
+            var givenUp: [(QueueCompletion, error: String?)] = []
+            for completion in round {
+                switch completion.outcome {
+                case .done(let version): done.append((completion, version))
+                case .retry(let error, let notBefore, let countsAsAttempt, let maxAttempts):
+                    retries.append(
+                        (
+                            completion, StoredErrorText.capped(error), notBefore, countsAsAttempt ? 1 : 0,
+                            maxAttempts.map { Int64($0) }
+                        ))
+                case .giveUp(let error): givenUp.append((completion, StoredErrorText.capped(error)))
+                }
+            }
+            // A round's keys are distinct, so each statement meets an item at most once, and the
+            // order of the three statements does not matter.
+            if !done.isEmpty {
+                // If a newer version was requested while we worked, the item stays pending for it.
+                changed += try await count(
+                    """
+                    UPDATE fetch_queue f SET
+                        state = CASE WHEN f.version IS NOT DISTINCT FROM r.version
+                            THEN \(Self.done) ELSE \(Self.pending) END,
+                        done_version = r.version, done_at = $2::timestamptz, last_attempt_at = $2::timestamptz,
+                        last_error = NULL,
+                        attempts = CASE WHEN f.version IS NOT DISTINCT FROM r.version THEN f.attempts + 1 ELSE 0 END,
+                        next_attempt_at = NULL
+                    FROM unnest($3::text[], $4::text[], $5::text[]) AS r(kind, external_id, version)
+                    WHERE f.source_id = $1 AND f.kind = r.kind AND f.external_id = r.external_id
+                    RETURNING 1
+                    """,
+                    [
+                        .int(sourceID), .time(now), .texts(done.map(\.0.kind)), .texts(done.map(\.0.externalID)),
+                        .nullableTexts(done.map(\.version)),
+                    ])
+            }
+            if !retries.isEmpty {
+                changed += try await count(
+                    """
+                    UPDATE fetch_queue f SET
+                        attempts = f.attempts + r.attempt,
+                        state = CASE WHEN r.max_attempts IS NOT NULL AND f.attempts + r.attempt >= r.max_attempts
+                            THEN \(Self.gaveUp) ELSE \(Self.pending) END,
+                        last_error = coalesce(r.error, f.last_error), last_attempt_at = $2::timestamptz,
+                        next_attempt_at = r.not_before::timestamptz
+                    FROM unnest($3::text[], $4::text[], $5::int8[], $6::text[], $7::int8[], $8::text[])
+                        AS r(kind, external_id, attempt, error, max_attempts, not_before)
+                    WHERE f.source_id = $1 AND f.kind = r.kind AND f.external_id = r.external_id
+                        AND f.state = \(Self.pending)
+                    RETURNING 1
+                    """,
+                    [
+                        .int(sourceID), .time(now), .texts(retries.map(\.0.kind)),
+                        .texts(retries.map(\.0.externalID)), .ints(retries.map(\.attempt)),
+                        .nullableTexts(retries.map(\.error)), .nullableInts(retries.map(\.maxAttempts)),
+                        .times(retries.map(\.notBefore)),
+                    ])
+            }
+            if !givenUp.isEmpty {
+                changed += try await count(
+                    """
+                    UPDATE fetch_queue f SET state = \(Self.gaveUp), attempts = f.attempts + 1, last_error = r.error,
+                        last_attempt_at = $2::timestamptz
+                    FROM unnest($3::text[], $4::text[], $5::text[]) AS r(kind, external_id, error)
+                    WHERE f.source_id = $1 AND f.kind = r.kind AND f.external_id = r.external_id
+                    RETURNING 1
+                    """,
+                    [
+                        .int(sourceID), .time(now), .texts(givenUp.map(\.0.kind)),
+                        .texts(givenUp.map(\.0.externalID)), .nullableTexts(givenUp.map(\.error)),
+                    ])
+            }
         }
+        return changed
+    }
+
+    /// An item's key in `fetch_queue`, as stored (``PostgresStoredText``): two ids that differ
+    /// only in U+0000 and U+FFFD are one item.
+    private struct QueueKey: Hashable {
+        let kind: String
+        let externalID: String
+
+        init(kind: String, externalID: String) {
+            self.kind = PostgresStoredText.text(kind)
+            self.externalID = PostgresStoredText.text(externalID)
+        }
+
+        init(_ request: QueueRequest) {
+            self.init(kind: request.kind, externalID: request.externalID)
+        }
+    }
+
+    /// `items` cut into rounds, the first occurrence of every item in the first, its second in the
+    /// second, and so on, in their order: one statement cannot change a row twice (an
+    /// `ON CONFLICT DO UPDATE` refuses to, an `UPDATE … FROM` applies one of the two), and the
+    /// rounds run in order, so each occurrence meets the item as the one before it left it, as a
+    /// statement per item would. Items of different keys touch different rows, so their order
+    /// within a round does not matter.
+    private static func rounds<Item: QueueKeyed>(of items: [Item]) -> [[Item]] {
+        var rounds: [[Item]] = []
+        var occurrences: [QueueKey: Int] = [:]
+        for item in items {
+            let key = QueueKey(kind: item.kind, externalID: item.externalID)
+            let round = occurrences[key, default: 0]
+            occurrences[key] = round + 1
+            if round == rounds.count { rounds.append([]) }
+            rounds[round].append(item)
+        }
+        return rounds
     }
 
     /// Pending items of `kind` that are due, oldest first, after giving up those past their
@@ -207,3 +297,12 @@ extension PostgresArchiveStore {
         }
     }
 }
+
+/// A request or completion, for ``PostgresArchiveStore``'s rounds of queue statements.
+private protocol QueueKeyed {
+    var kind: String { get }
+    var externalID: String { get }
+}
+
+extension QueueRequest: QueueKeyed {}
+extension QueueCompletion: QueueKeyed {}

@@ -21,6 +21,12 @@ enum PostgresParameter: Sendable {
     case texts([String])
     /// A `bigint[]` parameter.
     case ints([Int64])
+    /// A `text[]` parameter whose elements may be NULL: one column of a batch's rows, unnested.
+    case nullableTexts([String?])
+    /// A `text[]` parameter of times (or NULLs), for a `::timestamptz` cast of each element.
+    case times([Timestamp?])
+    /// A `bigint[]` parameter whose elements may be NULL.
+    case nullableInts([Int64?])
     /// A value as the SQLite archive stores it, for a column of `type`.
     case stored(SQLiteValue, PostgresColumnType)
 
@@ -35,6 +41,10 @@ enum PostgresParameter: Sendable {
         case .bytes(let value): try bindings.append(Data(value))
         case .texts(let values): bindings.append(values.map(PostgresStoredText.text))
         case .ints(let values): bindings.append(values)
+        case .nullableTexts(let values):
+            bindings.append(PostgresNullableArray(values.map { $0.map(PostgresStoredText.text) }))
+        case .times(let values): bindings.append(PostgresNullableArray(values.map { $0?.iso8601 }))
+        case .nullableInts(let values): bindings.append(PostgresNullableArray(values))
         case .stored(let value, let type):
             switch value {
             case .null: bindings.appendNull()
