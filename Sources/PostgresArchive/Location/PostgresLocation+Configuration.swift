@@ -11,9 +11,18 @@ extension PostgresLocation {
             case .require: .require(Self.unverifiedTLS)
             case .verifyFull: .require(.makeClientConfiguration())
             }
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.maximumConnections = Self.maximumConnections
+        return configuration
     }
+
+    /// The most connections one process opens. A source's pass mostly holds one at a time (its
+    /// commits take turns; a heartbeat or a queue read may overlap one), so ten serve a few
+    /// sources at once, where postgres-nio's default (20) per instance would spend a small
+    /// server's `max_connections` (100 by default) on a few instances. Beyond ten, work waits
+    /// for a free connection instead of failing.
+    public static let maximumConnections = 10
 
     /// The configuration of one connection outside a pool, for `check-config --probe`: a probe
     /// wants the first attempt's own error at once, where a pool retries with backoff.
