@@ -67,19 +67,9 @@ struct CommandEnvironment {
             return try await body(
                 try CommandEnvironment(configuration: configuration, databasePath: path).openArchive())
         case .postgres(let location):
-            let quiet = Logger(label: "sessionsync.archive") { _ in SwiftLogNoOpLogHandler() }
             return try await PostgresArchiveOpening.with(
-                location, password: configuration.databasePassword?.reveal(), logger: quiet
-            ) { archive, _ in
-                do {
-                    return try await body(archive)
-                } catch let status as ExitCode {
-                    throw status
-                } catch {
-                    Terminal.error("sessionsync: \(error)")
-                    throw ExitStatus.failure
-                }
-            }
+                location, password: configuration.databasePassword?.reveal()
+            ) { archive, _ in try await body(archive) }
         }
     }
 
@@ -114,6 +104,14 @@ struct CommandEnvironment {
 
     /// The sources named on the command line (all when none), or exit 78 naming the unknown ones.
     func selectSources(_ names: [String], enabledOnly: Bool) throws -> [SourceConfiguration] {
+        try Self.selectSources(names, in: configuration, enabledOnly: enabledOnly)
+    }
+
+    /// ``selectSources(_:enabledOnly:)`` of `configuration`, for a command whose archive may
+    /// not be a file.
+    static func selectSources(_ names: [String], in configuration: Configuration, enabledOnly: Bool) throws
+        -> [SourceConfiguration]
+    {
         if names.isEmpty {
             return enabledOnly ? configuration.enabledSources : configuration.sources
         }

@@ -29,9 +29,7 @@ struct EnqueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
-        let environment = CommandEnvironment(
-            configuration: configuration, databasePath: "\(configuration.databaseLocation)")
-        let configured = try environment.selectSources([source], enabledOnly: false)[0]
+        let configured = try CommandEnvironment.selectSources([source], in: configuration, enabledOnly: false)[0]
         guard configured.provider == "isnotai" else {
             Terminal.error(
                 "sessionsync: \(source) is a \(configured.provider) source; enqueue is for isnotai sources, whose sessions are fetched by id"

@@ -73,21 +73,12 @@ struct EraseCommand: AsyncParsableCommand {
                 "freed space overwritten (secure_delete) and the WAL emptied (wal_checkpoint(TRUNCATE)); "
                     + "tombstoned sessions are never archived again")
         case .postgres(let location):
-            let quiet = Logger(label: "sessionsync.erase") { _ in SwiftLogNoOpLogHandler() }
-            try await PostgresArchiveOpening.with(
-                location, password: configuration.databasePassword?.reveal(), logger: quiet
-            ) { archive, _ in
-                do {
-                    let sources = try await archive.withStatusReading { try await $0.allSources() }
-                    guard let scope = try scope(in: sources, configuration: configuration) else { return }
-                    let report = try await archive.erase(userID: user, sourceID: scope, dryRun: dryRun)
-                    printReport(report, sources: sources, postgres: true)
-                } catch let status as ExitCode {
-                    throw status
-                } catch {
-                    Terminal.error("sessionsync: \(error)")
-                    throw ExitStatus.failure
-                }
+            try await PostgresArchiveOpening.with(location, password: configuration.databasePassword?.reveal()) {
+                archive, _ in
+                let sources = try await archive.withStatusReading { try await $0.allSources() }
+                guard let scope = try scope(in: sources, configuration: configuration) else { return }
+                let report = try await archive.erase(userID: user, sourceID: scope, dryRun: dryRun)
+                printReport(report, sources: sources, postgres: true)
                 if dryRun {
                     Terminal.print("run it without --dry-run to erase")
                     return
@@ -101,8 +92,8 @@ struct EraseCommand: AsyncParsableCommand {
         }
     }
 
-    /// The source to erase from: nil for every source; exit 78 for one neither archived nor
-    /// configured. Throws ``Nothing`` (after saying so) for a configured source never synced.
+    /// The source to erase from: `.some(nil)` for every source, nil (after saying so) for a
+    /// configured source never synced, and exit 78 for one neither archived nor configured.
     private func scope(in sources: [SourceRow], configuration: Configuration) throws -> Int64?? {
         guard let source else { return .some(nil) }
         if let row = sources.first(where: { $0.name == source }) { return row.id }

@@ -36,10 +36,9 @@ struct MigrateCommand: AsyncParsableCommand {
         case .sqlite(let file):
             path = file
         case .postgres(let server):
-            let quiet = Logger(label: "sessionsync.migrate") { _ in SwiftLogNoOpLogHandler() }
             // Migrating writes no row: a half-copied archive may be brought up to date (the copy does it too).
             try await PostgresArchiveOpening.with(
-                server, password: password, refusingUnfinishedCopy: false, logger: quiet
+                server, password: password, refusingUnfinishedCopy: false
             ) { _, applied in
                 let version = try PostgresMigrations.migrator().latestVersion
                 if applied.isEmpty {

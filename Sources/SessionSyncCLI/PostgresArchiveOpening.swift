@@ -7,11 +7,16 @@ import PostgresArchive
 /// (never the password) and the exit status it deserves: 78 when the config or the server's
 /// set-up must change (a refused login, a missing database, an archive of a newer release), 1
 /// when the server could not be reached (it may come back). An archive a `copy` has not finished
-/// is refused (78) unless `refusingUnfinishedCopy` is false (the copy itself).
+/// is refused (78) unless `refusingUnfinishedCopy` is false (the copy itself). An error `body`
+/// throws is told the same way (exit 1), unless it is already an exit status.
 enum PostgresArchiveOpening {
+    /// For commands that print their own results: postgres-nio's messages are not for them.
+    static let quietLogger = Logger(label: "sessionsync.archive") { _ in SwiftLogNoOpLogHandler() }
+
     static func with<T>(
-        _ location: PostgresLocation, password: String?, leasePeriod: Duration = .seconds(60),
-        refusingUnfinishedCopy: Bool = true, logger: Logger,
+        _ location: PostgresLocation, password: String?,
+        leasePeriod: Duration = PostgresArchiveDatabase.defaultLeasePeriod, refusingUnfinishedCopy: Bool = true,
+        logger: Logger = quietLogger,
         report: (String) -> Void = { Terminal.error("sessionsync: \($0)") },
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresArchiveDatabase, [PostgresMigration]) async throws -> T
@@ -46,7 +51,14 @@ enum PostgresArchiveOpening {
                         + "`sessionsync copy --from \(file) --to URL` again to finish it before anything writes to it")
                 throw ExitStatus.badConfig
             }
-            return try await body(archive, applied)
+            do {
+                return try await body(archive, applied)
+            } catch let status as ExitCode {
+                throw status
+            } catch {
+                report("\(error)")
+                throw ExitStatus.failure
+            }
         }
     }
 }

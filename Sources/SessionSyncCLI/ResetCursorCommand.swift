@@ -24,9 +24,7 @@ struct ResetCursorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandEnvironment.loadConfigurationForArchive(options)
-        let environment = CommandEnvironment(
-            configuration: configuration, databasePath: "\(configuration.databaseLocation)")
-        _ = try environment.selectSources([source], enabledOnly: false)
+        _ = try CommandEnvironment.selectSources([source], in: configuration, enabledOnly: false)
         try await CommandEnvironment.withOperatorRequests(configuration) { archive in
             guard let row = try await archive.source(named: source) else {
                 Terminal.print("\(source): never synced, no cursor to reset")

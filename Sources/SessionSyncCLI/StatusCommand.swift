@@ -30,19 +30,13 @@ struct StatusCommand: AsyncParsableCommand {
             report = try await StatusReport.read(
                 store: try environment.openArchive(), configuration: configuration, database: path)
         case .postgres(let location):
-            let quiet = Logger(label: "sessionsync.status") { _ in SwiftLogNoOpLogHandler() }
             report = try await PostgresArchiveOpening.with(
-                location, password: configuration.databasePassword?.reveal(), logger: quiet
+                location, password: configuration.databasePassword?.reveal()
             ) { archive, _ in
-                do {
-                    return try await archive.withStatusReading { store in
-                        try await StatusReport.read(
-                            store: store, configuration: configuration, database: "\(location)",
-                            sharedLease: configuration.databaseLease)
-                    }
-                } catch {
-                    Terminal.error("sessionsync: \(error)")
-                    throw ExitStatus.failure
+                try await archive.withStatusReading { store in
+                    try await StatusReport.read(
+                        store: store, configuration: configuration, database: "\(location)",
+                        sharedLease: configuration.databaseLease)
                 }
             }
         }

@@ -25,7 +25,7 @@ struct PostgresDaemonTests {
                 // other, even on a loaded machine where a heartbeat comes seconds late.
                 text = text.replacingOccurrences(of: #""logLevel""#, with: #""databaseLease": "15s", "logLevel""#)
                 let config = try writeFile("daemons.json", text, in: fixture.directory)
-                let environment = Self.environment(FourSourceFixture.keys, database)
+                let environment = PostgresSyncTests.environment(FourSourceFixture.keys, database)
                 // When each source's upstream saw each request, by this machine's clock, as the runs record theirs.
                 let arrivals = Mutex<[String: [Int64]]>([:])
                 for provider in FourSourceFixture.Provider.allCases {
@@ -104,7 +104,7 @@ struct PostgresDaemonTests {
         try await DaemonFixture.with { fixture in
             try await withTemporaryPostgresDatabase { database in
                 let config = try Self.daemonConfig(fixture, database)
-                let environment = Self.environment(fixture.environment, database)
+                let environment = PostgresSyncTests.environment(fixture.environment, database)
                 let holder = PIDSlot()
                 let survivorReady = DispatchSemaphore(value: 0)
                 fixture.server.hooks.add { _, number in
@@ -164,7 +164,7 @@ struct PostgresDaemonTests {
         try await DaemonFixture.with { fixture in
             try await withTemporaryPostgresDatabase { database in
                 let config = try Self.daemonConfig(fixture, database)
-                let environment = Self.environment(fixture.environment, database)
+                let environment = PostgresSyncTests.environment(fixture.environment, database)
                 let holder = PIDSlot()
                 let otherReady = DispatchSemaphore(value: 0)
                 let paused = DispatchSemaphore(value: 0)
@@ -303,11 +303,5 @@ struct PostgresDaemonTests {
         config = config.replacingOccurrences(
             of: #""logLevel""#, with: #"\#(password)"databaseLease": "\#(Self.lease)", "logLevel""#)
         return try writeFile("daemons.json", config, in: fixture.directory)
-    }
-
-    static func environment(_ keys: [String: String], _ database: TemporaryPostgresDatabase) -> [String: String] {
-        var environment = keys
-        if let password = database.password { environment["PG_PASSWORD"] = password }
-        return environment
     }
 }

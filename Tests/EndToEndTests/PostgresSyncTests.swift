@@ -43,8 +43,7 @@ struct PostgresSyncTests {
 
             try await withTemporaryPostgresDatabase { database in
                 let config = try Self.config(of: fixture, database: database)
-                var environment = FourSourceFixture.keys
-                if let password = database.password { environment["PG_PASSWORD"] = password }
+                let environment = Self.environment(FourSourceFixture.keys, database)
                 let first = try runSessionSync(["sync", "--config", config], environment: environment)
                 #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
                 try await withPostgresClient(
@@ -166,8 +165,7 @@ struct PostgresSyncTests {
 
             try await withTemporaryPostgresDatabase { database in
                 let config = try Self.config(of: fixture, database: database)
-                var environment = FourSourceFixture.keys
-                if let password = database.password { environment["PG_PASSWORD"] = password }
+                let environment = Self.environment(FourSourceFixture.keys, database)
                 let sync = try runSessionSync(["sync", "--config", config], environment: environment)
                 #expect(sync.status == 0, "\(sync.stderr)")
                 try await withPostgresClient(
@@ -212,8 +210,7 @@ struct PostgresSyncTests {
         try await FourSourceFixture.with { fixture in
             try await withTemporaryPostgresDatabase { database in
                 let config = try Self.config(of: fixture, database: database)
-                var environment = FourSourceFixture.keys
-                if let password = database.password { environment["PG_PASSWORD"] = password }
+                let environment = Self.environment(FourSourceFixture.keys, database)
                 let first = try runSessionSync(["sync", "--config", config], environment: environment)
                 #expect(first.status == 0, "\(first.stderr)")
                 try await withPostgresClient(
@@ -294,6 +291,13 @@ struct PostgresSyncTests {
             lines[String(line[..<colon])] = String(line[line.index(after: colon)...])
         }
         return lines
+    }
+
+    /// `keys` with the database's password, when it has one, where the configs' `databasePassword` reads it.
+    static func environment(_ keys: [String: String], _ database: TemporaryPostgresDatabase) -> [String: String] {
+        var environment = keys
+        if let password = database.password { environment["PG_PASSWORD"] = password }
+        return environment
     }
 
     /// The fixture's config with `database` naming the PostgreSQL database.

@@ -23,6 +23,11 @@ public struct PostgresArchiveDatabase: Sendable {
     /// instance takes the source over once that much time has passed without one.
     public let leasePeriod: Duration
 
+    /// A minute: heartbeats renew a lease a dozen times within it, so a busy server or a slow
+    /// commit does not cost an instance its sources, and a dead instance's sources wait at most
+    /// two minutes for another.
+    public static let defaultLeasePeriod: Duration = .seconds(60)
+
     /// - Parameters:
     ///   - client: a pool on `server`'s database, running (its `run()` under way) while the archive is used.
     ///   - passwordGiven: whether the client's configuration holds a password (for what a
@@ -32,7 +37,7 @@ public struct PostgresArchiveDatabase: Sendable {
     ///   - leasePeriod: how long a source stays held without a renewal.
     public init(
         client: PostgresClient, server: PostgresLocation, passwordGiven: Bool, logger: Logger,
-        holder: String = SourceLeaseHolder.thisProcess, leasePeriod: Duration = .seconds(60)
+        holder: String = SourceLeaseHolder.thisProcess, leasePeriod: Duration = defaultLeasePeriod
     ) {
         self.client = client
         self.server = server

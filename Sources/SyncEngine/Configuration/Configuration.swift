@@ -1,4 +1,5 @@
 import Logging
+import PostgresArchive
 
 /// A whole, valid config: where the archive lives, how much to log, and the sources.
 public struct Configuration: Sendable {
@@ -45,10 +46,7 @@ public struct Configuration: Sendable {
     /// The archive as text, for the code that knows only SQLite: the file's path. A PostgreSQL
     /// archive reads as its URL, which no such code may open: the commands refuse it before
     /// they get there (exit 78). Setting it names a SQLite file (`--database FILE`).
-    /// A minute: heartbeats renew a lease a dozen times within it, so a busy server or a slow
-    /// commit does not cost an instance its sources, and a dead instance's sources wait at most
-    /// two minutes for another.
-    public static let defaultDatabaseLease: Duration = .seconds(60)
+    public static let defaultDatabaseLease: Duration = PostgresArchiveDatabase.defaultLeasePeriod
 
     public var database: String {
         get { databaseLocation.description }
